@@ -1,0 +1,48 @@
+//! Gatehouse's own HTTP API types, shared by the worker (which serialises them) and the
+//! browser crate (which deserialises them), so both ends agree by construction.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/health`: liveness and version of the deployed worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"ok"` when the worker answers.
+    pub status: String,
+    /// The service name, `"gatehouse"`.
+    pub service: String,
+    /// The crate version of the worker build.
+    pub version: String,
+    /// The deployment mode from configuration (`development`, `staging`, `production`).
+    pub mode: String,
+}
+
+/// The body of every error Gatehouse answers with: a stable machine-readable `code` and a
+/// human-readable `message`. Internal details are logged (redacted), never sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable error code, e.g. `not_found`, `unauthorized`, `partner_unavailable`.
+    pub code: String,
+    /// Human-readable explanation, safe to show.
+    pub message: String,
+    /// Whether retrying the same request later may succeed (partner faults, rate limits).
+    #[serde(default)]
+    pub retryable: bool,
+}
+
+/// `GET /api/admin/credentials/{id}`: the health of one configured partner credential, as an
+/// operator sees it. Never carries a token or a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialStatus {
+    /// The credential's configured id (also the name of its Durable Object).
+    pub credential: String,
+    /// The partner (`stream`, `omniretain`, `streamdiver`, `powerepos`).
+    pub provider: String,
+    /// `valid` when a usable token is held, else the failure class.
+    pub state: String,
+    /// Seconds until the held access token expires, when one is held.
+    pub expires_in_s: Option<u64>,
+    /// Scopes granted with the held token.
+    pub scopes: Vec<String>,
+    /// Upstream token calls this credential's Durable Object has made since it started.
+    pub upstream_token_calls: u64,
+}

@@ -1,0 +1,115 @@
+//! The one error type of the HTTP edge: each case maps to a status and a stable `code`.
+//! Internal detail goes to the (redacted) log line, never to the client.
+
+use gatehouse_core::api::ErrorBody;
+use worker::Response;
+
+/// Everything a Gatehouse route can answer instead of success.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No route at this path.
+    NotFound,
+    /// The route exists but not for this method.
+    MethodNotAllowed,
+    /// Missing or wrong credentials for this route.
+    Unauthorized,
+    /// A browser `Origin` that is not on the allowlist.
+    OriginNotAllowed,
+    /// The named credential is not configured.
+    UnknownCredential,
+    /// The deployment's configuration is missing a piece (named in the log).
+    Misconfigured(String),
+    /// The partner failed (5xx, timeout, unreadable answer): retry later.
+    PartnerUnavailable(String),
+    /// The partner refused the credential (`invalid_client`, `invalid_grant`, ...).
+    PartnerRejected(String),
+    /// A failure inside the runtime (Durable Object unreachable, ...).
+    Internal(String),
+}
+
+impl ApiError {
+    fn parts(&self) -> (u16, &'static str, &'static str, bool) {
+        match self {
+            Self::NotFound => (404, "not_found", "No such route.", false),
+            Self::MethodNotAllowed => (
+                405,
+                "method_not_allowed",
+                "Method not allowed on this route.",
+                false,
+            ),
+            Self::Unauthorized => (
+                401,
+                "unauthorized",
+                "Missing or invalid credentials.",
+                false,
+            ),
+            Self::OriginNotAllowed => (
+                403,
+                "origin_not_allowed",
+                "This origin is not allowed.",
+                false,
+            ),
+            Self::UnknownCredential => (
+                404,
+                "unknown_credential",
+                "No credential is configured under this id.",
+                false,
+            ),
+            Self::Misconfigured(_) => (
+                500,
+                "misconfigured",
+                "The deployment is misconfigured; see the worker log.",
+                false,
+            ),
+            Self::PartnerUnavailable(_) => (
+                502,
+                "partner_unavailable",
+                "The partner is unavailable; retry later.",
+                true,
+            ),
+            Self::PartnerRejected(_) => (
+                502,
+                "partner_rejected",
+                "The partner refused the configured credential.",
+                false,
+            ),
+            Self::Internal(_) => (500, "internal", "Internal error; see the worker log.", true),
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.parts().1
+    }
+
+    /// Internal detail for the log, never for the client.
+    fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Misconfigured(d)
+            | Self::PartnerUnavailable(d)
+            | Self::PartnerRejected(d)
+            | Self::Internal(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Turns the error into its JSON response, logging internal detail through the one log point.
+    pub fn into_response(self) -> Response {
+        let (status, code, message, retryable) = self.parts();
+        if let Some(detail) = self.detail() {
+            crate::log::event("error", &[("code", code), ("detail", detail)]);
+        }
+        let body = ErrorBody {
+            code: code.into(),
+            message: message.into(),
+            retryable,
+        };
+        crate::http::json(status, &body)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,58 @@
+//! Gatehouse worker: holds the partner secrets and makes every token call at the edge.
+//!
+//! Routes live under `/api/`; everything else is served from `www/` as static assets.
+//! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object),
+//! with the edge concerns in [`http`] (CORS), [`auth`], [`error`] and [`log`].
+
+pub mod auth;
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod log;
+
+use error::ApiError;
+use worker::{event, Context, Env, Method, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let origin = http::origin(&req);
+    let allowed = config::allowed_origins(&env);
+    let method = req.method();
+    let path = req.path();
+    let resp = if method == Method::Options {
+        http::preflight(origin.as_deref(), &allowed)
+    } else {
+        dispatch(&req, &env, &method, &path)
+            .await
+            .unwrap_or_else(ApiError::into_response)
+    };
+    log::event(
+        "info",
+        &[
+            ("method", method.as_ref()),
+            ("path", &path),
+            ("status", &resp.status_code().to_string()),
+        ],
+    );
+    Ok(http::with_cors(resp, origin.as_deref(), &allowed))
+}
+
+async fn dispatch(
+    req: &Request,
+    env: &Env,
+    method: &Method,
+    path: &str,
+) -> std::result::Result<Response, ApiError> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method, segments.as_slice()) {
+        (Method::Get, ["api", "health"]) => Ok(health::get(env)),
+        (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
+        (Method::Get, ["api", "admin", "credentials", id]) => {
+            credentials::status(req, env, id).await
+        }
+        (_, ["api", "admin", "credentials", _]) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound),
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the sandbox (native), the worker (worker-build, no downloads) and the browser package
+# (wasm-bindgen + wasm-opt) into crates/web/pkg and www/pkg.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+say "building the sandbox"
+cargo build -q -p gatehouse-sandbox
+
+say "building the worker (worker-build --release)"
+(cd crates/worker && worker-build --release >/dev/null)
+
+say "building the browser package"
+cargo build -q --release --target wasm32-unknown-unknown -p gatehouse-web
+rm -rf crates/web/pkg && mkdir -p crates/web/pkg
+"$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
+  target/wasm32-unknown-unknown/release/gatehouse_web.wasm
+"$WASM_OPT_BIN" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | sed 's/.*[#@]//')\"/" \
+  crates/web/package.template.json > crates/web/pkg/package.json
+cp crates/web/README.md crates/web/pkg/README.md
+rm -rf www/pkg && cp -r crates/web/pkg www/pkg

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, then runs every tier and ends with one
+# line "N passed, M failed". Tiers: fmt, clippy (native and wasm32), core and sandbox unit and
+# contract tests, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
+# workerd against the sandbox, and Playwright in Chromium.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+OUT="$ROOT/tests/.out"
+rm -rf "$OUT" && mkdir -p "$OUT/logs"
+export TEST_OUT="$OUT"
+
+setup_all
+"$ROOT/scripts/build.sh"
+
+# Test ports, away from the run command's 8787/8790 so both can run at once.
+SANDBOX_PORT=18790 WORKER_PORT=18787 WASM_TEST_ADDR=127.0.0.1:18799
+export GATEHOUSE_URL="http://127.0.0.1:$WORKER_PORT" SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
+
+PASSED=0 FAILED=0
+declare -a REPORT=()
+
+# Counts tests from cargo/wasm-bindgen-test ("test result: ... N passed; M failed") and node's
+# TAP summary ("# pass N" / "# fail M"); a tier that failed without a failing test counts as one.
+tier() { # name cmd...
+  local name=$1; shift
+  local log="$OUT/logs/$name.log" rc=0 p f
+  say "tier: $name"
+  "$@" >"$log" 2>&1 || rc=$?
+  p=$( { grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}'; } )
+  f=$( { grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}'; } )
+  p=$((p + $(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')))
+  f=$((f + $(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')))
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    if [ "$rc" -eq 0 ]; then p=1; else f=1; fi          # a check, not a test runner
+  elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # e.g. a crash after the tests
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  if [ "$rc" -eq 0 ]; then
+    REPORT+=("ok    $name ($p passed)")
+  else
+    REPORT+=("FAIL  $name ($p passed, $f failed) — log: tests/.out/logs/$name.log")
+    echo "---- $name failed; last lines of its log:"; tail -n 40 "$log"; echo "----"
+  fi
+}
+
+tier fmt cargo fmt --all -- --check
+tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox --all-targets -- -D warnings
+tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
+tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox
+
+# Tiers that need the running product: the sandbox and the built worker in workerd, with a
+# fresh Durable Object state directory of their own.
+trap stop_groups EXIT
+PERSIST=$(mktemp -d)
+if start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" \
+    --var "ALLOWED_ORIGINS:http://127.0.0.1:$WORKER_PORT,http://$WASM_TEST_ADDR"; then
+  tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target wasm32-unknown-unknown -p gatehouse-web
+  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs
+  tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs
+else
+  FAILED=$((FAILED + 1)); REPORT+=("FAIL  start sandbox + worker — logs in tests/.out/logs/")
+  tail -n 40 "$OUT/logs/worker.log" "$OUT/logs/sandbox.log" || true
+fi
+stop_groups
+rm -rf "$PERSIST"
+
+echo
+printf '%s\n' "${REPORT[@]}"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

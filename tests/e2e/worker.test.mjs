@@ -1,0 +1,92 @@
+// The built worker in workerd (wrangler dev) against the sandbox: health, errors, CORS, and a
+// route on which the worker talks to a partner (a Stream token through the credential's
+// Durable Object).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { WORKER, admin, sandboxControl } from "./env.mjs";
+
+test("health answers JSON with the version and mode", async () => {
+  const r = await fetch(`${WORKER}/api/health`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get("content-type"), /application\/json/);
+  assert.equal(r.headers.get("cache-control"), "no-store");
+  const body = await r.json();
+  assert.deepEqual(Object.keys(body).sort(), ["mode", "service", "status", "version"]);
+  assert.equal(body.status, "ok");
+  assert.equal(body.service, "gatehouse");
+  assert.match(body.version, /^\d+\.\d+\.\d+/);
+  assert.equal(body.mode, "development");
+});
+
+test("unknown routes and wrong methods get a stable JSON error code", async () => {
+  let r = await fetch(`${WORKER}/api/nope`);
+  assert.equal(r.status, 404);
+  assert.equal((await r.json()).code, "not_found");
+  r = await fetch(`${WORKER}/api/health`, { method: "POST", body: "{" });
+  assert.equal(r.status, 405);
+  assert.equal((await r.json()).code, "method_not_allowed");
+});
+
+test("the credential route is key-protected", async () => {
+  for (const key of [undefined, "wrong-key", ""]) {
+    const r = await admin("/api/admin/credentials/stream", key);
+    assert.equal(r.status, 401, `key ${key}`);
+    assert.equal((await r.json()).code, "unauthorized");
+  }
+  const r = await admin("/api/admin/credentials/not-configured");
+  assert.equal(r.status, 404);
+  assert.equal((await r.json()).code, "unknown_credential");
+});
+
+test("the worker obtains a Stream token from the partner, reports it without the token, and caches it", async () => {
+  await sandboxControl("reset", {});
+  // A partner fault first: the worker answers a clear retryable error.
+  await sandboxControl("faults", [{ route: "stream.token", status: 503, times: 1 }]);
+  let r = await admin("/api/admin/credentials/stream");
+  assert.equal(r.status, 502);
+  let body = await r.json();
+  assert.equal(body.code, "partner_unavailable");
+  assert.equal(body.retryable, true);
+
+  r = await admin("/api/admin/credentials/stream");
+  assert.equal(r.status, 200);
+  const text = await r.text();
+  body = JSON.parse(text);
+  assert.equal(body.credential, "stream");
+  assert.equal(body.state, "valid");
+  assert.ok(body.expires_in_s > 3500 && body.expires_in_s <= 3600, `expires_in_s ${body.expires_in_s}`);
+  assert.deepEqual([...body.scopes].sort(), ["onboarding", "sso", "user"]);
+  assert.ok(!/access_token|refresh_token|sandbox-stream-secret/.test(text), "no token or secret in the answer");
+
+  // Cached: a second status call makes no second token call upstream.
+  r = await admin("/api/admin/credentials/stream");
+  assert.equal(r.status, 200);
+  const counters = await sandboxControl("counters");
+  assert.equal(counters.token_calls["sandbox-stream-client"], 2, "one failed + one successful token call");
+});
+
+test("CORS allows exactly the configured origins and never reflects others", async () => {
+  const good = "http://127.0.0.1:18799";
+  let r = await fetch(`${WORKER}/api/health`, { headers: { origin: good } });
+  assert.equal(r.headers.get("access-control-allow-origin"), good);
+  for (const bad of ["https://evil.example", "http://127.0.0.1:18799.evil.example", "null"]) {
+    r = await fetch(`${WORKER}/api/health`, { headers: { origin: bad } });
+    assert.equal(r.headers.get("access-control-allow-origin"), null, bad);
+    r = await fetch(`${WORKER}/api/health`, { method: "OPTIONS", headers: { origin: bad, "access-control-request-method": "POST" } });
+    assert.equal(r.status, 403, bad);
+    assert.equal((await r.json()).code, "origin_not_allowed");
+  }
+  r = await fetch(`${WORKER}/api/health`, { method: "OPTIONS", headers: { origin: good, "access-control-request-method": "POST" } });
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get("access-control-allow-origin"), good);
+});
+
+test("pages are served from www/ with a Content-Security-Policy", async () => {
+  const r = await fetch(`${WORKER}/`);
+  assert.equal(r.status, 200);
+  assert.match(await r.text(), /<title>Gatehouse/);
+  const csp = r.headers.get("content-security-policy") ?? "";
+  for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "'wasm-unsafe-eval'"]) {
+    assert.ok(csp.includes(d), `CSP has ${d}: ${csp}`);
+  }
+});

@@ -36,17 +36,24 @@ fn redact_word(word: &str) -> String {
             .collect::<Vec<_>>()
             .join("&");
     }
-    // JWT-shaped or long opaque strings
-    let looks_jwt = word.starts_with("eyJ") && word.matches('.').count() >= 2;
-    let opaque = word.len() >= 24
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.~+/".contains(c));
-    if looks_jwt || opaque {
-        "[redacted]".to_owned()
-    } else {
-        word.to_owned()
+    // JWT-shaped words, and long opaque path segments that mix letters and digits (tokens,
+    // codes); plain path segments such as `credentials` stay readable.
+    if word.starts_with("eyJ") && word.matches('.').count() >= 2 {
+        return "[redacted]".to_owned();
     }
+    word.split('/')
+        .map(|seg| if looks_opaque(seg) { "[redacted]" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn looks_opaque(seg: &str) -> bool {
+    seg.len() >= 20
+        && seg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~+=".contains(c))
+        && seg.chars().any(|c| c.is_ascii_digit())
+        && seg.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 #[cfg(test)]

@@ -1,0 +1,213 @@
+//! Building token requests (sans-IO): a [`Credential`] and a [`Grant`] become an
+//! `http::Request<Vec<u8>>`; the worker sends it.
+
+use super::profile::{BodyEncoding, ClientAuth, Credential, GrantKind, ScopeParam};
+use crate::secret::RefreshToken;
+use base64::Engine;
+
+/// Which grant to ask for.
+#[derive(Debug, Clone, Copy)]
+pub enum Grant<'a> {
+    /// A new token with the profile's grant (client credentials or service-account password).
+    New,
+    /// A refresh with the held refresh token.
+    Refresh(&'a RefreshToken),
+}
+
+/// Builds the token request. Fails only on a token URL that is not a valid URI, which
+/// configuration loading already rejects.
+pub fn token_request(
+    cred: &Credential,
+    grant: Grant<'_>,
+) -> Result<http::Request<Vec<u8>>, http::Error> {
+    let p = &cred.profile;
+    let mut params: Vec<(&str, &str)> = Vec::new();
+    match grant {
+        Grant::New => match p.grant {
+            GrantKind::ClientCredentials => params.push(("grant_type", "client_credentials")),
+            GrantKind::Password => {
+                params.push(("grant_type", "password"));
+                params.push(("username", cred.username.as_deref().unwrap_or_default()));
+                params.push((
+                    "password",
+                    cred.password
+                        .as_ref()
+                        .map(|s| s.expose())
+                        .unwrap_or_default(),
+                ));
+            }
+        },
+        Grant::Refresh(rt) => {
+            params.push(("grant_type", "refresh_token"));
+            params.push(("refresh_token", rt.expose()));
+        }
+    }
+    if p.client_auth == ClientAuth::Body {
+        params.push(("client_id", &cred.client_id));
+        params.push(("client_secret", cred.client_secret.expose()));
+    }
+    for (k, v) in &p.extra {
+        params.push((k, v));
+    }
+    let mut builder = http::Request::post(&p.token_url).header("accept", "application/json");
+    if p.client_auth == ClientAuth::Basic {
+        // RFC 6749 §2.3.1: each part form-urlencoded before base64.
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let pair = format!(
+            "{}:{}",
+            enc(&cred.client_id),
+            enc(cred.client_secret.expose())
+        );
+        let b64 = base64::engine::general_purpose::STANDARD.encode(pair);
+        builder = builder.header("authorization", format!("Basic {b64}"));
+    }
+    let body = match p.encoding {
+        BodyEncoding::Json => {
+            let mut map = serde_json::Map::new();
+            for (k, v) in params {
+                map.insert(k.to_owned(), v.into());
+            }
+            match &p.scope {
+                Some(ScopeParam::Array(list)) => {
+                    map.insert("scopes".into(), list.clone().into());
+                }
+                Some(ScopeParam::Spaced(s)) => {
+                    map.insert("scope".into(), s.clone().into());
+                }
+                None => {}
+            }
+            builder = builder.header("content-type", "application/json");
+            serde_json::Value::Object(map).to_string().into_bytes()
+        }
+        BodyEncoding::Form => {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in params {
+                form.append_pair(k, v);
+            }
+            match &p.scope {
+                Some(ScopeParam::Spaced(s)) => {
+                    form.append_pair("scope", s);
+                }
+                Some(ScopeParam::Array(list)) => {
+                    form.append_pair("scope", &list.join(" "));
+                }
+                None => {}
+            }
+            builder = builder.header("content-type", "application/x-www-form-urlencoded");
+            form.finish().into_bytes()
+        }
+    };
+    builder.body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::profile::load;
+
+    fn cred(json: &str) -> Credential {
+        load(json, |n| Some(format!("{n}-value")))
+            .unwrap()
+            .remove(0)
+    }
+
+    fn form(body: &[u8]) -> Vec<(String, String)> {
+        form_urlencoded::parse(body).into_owned().collect()
+    }
+
+    #[test]
+    fn stream_json_client_credentials_with_scopes_array() {
+        let c = cred(
+            r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","secrets":{"client_secret":"SEC"}}}"#,
+        );
+        let req = token_request(&c, Grant::New).unwrap();
+        assert_eq!(req.uri(), "http://h/stream/oauth/token");
+        assert_eq!(req.headers()["content-type"], "application/json");
+        let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"grant_type":"client_credentials","client_id":"cid","client_secret":"SEC-value","scopes":["user","onboarding","sso"]})
+        );
+        let rt = RefreshToken::new("r1");
+        let body: serde_json::Value =
+            serde_json::from_slice(token_request(&c, Grant::Refresh(&rt)).unwrap().body()).unwrap();
+        assert_eq!(body["grant_type"], "refresh_token");
+        assert_eq!(body["refresh_token"], "r1");
+        assert_eq!(body["client_id"], "cid");
+    }
+
+    #[test]
+    fn omniretain_password_grant_with_basic_client_auth() {
+        let c = cred(
+            r#"{"o":{"provider":"omniretain","base_url":"http://h/o","client_id":"id:1","username":"api@c1.example","secrets":{"client_secret":"S&x","password":"P"}}}"#,
+        );
+        let req = token_request(&c, Grant::New).unwrap();
+        let auth = req.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .strip_prefix("Basic ")
+            .unwrap()
+            .to_owned();
+        let decoded = String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(auth)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(decoded, "id%3A1:S%26x-value");
+        assert_eq!(
+            form(req.body()),
+            vec![
+                ("grant_type".into(), "password".into()),
+                ("username".into(), "api@c1.example".into()),
+                ("password".into(), "P-value".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn powerepos_password_grant_carries_org_id_and_scope() {
+        let c = cred(
+            r#"{"p":{"provider":"powerepos","auth_base":"http://h/pe","org_id":"ORG001","username":"svc","client_id":"cid","secrets":{"client_secret":"S","password":"P"}}}"#,
+        );
+        let req = token_request(&c, Grant::New).unwrap();
+        assert_eq!(req.uri(), "http://h/pe/authorisation/token");
+        let f = form(req.body());
+        for pair in [
+            ("grant_type", "password"),
+            ("org_id", "ORG001"),
+            ("scope", "partnerservices offline_access"),
+            ("client_id", "cid"),
+            ("username", "svc"),
+        ] {
+            assert!(
+                f.contains(&(pair.0.into(), pair.1.into())),
+                "{pair:?} in {f:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn streamdiver_form_client_credentials_in_the_tenant_realm() {
+        let c = cred(
+            r#"{"d":{"provider":"streamdiver","auth_base":"http://h/sd","api_base":"http://h/api","tenant":"acme","client_id":"cid","secrets":{"client_secret":"S"}}}"#,
+        );
+        let req = token_request(&c, Grant::New).unwrap();
+        assert_eq!(
+            req.uri(),
+            "http://h/sd/realms/acme/protocol/openid-connect/token"
+        );
+        assert_eq!(
+            req.headers()["content-type"],
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            form(req.body()),
+            vec![
+                ("grant_type".into(), "client_credentials".into()),
+                ("client_id".into(), "cid".into()),
+                ("client_secret".into(), "S-value".into())
+            ]
+        );
+    }
+}

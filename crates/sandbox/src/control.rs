@@ -1,0 +1,140 @@
+//! The control surface for tests, under `/_control`: reset, counters, faults, settings and
+//! credential revocation. Not part of any partner's API; never faulted or counted.
+
+use crate::error::ApiError;
+use crate::faults::FaultRule;
+use crate::http::{content_type_is, describe, json_body, JSON};
+use crate::state::{AppState, Settings, Store};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/_control/health", get(health))
+        .route("/_control/reset", post(reset))
+        .route("/_control/counters", get(counters))
+        .route(
+            "/_control/faults",
+            get(list_faults).post(add_faults).delete(clear_faults),
+        )
+        .route("/_control/settings", get(get_settings).post(set_settings))
+        .route("/_control/revoke-credential", post(revoke_credential))
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_request", message)
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "ok": true, "service": "gatehouse-sandbox" }))
+}
+
+async fn reset(State(state): State<AppState>) -> StatusCode {
+    state.with(|s| *s = Store::default());
+    StatusCode::NO_CONTENT
+}
+
+async fn counters(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.with(|s| s.counters.clone()))
+}
+
+/// One rule or an array of rules.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Rules {
+    Many(Vec<FaultRule>),
+    One(FaultRule),
+}
+
+async fn list_faults(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.with(|s| s.faults.clone()))
+}
+
+async fn add_faults(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    if !content_type_is(&headers, JSON) {
+        return Err(bad("Content-Type must be application/json"));
+    }
+    let value: Value = serde_json::from_slice(&body).map_err(|e| bad(describe(&e)))?;
+    let rules = match serde_json::from_value::<Rules>(value) {
+        Ok(Rules::Many(rules)) => rules,
+        Ok(Rules::One(rule)) => vec![rule],
+        Err(_) => {
+            return Err(bad(
+                "expected a fault rule or an array of them: {route, status?, latency_ms?, body?: json|malformed|html|empty, retry_after?, times?}",
+            ))
+        }
+    };
+    for rule in &rules {
+        rule.validate().map_err(bad)?;
+    }
+    let all = state.with(|s| {
+        s.faults.extend(rules);
+        s.faults.clone()
+    });
+    Ok(Json(all))
+}
+
+async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.with(|s| s.faults.clear());
+    StatusCode::NO_CONTENT
+}
+
+async fn get_settings(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.with(|s| s.settings.clone()))
+}
+
+/// Merges the given lifetimes into the current ones.
+async fn set_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let new: Settings = json_body(&headers, &body).map_err(|e| {
+        bad(format!(
+            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}}}",
+            e.0
+        ))
+    })?;
+    let merged = state.with(|s| {
+        let current = &mut s.settings.token_lifetime_s;
+        let given = new.token_lifetime_s;
+        current.stream = given.stream.or(current.stream);
+        current.omniretain = given.omniretain.or(current.omniretain);
+        current.streamdiver = given.streamdiver.or(current.streamdiver);
+        current.powerepos = given.powerepos.or(current.powerepos);
+        s.settings.clone()
+    });
+    Ok(Json(merged))
+}
+
+#[derive(Deserialize)]
+struct RevokeCredential {
+    client_id: String,
+}
+
+/// Invalidates every refresh token issued to a client, in every partner.
+async fn revoke_credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let req: RevokeCredential = json_body(&headers, &body).map_err(|e| bad(e.0))?;
+    let revoked = state.with(|s| {
+        s.stream.revoke_refresh_tokens(&req.client_id)
+            + s.omniretain.revoke_refresh_tokens(&req.client_id)
+            + s.powerepos.revoke_refresh_tokens(&req.client_id)
+    });
+    Ok(Json(
+        json!({ "client_id": req.client_id, "revoked_refresh_tokens": revoked }),
+    ))
+}

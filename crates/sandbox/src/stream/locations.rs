@@ -1,0 +1,193 @@
+//! Onboarding locations under `/stream/onboarding/locations` (scope `onboarding` or
+//! `legacy_onboarding`): list, ingest (active POS onboarding), bind (active DSP onboarding).
+
+use super::onboarding::onboarding_not_found;
+use super::{authorize, LocationRecord, StreamData, ONBOARDING_SCOPES};
+use crate::error::ApiError;
+use crate::http::{json_body, query};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gatehouse_core::contract::stream::{
+    BindLocationsRequest, IngestLocationsRequest, IntegrationType, ListOnboardingLocationsQuery,
+    Location, LocationsResponse, Onboarding, OnboardingStatus,
+};
+
+fn invalid(e: crate::http::BadInput) -> ApiError {
+    ApiError::bad_request("invalid_request", e.0)
+}
+
+fn of_onboarding(data: &StreamData, onboarding_id: &str) -> Vec<Location> {
+    data.locations
+        .iter()
+        .filter(|r| r.location.onboarding_id.as_deref() == Some(onboarding_id))
+        .map(|r| r.location.clone())
+        .collect()
+}
+
+/// The onboarding, which must be active and of `kind`.
+fn active_of_kind(
+    data: &StreamData,
+    id: &str,
+    kind: &IntegrationType,
+) -> Result<Onboarding, ApiError> {
+    let onboarding = data
+        .onboardings
+        .get(id)
+        .cloned()
+        .ok_or_else(onboarding_not_found)?;
+    if onboarding.status != OnboardingStatus::Active || onboarding.r#type != *kind {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            format!(
+                "onboarding is a {} {} onboarding; this needs an active {kind} onboarding",
+                onboarding.status, onboarding.r#type
+            ),
+        ));
+    }
+    Ok(onboarding)
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let q: ListOnboardingLocationsQuery = query(raw.as_deref()).map_err(invalid)?;
+    let locations = state.with(|s| {
+        let onboarding = s
+            .stream
+            .onboardings
+            .get(&q.onboarding_id)
+            .ok_or_else(onboarding_not_found)?;
+        Ok::<_, ApiError>(if onboarding.status == OnboardingStatus::Active {
+            of_onboarding(&s.stream, &q.onboarding_id)
+        } else {
+            Vec::new()
+        })
+    })?;
+    Ok(Json(LocationsResponse { locations }).into_response())
+}
+
+pub(crate) async fn ingest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let req: IngestLocationsRequest = json_body(&headers, &body).map_err(invalid)?;
+    if req.locations.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_request",
+            "locations must not be empty",
+        ));
+    }
+    for l in &req.locations {
+        if l.external_id.trim().is_empty() || l.name.trim().is_empty() {
+            return Err(ApiError::bad_request(
+                "invalid_location",
+                "every location needs a non-empty external_id and name",
+            ));
+        }
+    }
+    let locations = state.with(|s| {
+        let onboarding = active_of_kind(&s.stream, &req.onboarding_id, &IntegrationType::Pos)?;
+        for incoming in req.locations {
+            let existing = s.stream.locations.iter_mut().find(|r| {
+                r.location.onboarding_id.as_deref() == Some(onboarding.id.as_str())
+                    && r.location.external_id.as_deref() == Some(incoming.external_id.as_str())
+            });
+            match existing {
+                Some(record) => {
+                    record.location.name = incoming.name;
+                    record.location.address = incoming.address;
+                }
+                None => {
+                    let location = Location {
+                        id: s.next_id("loc"),
+                        name: incoming.name,
+                        address: incoming.address,
+                        r#type: IntegrationType::Pos,
+                        external_id: Some(incoming.external_id),
+                        onboarding_id: Some(onboarding.id.clone()),
+                        bound_pos_location_id: None,
+                    };
+                    s.stream.locations.push(LocationRecord {
+                        org_id: onboarding.org_id.clone(),
+                        location,
+                    });
+                }
+            }
+        }
+        Ok::<_, ApiError>(of_onboarding(&s.stream, &onboarding.id))
+    })?;
+    Ok(Json(LocationsResponse { locations }).into_response())
+}
+
+pub(crate) async fn bind(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let req: BindLocationsRequest = json_body(&headers, &body).map_err(invalid)?;
+    if req.locations.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_request",
+            "locations must not be empty",
+        ));
+    }
+    let locations = state.with(|s| {
+        let onboarding = active_of_kind(&s.stream, &req.onboarding_id, &IntegrationType::Dsp)?;
+        let find = |id: &str| s.stream.locations.iter().find(|r| r.location.id == id);
+        // Check every binding before changing anything.
+        for b in &req.locations {
+            let dsp = find(&b.dsp_location_id).ok_or_else(|| {
+                ApiError::not_found(
+                    "location_not_found",
+                    "no location with this dsp_location_id",
+                )
+            })?;
+            if dsp.location.onboarding_id.as_deref() != Some(onboarding.id.as_str()) {
+                return Err(ApiError::bad_request(
+                    "invalid_location",
+                    "dsp_location_id is not a location of this onboarding",
+                ));
+            }
+            let pos = find(&b.pos_location_id).ok_or_else(|| {
+                ApiError::not_found(
+                    "location_not_found",
+                    "no location with this pos_location_id",
+                )
+            })?;
+            if pos.location.r#type != IntegrationType::Pos {
+                return Err(ApiError::bad_request(
+                    "invalid_location",
+                    "pos_location_id is not a POS location",
+                ));
+            }
+            if pos.org_id != onboarding.org_id {
+                return Err(ApiError::bad_request(
+                    "location_org_mismatch",
+                    "pos_location_id belongs to another organization",
+                ));
+            }
+        }
+        for b in req.locations {
+            if let Some(r) = s
+                .stream
+                .locations
+                .iter_mut()
+                .find(|r| r.location.id == b.dsp_location_id)
+            {
+                r.location.bound_pos_location_id = Some(b.pos_location_id);
+            }
+        }
+        Ok::<_, ApiError>(of_onboarding(&s.stream, &onboarding.id))
+    })?;
+    Ok(Json(LocationsResponse { locations }).into_response())
+}

@@ -1,0 +1,190 @@
+//! Onboarding integrations under `/stream/onboarding/integrations` (scope `onboarding` or
+//! `legacy_onboarding`): init returns an `entry_url` (the consent page in `pages`), status,
+//! complete with the consent `code`, revoke.
+
+use super::{authorize, LocationRecord, ONBOARDING_SCOPES};
+use crate::error::ApiError;
+use crate::http::json_body;
+use crate::state::{now_ms, AppState, Store};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gatehouse_core::contract::stream::{
+    CompleteOnboardingRequest, InitOnboardingRequest, InitOnboardingResponse, IntegrationType,
+    Location, Onboarding, OnboardingStatus,
+};
+
+fn invalid(e: crate::http::BadInput) -> ApiError {
+    ApiError::bad_request("invalid_request", e.0)
+}
+
+pub(crate) fn onboarding_not_found() -> ApiError {
+    ApiError::not_found("onboarding_not_found", "no onboarding with this id")
+}
+
+/// Whether `url` is an absolute http(s) URL.
+fn is_return_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+}
+
+pub(crate) async fn init(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let req: InitOnboardingRequest = json_body(&headers, &body).map_err(invalid)?;
+    if req.source.trim().is_empty() || req.source.chars().count() > 64 {
+        return Err(ApiError::bad_request(
+            "invalid_source",
+            "source must be 1 to 64 characters",
+        ));
+    }
+    if !req.r#type.is_known() {
+        return Err(ApiError::bad_request(
+            "invalid_type",
+            "type must be pos or dsp",
+        ));
+    }
+    if !is_return_url(&req.return_url) {
+        return Err(ApiError::bad_request(
+            "invalid_return_url",
+            "return_url must be an absolute http or https URL",
+        ));
+    }
+    let public_url = state.public_url().to_owned();
+    let onboarding = state.with(|s| {
+        if !s.stream.org_exists(&req.org_id) {
+            return Err(ApiError::not_found(
+                "org_not_found",
+                "no organization with this org_id",
+            ));
+        }
+        let id = s.next_id("onb");
+        let onboarding = Onboarding {
+            entry_url: Some(format!("{public_url}/consent/{id}")),
+            id: id.clone(),
+            org_id: req.org_id,
+            merchant_id: None,
+            r#type: req.r#type,
+            status: OnboardingStatus::Pending,
+            partner_id: Some(crate::credentials::STREAM_PARTNER_ID.to_owned()),
+            partner_org_id: None,
+            source: Some(req.source),
+            return_url: Some(req.return_url),
+            integration_id: None,
+        };
+        s.stream.onboardings.insert(id, onboarding.clone());
+        Ok(onboarding)
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InitOnboardingResponse { onboarding }),
+    )
+        .into_response())
+}
+
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let onboarding = state.with(|s| {
+        *s.counters.status_calls.entry(id.clone()).or_insert(0) += 1;
+        s.stream.onboardings.get(&id).cloned()
+    });
+    Ok(Json(onboarding.ok_or_else(onboarding_not_found)?).into_response())
+}
+
+pub(crate) async fn complete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let req: CompleteOnboardingRequest = json_body(&headers, &body).map_err(invalid)?;
+    let onboarding = state.with(|s| {
+        let status = s
+            .stream
+            .onboardings
+            .get(&id)
+            .map(|o| o.status.clone())
+            .ok_or_else(onboarding_not_found)?;
+        if status != OnboardingStatus::Pending {
+            return Err(ApiError::conflict(
+                "invalid_state",
+                format!("onboarding is {status}, only a pending onboarding can be completed"),
+            ));
+        }
+        let now = now_ms();
+        let valid = s
+            .stream
+            .consent_codes
+            .get(&req.code)
+            .is_some_and(|c| c.onboarding_id == id && c.expires_at_ms > now);
+        if !valid {
+            return Err(ApiError::bad_request(
+                "invalid_code",
+                "code is not the one issued for this onboarding, or it expired or was used",
+            ));
+        }
+        s.stream.consent_codes.remove(&req.code);
+        activate(s, &id).ok_or_else(onboarding_not_found)
+    })?;
+    Ok(Json(onboarding).into_response())
+}
+
+/// Makes a pending onboarding active: ids at the source platform and two locations of the
+/// onboarding's type.
+fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
+    let merchant_id = s.next_id("mer");
+    let integration_id = s.next_id("int");
+    let partner_org_id = s.next_id("porg");
+    let onboarding = s.stream.onboardings.get(id)?.clone();
+    let kind = match onboarding.r#type {
+        IntegrationType::Dsp => "DSP",
+        _ => "POS",
+    };
+    let source = onboarding.source.clone().unwrap_or_default();
+    for n in 1..=2 {
+        let location = Location {
+            id: s.next_id("loc"),
+            name: format!("{source} {kind} location {n}"),
+            address: Some(format!("{n} Sandbox Street, Testville")),
+            r#type: onboarding.r#type.clone(),
+            external_id: Some(format!("{merchant_id}-{n}")),
+            onboarding_id: Some(id.to_owned()),
+            bound_pos_location_id: None,
+        };
+        s.stream.locations.push(LocationRecord {
+            org_id: onboarding.org_id.clone(),
+            location,
+        });
+    }
+    let stored = s.stream.onboardings.get_mut(id)?;
+    stored.status = OnboardingStatus::Active;
+    stored.merchant_id = Some(merchant_id);
+    stored.integration_id = Some(integration_id);
+    stored.partner_org_id = Some(partner_org_id);
+    Some(stored.clone())
+}
+
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let onboarding = state.with(|s| {
+        let stored = s.stream.onboardings.get_mut(&id)?;
+        stored.status = OnboardingStatus::Revoked;
+        let onboarding = stored.clone();
+        s.stream.consent_codes.retain(|_, c| c.onboarding_id != id);
+        Some(onboarding)
+    });
+    Ok(Json(onboarding.ok_or_else(onboarding_not_found)?).into_response())
+}

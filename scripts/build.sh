@@ -8,7 +8,8 @@ say "building the sandbox"
 cargo build -q -p gatehouse-sandbox
 
 say "building the worker (worker-build --release)"
-(cd crates/worker && worker-build --release >/dev/null)
+(cd crates/worker && worker-build --release >"$ROOT/target/worker-build.log" 2>&1) \
+  || { tail -n 40 "$ROOT/target/worker-build.log"; exit 1; }
 
 say "building the browser package"
 cargo build -q --release --target wasm32-unknown-unknown -p gatehouse-web

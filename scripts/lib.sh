@@ -112,13 +112,14 @@ wait_for_url() { # url seconds
   done
 }
 
-# Starts the sandbox and the worker (wrangler dev on the built output) on the given ports.
+# Starts the sandbox and the worker (wrangler dev on the built output) on the given ports. The
+# worker's partner URLs come from wrangler.toml: the top level for 8790, [env.test] for 18790.
 start_stack() { # sandbox_port worker_port persist_dir logdir [extra wrangler args...]
   local sp=$1 wp=$2 persist=$3 logs=$4; shift 4
   start_group "$logs/sandbox.log" env SANDBOX_PORT="$sp" "$ROOT/target/debug/gatehouse-sandbox"
   wait_for_url "http://127.0.0.1:$sp/_control/counters" 30
   start_group "$logs/worker.log" "$WRANGLER" dev --config "$ROOT/wrangler.toml" \
     --ip 127.0.0.1 --port "$wp" --inspector-port "$((wp + 1000))" --persist-to "$persist" \
-    --var "STREAM_API_BASE:http://127.0.0.1:$sp/stream" --show-interactive-dev-session=false "$@"
+    --show-interactive-dev-session=false "$@"
   wait_for_url "http://127.0.0.1:$wp/api/health" 60
 }

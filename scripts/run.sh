@@ -4,8 +4,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-SANDBOX_PORT=${SANDBOX_PORT:-8790}
-WORKER_PORT=${WORKER_PORT:-8787}
+SANDBOX_PORT=8790   # wrangler.toml [vars] point the worker here
+WORKER_PORT=8787
 LOGS="$ROOT/.wrangler/logs"; mkdir -p "$LOGS"
 
 setup_all

@@ -13,7 +13,8 @@ export TEST_OUT="$OUT"
 setup_all
 "$ROOT/scripts/build.sh"
 
-# Test ports, away from the run command's 8787/8790 so both can run at once.
+# Test ports, away from the run command's 8787/8790 so both can run at once ([env.test] in
+# wrangler.toml names them).
 SANDBOX_PORT=18790 WORKER_PORT=18787 WASM_TEST_ADDR=127.0.0.1:18799
 export GATEHOUSE_URL="http://127.0.0.1:$WORKER_PORT" SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
 
@@ -27,10 +28,11 @@ tier() { # name cmd...
   local log="$OUT/logs/$name.log" rc=0 p f
   say "tier: $name"
   "$@" >"$log" 2>&1 || rc=$?
-  p=$( { grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}'; } )
-  f=$( { grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}'; } )
-  p=$((p + $(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')))
-  f=$((f + $(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')))
+  read -r p f < <(awk '
+    match($0, /[0-9]+ passed/) { p += substr($0, RSTART, RLENGTH) + 0 }
+    match($0, /[0-9]+ failed/) { f += substr($0, RSTART, RLENGTH) + 0 }
+    /^# pass [0-9]+/ { p += $3 } /^# fail [0-9]+/ { f += $3 }
+    END { print p + 0, f + 0 }' "$log")
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     if [ "$rc" -eq 0 ]; then p=1; else f=1; fi          # a check, not a test runner
   elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # e.g. a crash after the tests
@@ -52,13 +54,13 @@ tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox
 # fresh Durable Object state directory of their own.
 trap stop_groups EXIT
 PERSIST=$(mktemp -d)
-if start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" \
-    --var "ALLOWED_ORIGINS:http://127.0.0.1:$WORKER_PORT,http://$WASM_TEST_ADDR"; then
+if start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" --env test \
+    --env-file "$ROOT/.dev.vars.example"; then
   tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
-  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs
+  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs
 else
   FAILED=$((FAILED + 1)); REPORT+=("FAIL  start sandbox + worker — logs in tests/.out/logs/")

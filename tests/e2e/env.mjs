@@ -1,4 +1,5 @@
-// Where the stack under test runs (set by scripts/test.sh) and the dev secrets it was given.
+// Where the stack under test runs (set by scripts/test.sh) and the throwaway dev secrets it was
+// given (`wrangler dev --env-file .dev.vars.example`).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -7,7 +8,7 @@ export const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:18790";
 export const OUT = process.env.TEST_OUT ?? fileURLToPath(new URL("../.out", import.meta.url));
 
 const devVars = Object.fromEntries(
-  readFileSync(new URL("../../.dev.vars", import.meta.url), "utf8")
+  readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8")
     .split("\n")
     .filter((l) => l.includes("=") && !l.trimStart().startsWith("#"))
     .map((l) => [l.slice(0, l.indexOf("=")).trim(), l.slice(l.indexOf("=") + 1).trim()]),
@@ -25,4 +26,38 @@ export async function sandboxControl(path, body) {
 }
 
 export const admin = (path, key = ADMIN_API_KEY) =>
-  fetch(`${WORKER}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  fetch(`${WORKER}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }); // key null/"": none
+export const PROXY_API_KEY = devVars.PROXY_API_KEY;
+
+export const proxy = (path, init = {}) =>
+  fetch(`${WORKER}/api/proxy/${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${PROXY_API_KEY}`, ...(init.headers ?? {}) },
+  });
+
+export const resetCredential = (id) =>
+  fetch(`${WORKER}/api/admin/credentials/${id}/reset`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_API_KEY}` },
+  });
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Every secret value in the committed dev-vars file, for leak checks. */
+export const SECRET_VALUES = Object.values(devVars).filter((v) => v.length >= 8);
+
+/** Creates a Stream organization directly at the sandbox (test set-up, not through Gatehouse). */
+export async function sandboxStreamOrg(name = "Test Org") {
+  const t = await (await fetch(`${SANDBOX}/stream/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ grant_type: "client_credentials", client_id: "sandbox-stream-client", client_secret: "sandbox-stream-secret" }),
+  })).json();
+  const r = await fetch(`${SANDBOX}/stream/organizations`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${t.access_token}` },
+    body: JSON.stringify({ name, provider_id: "test", user: { email: "owner@test.example", full_name: "Test Owner", phone_number: "+1 555 0100" } }),
+  });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`create org: ${r.status} ${await r.text()}`);
+  return (await r.json()).org_id;
+}

@@ -37,7 +37,8 @@ pub struct CredentialStatus {
     pub credential: String,
     /// The partner (`stream`, `omniretain`, `streamdiver`, `powerepos`).
     pub provider: String,
-    /// `valid` when a usable token is held, else the failure class.
+    /// `valid` or `refreshing` when a usable token is held, `idle` before the first use, else
+    /// the failure class that holds the credential (`needs_reauth`, `misconfigured`).
     pub state: String,
     /// Seconds until the held access token expires, when one is held.
     pub expires_in_s: Option<u64>,
@@ -45,4 +46,14 @@ pub struct CredentialStatus {
     pub scopes: Vec<String>,
     /// Upstream token calls this credential's Durable Object has made since it started.
     pub upstream_token_calls: u64,
+    /// When the last token was obtained (Unix milliseconds).
+    #[serde(default)]
+    pub last_refresh_ms: Option<u64>,
+    /// The class of the last failure (`needs_reauth`, `misconfigured`, `partner_unavailable`,
+    /// `storage_unavailable`), cleared by the next success.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// Whether a refresh token is held (never the token itself).
+    #[serde(default)]
+    pub holds_refresh_token: bool,
 }

@@ -15,6 +15,8 @@
 
 pub mod api;
 pub mod contract;
+pub mod proxy;
 pub mod redact;
+pub mod sealed;
 pub mod secret;
 pub mod tokens;

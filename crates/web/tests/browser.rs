@@ -1,4 +1,5 @@
 //! Runs in headless Chromium (wasm-bindgen-test) against the real worker in workerd, whose
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 //! URL is given at build time in `GATEHOUSE_URL` (the test command sets it and pins this page's
 //! origin with `WASM_BINDGEN_TEST_ADDRESS`, which the worker's CORS allowlist names exactly).
 #![cfg(target_arch = "wasm32")]

@@ -1,11 +1,19 @@
-//! Who is asking. Trusted server code and operators present `ADMIN_API_KEY` as a bearer key.
+//! Who is asking. Trusted server code presents an API key from a Worker secret as a bearer
+//! key: `ADMIN_API_KEY` for operators' routes, `PROXY_API_KEY` for the proxy.
 
 use crate::error::ApiError;
+use gatehouse_core::secret::ApiKey;
 use worker::{Env, Request};
 
-/// Requires `Authorization: Bearer <ADMIN_API_KEY>`, compared in constant time.
-pub fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
-    let key = crate::config::admin_api_key(env)?;
+/// Requires `Authorization: Bearer <secret>`, compared in constant time.
+pub fn require_key(req: &Request, env: &Env, secret: &str) -> Result<(), ApiError> {
+    let key = env
+        .secret(secret)
+        .ok()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty())
+        .map(ApiKey::new)
+        .ok_or_else(|| ApiError::Misconfigured(format!("secret {secret} is not set")))?;
     let header = req
         .headers()
         .get("authorization")
@@ -16,4 +24,9 @@ pub fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
         Some(presented) if key.matches(presented.trim()) => Ok(()),
         _ => Err(ApiError::Unauthorized),
     }
+}
+
+/// Requires the operators' key (`ADMIN_API_KEY`).
+pub fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
+    require_key(req, env, "ADMIN_API_KEY")
 }

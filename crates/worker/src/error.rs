@@ -23,6 +23,18 @@ pub enum ApiError {
     PartnerUnavailable(String),
     /// The partner refused the credential (`invalid_client`, `invalid_grant`, ...).
     PartnerRejected(String),
+    /// The partner refused the grant (`invalid_grant`): an operator must re-authorize the credential.
+    NeedsReauth(String),
+    /// A rotated refresh token could not be stored, so no token was handed out: retry.
+    StorageUnavailable(String),
+    /// A browser called a route meant for trusted server code.
+    BrowserNotAllowed,
+    /// The proxy allowlist does not allow this method and path.
+    ProxyNotAllowed,
+    /// The partner answered 401 to a freshly obtained token too.
+    PartnerRejectedToken,
+    /// The request body is larger than the route accepts.
+    PayloadTooLarge,
     /// A failure inside the runtime (Durable Object unreachable, ...).
     Internal(String),
 }
@@ -71,6 +83,42 @@ impl ApiError {
                 502,
                 "partner_rejected",
                 "The partner refused the configured credential.",
+                false,
+            ),
+            Self::NeedsReauth(_) => (
+                502,
+                "needs_reauth",
+                "The partner refused the credential's grant; it needs re-authorization.",
+                false,
+            ),
+            Self::StorageUnavailable(_) => (
+                503,
+                "storage_unavailable",
+                "Token storage is unavailable; retry.",
+                true,
+            ),
+            Self::BrowserNotAllowed => (
+                403,
+                "browser_not_allowed",
+                "This route is for trusted server code, not browsers.",
+                false,
+            ),
+            Self::ProxyNotAllowed => (
+                403,
+                "proxy_path_not_allowed",
+                "This method and path are not allowed for this credential.",
+                false,
+            ),
+            Self::PartnerRejectedToken => (
+                502,
+                "partner_rejected_token",
+                "The partner refused a freshly obtained token.",
+                false,
+            ),
+            Self::PayloadTooLarge => (
+                413,
+                "payload_too_large",
+                "The request body is too large.",
                 false,
             ),
             Self::Internal(_) => (500, "internal", "Internal error; see the worker log.", true),

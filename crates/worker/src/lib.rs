@@ -1,7 +1,8 @@
 //! Gatehouse worker: holds the partner secrets and makes every token call at the edge.
 //!
 //! Routes live under `/api/`; everything else is served from `www/` as static assets.
-//! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object),
+//! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object and the
+//! token cache), [`proxy`] (partner calls for trusted server code),
 //! with the edge concerns in [`http`] (CORS), [`auth`], [`error`] and [`log`].
 
 pub mod auth;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod log;
+pub mod proxy;
 
 use error::ApiError;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -24,7 +26,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let resp = if method == Method::Options {
         http::preflight(origin.as_deref(), &allowed)
     } else {
-        dispatch(&req, &env, &method, &path)
+        dispatch(req, &env, &method, &path)
             .await
             .unwrap_or_else(ApiError::into_response)
     };
@@ -40,19 +42,26 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 async fn dispatch(
-    req: &Request,
+    req: Request,
     env: &Env,
     method: &Method,
     path: &str,
 ) -> std::result::Result<Response, ApiError> {
+    if let Some(rest) = path.strip_prefix("/api/proxy/") {
+        let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        return proxy::forward(req, env, id, tail).await;
+    }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         (Method::Get, ["api", "health"]) => Ok(health::get(env)),
         (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         (Method::Get, ["api", "admin", "credentials", id]) => {
-            credentials::status(req, env, id).await
+            credentials::admin(&req, env, id, false).await
         }
-        (_, ["api", "admin", "credentials", _]) => Err(ApiError::MethodNotAllowed),
+        (Method::Post, ["api", "admin", "credentials", id, "reset"]) => {
+            credentials::admin(&req, env, id, true).await
+        }
+        (_, ["api", "admin", "credentials", ..]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

@@ -1,42 +1,108 @@
-//! The Durable Object that holds one credential's token.
+//! The Durable Object that holds one credential's token (SECURITY.md items 4–8).
 //!
-//! This first slice obtains a Stream client-credentials token and caches it in memory until it
-//! expires; single-flight, refresh, encrypted storage and the other providers are the token
-//! broker's work (see `docs/architecture.md`).
+//! - **Single flight**: a Durable Object lets other requests in while one awaits a `fetch`, so the
+//!   first caller that needs a token becomes the *leader* and makes the upstream call; callers
+//!   arriving meanwhile queue a oneshot channel and get the leader's outcome.
+//! - **Refresh early**: a token is refreshed a jittered skew before expiry (core `schedule`);
+//!   while a refresh is due but fails, the still-valid token keeps being served.
+//! - **Refresh, then fall back**: a held refresh token is used first; `invalid_grant` on refresh
+//!   falls back to a new grant (every seed provider has client credentials or a service account).
+//!   `invalid_grant` on the new grant marks the credential `needs_reauth`.
+//! - **Rotation is durable first**: a new refresh token is sealed (AES-256-GCM, key from the
+//!   `STORAGE_ENCRYPTION_KEY` secret) and written before the new access token is handed out; if
+//!   the write fails, the caller gets a retryable `storage_unavailable` and the next leader writes
+//!   it again before anything else.
 
-use crate::config::StreamCredential;
+use super::upstream::{self, Answer};
+use super::{IssuedToken, Op};
 use crate::error::ApiError;
-use futures_util::future::{select, Either};
+use futures_channel::oneshot;
 use gatehouse_core::api::CredentialStatus;
-use gatehouse_core::secret::AccessToken;
-use gatehouse_core::tokens::{parse_token_response, TokenError};
-use std::cell::{Cell, RefCell};
+use gatehouse_core::sealed;
+use gatehouse_core::secret::{AccessToken, RefreshToken};
+use gatehouse_core::tokens::classify::{self, FailureClass, RetryPolicy};
+use gatehouse_core::tokens::profile::{ApiBase, Credential};
+use gatehouse_core::tokens::request::{token_request, Grant};
+use gatehouse_core::tokens::schedule::{Freshness, Lifetime, RefreshPolicy};
+use gatehouse_core::tokens::{claims, parse_token_response};
+use std::cell::RefCell;
 use std::time::Duration;
-use worker::{
-    durable_object, AbortController, Date, Delay, DurableObject, Env, Fetch, Headers, Method,
-    Request, RequestInit, Response, Result, State,
-};
+use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, State};
 
-/// Every upstream call gives up after this long.
-const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
-/// Lifetime assumed when the partner does not state one (Stream's maximum).
-const DEFAULT_LIFETIME_S: u64 = 3600;
+/// Storage key of the sealed token state.
+const STATE_KEY: &str = "tokens";
+/// After `needs_reauth` or `misconfigured`, the credential waits this long before trying again
+/// (an operator can reset it at once).
+const HOLD_OFF_MS: u64 = 5 * 60 * 1000;
 
+#[derive(Clone)]
 struct Held {
-    #[allow(dead_code)] // used by the proxy in the token-broker work
     token: AccessToken,
+    api_base: String,
+    life: Lifetime,
+    scopes: Vec<String>,
+    generation: u64,
+}
+
+/// A failed acquisition, cloneable so every waiter gets it.
+#[derive(Clone, Debug)]
+struct Failure {
+    class: FailureClass,
+    code: &'static str,
+    detail: String,
+}
+
+impl Failure {
+    fn into_api(self) -> ApiError {
+        match self.class {
+            FailureClass::NeedsReauth => ApiError::NeedsReauth(self.detail),
+            FailureClass::Misconfigured => ApiError::PartnerRejected(self.detail),
+            FailureClass::Retryable { .. } if self.code == "storage_unavailable" => {
+                ApiError::StorageUnavailable(self.detail)
+            }
+            FailureClass::Retryable { .. } => ApiError::PartnerUnavailable(self.detail),
+        }
+    }
+}
+
+type Outcome = std::result::Result<Held, Failure>;
+
+/// The token state at rest, sealed as a whole (tokens never stored in the clear).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    access_token: Option<String>,
+    api_base: Option<String>,
+    received_at_ms: u64,
+    refresh_at_ms: u64,
     expires_at_ms: u64,
     scopes: Vec<String>,
+    generation: u64,
+    refresh_token: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    held: Option<Held>,
+    refresh: Option<RefreshToken>,
+    /// Whether the stored state has been read since this object started.
+    loaded: bool,
+    /// Token state (a rotated refresh token) not yet written to storage.
+    unsaved: bool,
+    leader: bool,
+    waiters: Vec<oneshot::Sender<Outcome>>,
+    blocked: Option<(Failure, u64)>,
+    generation: u64,
+    upstream_calls: u64,
+    last_refresh_ms: Option<u64>,
+    last_error: Option<String>,
 }
 
 /// One per credential, named by the credential id.
 #[durable_object]
 pub struct CredentialBroker {
-    #[allow(dead_code)]
     state: State,
     env: Env,
-    held: RefCell<Option<Held>>,
-    upstream_calls: Cell<u64>,
+    inner: RefCell<Inner>,
 }
 
 impl DurableObject for CredentialBroker {
@@ -44,101 +110,408 @@ impl DurableObject for CredentialBroker {
         Self {
             state,
             env,
-            held: RefCell::new(None),
-            upstream_calls: Cell::new(0),
+            inner: RefCell::new(Inner::default()),
         }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
-        let id = req
-            .path()
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        Ok(match self.status(&id).await {
-            Ok(s) => crate::http::json(200, &s),
-            Err(e) => e.into_response(),
-        })
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let op: Op = match req.json().await {
+            Ok(op) => op,
+            Err(_) => return Ok(ApiError::Internal("bad broker message".into()).into_response()),
+        };
+        let result = match op {
+            Op::Token { id } => self
+                .token(&id)
+                .await
+                .map(|h| crate::http::json(200, &issued(&h))),
+            Op::Invalidate { id: _, generation } => {
+                let mut inner = self.inner.borrow_mut();
+                if inner
+                    .held
+                    .as_ref()
+                    .is_some_and(|h| h.generation == generation)
+                {
+                    inner.held = None;
+                }
+                Ok(crate::http::json(
+                    200,
+                    &serde_json::json!({"invalidated": generation}),
+                ))
+            }
+            Op::Status { id } => self.status(&id).await.map(|s| crate::http::json(200, &s)),
+            Op::Reset { id } => {
+                *self.inner.borrow_mut() = Inner::default();
+                let _ = self.state.storage().delete(STATE_KEY).await;
+                self.inner.borrow_mut().loaded = true;
+                self.status(&id).await.map(|s| crate::http::json(200, &s))
+            }
+        };
+        Ok(result.unwrap_or_else(ApiError::into_response))
     }
 }
 
+fn issued(h: &Held) -> IssuedToken {
+    IssuedToken {
+        access_token: h.token.expose().to_owned(),
+        api_base: h.api_base.clone(),
+        refresh_at_ms: h.life.refresh_at_ms,
+        generation: h.generation,
+    }
+}
+
+fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// 12 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`).
+fn random_nonce() -> std::result::Result<[u8; 12], String> {
+    use wasm_bindgen::JsCast;
+    let crypto =
+        js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).map_err(|_| "no crypto")?;
+    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("no crypto.getRandomValues")?;
+    let arr = js_sys::Uint8Array::new_with_length(12);
+    get.call1(&crypto, &arr)
+        .map_err(|_| "crypto.getRandomValues failed")?;
+    let mut n = [0u8; 12];
+    arr.copy_to(&mut n);
+    Ok(n)
+}
+
 impl CredentialBroker {
-    async fn status(&self, id: &str) -> std::result::Result<CredentialStatus, ApiError> {
-        let now = Date::now().as_millis();
-        let fresh = self
-            .held
-            .borrow()
-            .as_ref()
-            .is_some_and(|h| h.expires_at_ms > now);
-        if !fresh {
-            let held = self.obtain().await?;
-            *self.held.borrow_mut() = Some(held);
-        }
-        let held = self.held.borrow();
-        let (expires_in_s, scopes) = match held.as_ref() {
-            Some(h) => (
-                Some(h.expires_at_ms.saturating_sub(now) / 1000),
-                h.scopes.clone(),
-            ),
-            None => (None, Vec::new()),
-        };
-        Ok(CredentialStatus {
-            credential: id.to_owned(),
-            provider: "stream".into(),
-            state: "valid".into(),
-            expires_in_s,
-            scopes,
-            upstream_token_calls: self.upstream_calls.get(),
+    fn credential(&self, id: &str) -> std::result::Result<Credential, Failure> {
+        super::load_credential(&self.env, id).map_err(|e| Failure {
+            class: FailureClass::Misconfigured,
+            code: "misconfigured",
+            detail: e.to_string(),
         })
     }
 
-    async fn obtain(&self) -> std::result::Result<Held, ApiError> {
-        let cred = StreamCredential::from_env(&self.env)?;
-        let body = serde_json::json!({
-            "grant_type": "client_credentials",
-            "client_id": cred.client_id,
-            "client_secret": cred.client_secret.expose(),
-            "scopes": ["user", "onboarding", "sso"],
-        });
-        let headers = Headers::new();
-        headers.set("content-type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(body.to_string().into()));
-        let url = format!("{}/oauth/token", cred.api_base.trim_end_matches('/'));
-        let request = Request::new_with_init(&url, &init)?;
-
-        self.upstream_calls.set(self.upstream_calls.get() + 1);
-        let controller = AbortController::default();
-        let signal = controller.signal();
-        let call = Box::pin(async {
-            let mut resp = Fetch::Request(request).send_with_signal(&signal).await?;
-            let status = resp.status_code();
-            let bytes = resp.bytes().await?;
-            Ok::<_, worker::Error>((status, bytes))
-        });
-        let (status, bytes) = match select(call, Delay::from(UPSTREAM_TIMEOUT)).await {
-            Either::Left((result, _)) => result
-                .map_err(|e| ApiError::PartnerUnavailable(format!("token call failed: {e}")))?,
-            Either::Right(_) => {
-                controller.abort();
-                return Err(ApiError::PartnerUnavailable("token call timed out".into()));
+    /// A usable token: the held one while fresh, else the single-flight acquisition.
+    async fn token(&self, id: &str) -> std::result::Result<Held, ApiError> {
+        self.load_state(id).await;
+        let now = now_ms();
+        let waiter = {
+            let mut inner = self.inner.borrow_mut();
+            let freshness = inner.held.as_ref().map(|h| h.life.freshness(now));
+            match freshness {
+                Some(Freshness::Fresh) => {
+                    return inner
+                        .held
+                        .clone()
+                        .ok_or_else(|| ApiError::Internal("held".into()))
+                }
+                // Someone is refreshing: keep serving the still-valid token.
+                Some(Freshness::RefreshDue) if inner.leader => {
+                    return inner
+                        .held
+                        .clone()
+                        .ok_or_else(|| ApiError::Internal("held".into()))
+                }
+                _ => {}
+            }
+            if let Some((failure, until)) = &inner.blocked {
+                if now < *until {
+                    return Err(failure.clone().into_api());
+                }
+            }
+            if inner.leader {
+                let (tx, rx) = oneshot::channel();
+                inner.waiters.push(tx);
+                Some(rx)
+            } else {
+                inner.leader = true;
+                None
             }
         };
-        let received_ms = Date::now().as_millis();
-        match parse_token_response(status, &bytes) {
-            Ok(set) => Ok(Held {
-                expires_at_ms: received_ms + set.expires_in.unwrap_or(DEFAULT_LIFETIME_S) * 1000,
-                scopes: set.scopes,
-                token: set.access_token,
-            }),
-            Err(e @ TokenError::OAuth { .. }) if status < 500 && status != 429 => {
-                Err(ApiError::PartnerRejected(e.to_string()))
-            }
-            Err(e) => Err(ApiError::PartnerUnavailable(e.to_string())),
+        if let Some(rx) = waiter {
+            return match rx.await {
+                Ok(outcome) => outcome.map_err(Failure::into_api),
+                Err(_) => Err(ApiError::PartnerUnavailable(
+                    "token acquisition was cancelled".into(),
+                )),
+            };
         }
+        let outcome = self.acquire(id).await;
+        let (waiters, result) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.leader = false;
+            let result = match outcome {
+                Ok(held) => {
+                    inner.held = Some(held.clone());
+                    inner.blocked = None;
+                    inner.last_error = None;
+                    inner.last_refresh_ms = Some(now_ms());
+                    Ok(held)
+                }
+                Err(f) => {
+                    inner.last_error = Some(f.code.to_owned());
+                    if matches!(
+                        f.class,
+                        FailureClass::NeedsReauth | FailureClass::Misconfigured
+                    ) {
+                        inner.blocked = Some((f.clone(), now_ms() + HOLD_OFF_MS));
+                    }
+                    // A refresh that failed while the old token is still valid: serve the old one.
+                    match inner
+                        .held
+                        .clone()
+                        .filter(|h| h.life.freshness(now_ms()) != Freshness::Expired)
+                    {
+                        Some(h) if matches!(f.class, FailureClass::Retryable { .. }) => Ok(h),
+                        _ => Err(f),
+                    }
+                }
+            };
+            (std::mem::take(&mut inner.waiters), result)
+        };
+        for w in waiters {
+            let _ = w.send(result.clone());
+        }
+        if let Err(f) = &result {
+            crate::log::event(
+                "warn",
+                &[
+                    ("credential", id),
+                    ("token_failure", f.code),
+                    ("detail", &f.detail),
+                ],
+            );
+        }
+        result.map_err(Failure::into_api)
+    }
+
+    async fn acquire(&self, id: &str) -> Outcome {
+        let cred = self.credential(id)?;
+        self.save_state(id).await?;
+        let refresh = self.inner.borrow().refresh.clone();
+        if let Some(rt) = refresh {
+            match self.grant(&cred, Grant::Refresh(&rt)).await {
+                Ok(held) => return Ok(held),
+                // The refresh token is spent or revoked: forget it and try a new grant.
+                Err(f) if f.class == FailureClass::NeedsReauth => {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.refresh = None;
+                    inner.unsaved = true;
+                }
+                Err(f) => return Err(f),
+            }
+        }
+        self.grant(&cred, Grant::New).await
+    }
+
+    /// One grant with bounded, jittered retries; on success the rotated refresh token is
+    /// stored before the access token is returned.
+    async fn grant(&self, cred: &Credential, grant: Grant<'_>) -> Outcome {
+        let policy = RetryPolicy::default();
+        let mut attempt = 1;
+        loop {
+            let req = token_request(cred, grant).map_err(|e| Failure {
+                class: FailureClass::Misconfigured,
+                code: "misconfigured",
+                detail: format!("token request: {e}"),
+            })?;
+            self.inner.borrow_mut().upstream_calls += 1;
+            let result = match upstream::send(req).await {
+                Ok(answer) => self.accept(cred, answer).await,
+                Err(t) => Err(Failure {
+                    class: classify::transport_failure(),
+                    code: "partner_unavailable",
+                    detail: t.to_string(),
+                }),
+            };
+            match result {
+                Ok(held) => return Ok(held),
+                Err(f) => match policy.next_delay_ms(attempt, f.class, random()) {
+                    Some(wait) if f.code != "storage_unavailable" => {
+                        Delay::from(Duration::from_millis(wait)).await;
+                        attempt += 1;
+                    }
+                    _ => return Err(f),
+                },
+            }
+        }
+    }
+
+    async fn accept(&self, cred: &Credential, answer: Answer) -> Outcome {
+        let received = now_ms();
+        let set = parse_token_response(answer.status, &answer.body).map_err(|e| {
+            let class = classify::classify(&e, answer.retry_after.as_deref());
+            Failure {
+                class,
+                code: class.code(),
+                detail: e.to_string(),
+            }
+        })?;
+        let api_base = match &cred.profile.api_base {
+            ApiBase::Fixed(url) => url.clone(),
+            ApiBase::JwtClaim(path) => claims::string_claim(set.access_token.expose(), path)
+                .map_err(|e| Failure {
+                    class: FailureClass::Retryable {
+                        retry_after_ms: None,
+                    },
+                    code: "partner_unavailable",
+                    detail: format!("service URI: {e}"),
+                })?,
+        };
+        let lifetime = set
+            .expires_in
+            .filter(|s| *s > 0)
+            .unwrap_or(cred.profile.default_lifetime_s);
+        let held = {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation += 1;
+            if let Some(rt) = set.refresh_token.clone() {
+                inner.refresh = Some(rt);
+            }
+            inner.unsaved = true;
+            Held {
+                token: set.access_token,
+                api_base,
+                life: RefreshPolicy::default().lifetime(received, lifetime, random()),
+                scopes: set.scopes,
+                generation: inner.generation,
+            }
+        };
+        // Durable first: the (possibly rotated) refresh token and the new access token are
+        // written before the access token is handed to anyone.
+        self.save_state_with(&cred.id, Some(&held)).await?;
+        Ok(held)
+    }
+
+    /// Writes unsaved token state (sealed), keeping the held access token.
+    async fn save_state(&self, id: &str) -> std::result::Result<(), Failure> {
+        let held = self.inner.borrow().held.clone();
+        self.save_state_with(id, held.as_ref()).await
+    }
+
+    /// Writes `held` and the refresh token, sealed, if anything is unsaved.
+    async fn save_state_with(
+        &self,
+        id: &str,
+        held: Option<&Held>,
+    ) -> std::result::Result<(), Failure> {
+        let plain = {
+            let inner = self.inner.borrow();
+            if !inner.unsaved {
+                return Ok(());
+            }
+            Stored {
+                access_token: held.map(|h| h.token.expose().to_owned()),
+                api_base: held.map(|h| h.api_base.clone()),
+                received_at_ms: held.map_or(0, |h| h.life.received_at_ms),
+                refresh_at_ms: held.map_or(0, |h| h.life.refresh_at_ms),
+                expires_at_ms: held.map_or(0, |h| h.life.expires_at_ms),
+                scopes: held.map(|h| h.scopes.clone()).unwrap_or_default(),
+                generation: inner.generation,
+                refresh_token: inner.refresh.as_ref().map(|r| r.expose().to_owned()),
+            }
+        };
+        let storage_failure = |detail: String| Failure {
+            class: FailureClass::Retryable {
+                retry_after_ms: None,
+            },
+            code: "storage_unavailable",
+            detail,
+        };
+        let keys = super::storage_keys(&self.env).map_err(|e| Failure {
+            class: FailureClass::Misconfigured,
+            code: "misconfigured",
+            detail: e,
+        })?;
+        let json = serde_json::to_vec(&plain).map_err(|e| storage_failure(e.to_string()))?;
+        let nonce = random_nonce().map_err(storage_failure)?;
+        let blob =
+            sealed::seal(&keys[0], nonce, id, &json).map_err(|e| storage_failure(e.to_string()))?;
+        self.state
+            .storage()
+            .put(STATE_KEY, blob)
+            .await
+            .map_err(|e| storage_failure(format!("storing the token state: {e}")))?;
+        self.inner.borrow_mut().unsaved = false;
+        Ok(())
+    }
+
+    /// Reads the sealed token state once after the object starts (it may have been evicted).
+    async fn load_state(&self, id: &str) {
+        if self.inner.borrow().loaded {
+            return;
+        }
+        let blob: Option<String> = self.state.storage().get(STATE_KEY).await.ok().flatten();
+        let stored = match (blob, super::storage_keys(&self.env)) {
+            (Some(blob), Ok(keys)) => match sealed::open(&keys, id, &blob) {
+                Ok(bytes) => serde_json::from_slice::<Stored>(&bytes).ok(),
+                Err(e) => {
+                    crate::log::event(
+                        "warn",
+                        &[("credential", id), ("stored_state", &e.to_string())],
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
+        let mut inner = self.inner.borrow_mut();
+        if inner.loaded {
+            return; // another request loaded it while this one awaited storage
+        }
+        inner.loaded = true;
+        let Some(s) = stored else { return };
+        inner.generation = inner.generation.max(s.generation);
+        if inner.refresh.is_none() {
+            inner.refresh = s.refresh_token.map(RefreshToken::new);
+        }
+        if let (None, Some(token), Some(api_base)) = (&inner.held, s.access_token, s.api_base) {
+            inner.held = Some(Held {
+                token: AccessToken::new(token),
+                api_base,
+                life: Lifetime {
+                    received_at_ms: s.received_at_ms,
+                    refresh_at_ms: s.refresh_at_ms,
+                    expires_at_ms: s.expires_at_ms,
+                },
+                scopes: s.scopes,
+                generation: s.generation,
+            });
+        }
+    }
+
+    async fn status(&self, id: &str) -> std::result::Result<CredentialStatus, ApiError> {
+        let cred = self.credential(id).map_err(Failure::into_api)?;
+        let now = now_ms();
+        let inner = self.inner.borrow();
+        let state = match (&inner.held, &inner.blocked) {
+            (_, Some((f, until))) if now < *until => f.code.to_owned(),
+            (Some(h), _) if h.life.freshness(now) != Freshness::Expired => {
+                if inner.leader {
+                    "refreshing".to_owned()
+                } else {
+                    "valid".to_owned()
+                }
+            }
+            _ if inner.leader => "refreshing".to_owned(),
+            _ => "idle".to_owned(),
+        };
+        let held = inner
+            .held
+            .as_ref()
+            .filter(|h| h.life.freshness(now) != Freshness::Expired);
+        Ok(CredentialStatus {
+            credential: id.to_owned(),
+            provider: cred.profile.provider.clone(),
+            state,
+            expires_in_s: held.map(|h| h.life.expires_at_ms.saturating_sub(now) / 1000),
+            scopes: held.map(|h| h.scopes.clone()).unwrap_or_default(),
+            upstream_token_calls: inner.upstream_calls,
+            last_refresh_ms: inner.last_refresh_ms,
+            last_error: inner.last_error.clone(),
+            holds_refresh_token: inner.refresh.is_some(),
+        })
     }
 }

@@ -1,23 +1,199 @@
-//! Partner credentials: one Durable Object per credential holds its token
-//! ([`broker::CredentialBroker`]); the admin route asks it for the credential's health.
+//! Partner credentials. Configuration (`CREDENTIALS` var + Worker secrets) is loaded by the
+//! core; one Durable Object per credential ([`broker::CredentialBroker`]) holds its token; an
+//! isolate-local cache in front of it keeps the hot path off the Durable Object.
+//!
+//! Worker ↔ Durable Object messages ([`Op`], [`IssuedToken`]) are internal: an [`IssuedToken`]
+//! carries an access token and is never answered to any client.
 
 pub mod broker;
+pub mod upstream;
 
 use crate::error::ApiError;
-use worker::{Env, Request, Response};
+use gatehouse_core::sealed::{self, StorageKey};
+use gatehouse_core::tokens::profile::{self, Credential};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
-/// Credential ids this deployment knows. The token-broker work turns this into configuration.
-const CONFIGURED: [&str; 1] = ["stream"];
+/// A message to a credential's Durable Object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// A usable access token, please.
+    Token {
+        /// Credential id.
+        id: String,
+    },
+    /// The partner answered 401 to this token generation: drop it.
+    Invalidate {
+        /// Credential id.
+        id: String,
+        /// The generation the caller used.
+        generation: u64,
+    },
+    /// The credential's health.
+    Status {
+        /// Credential id.
+        id: String,
+    },
+    /// Forget the held tokens and any hold-off (an operator fixed the credential).
+    Reset {
+        /// Credential id.
+        id: String,
+    },
+}
 
-/// `GET /api/admin/credentials/{id}`: key-protected; the Durable Object obtains a token if it
-/// holds none and reports the credential's state (never the token).
-pub async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+/// An access token handed from the Durable Object to the worker (internal only).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct IssuedToken {
+    /// The bearer token.
+    pub access_token: String,
+    /// The partner API base URL (fixed, or read from the token's claim).
+    pub api_base: String,
+    /// When the holder should stop using its cached copy.
+    pub refresh_at_ms: u64,
+    /// Identifies this token for [`Op::Invalidate`].
+    pub generation: u64,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IssuedToken(generation {}, [redacted])", self.generation)
+    }
+}
+
+/// Loads one credential's configuration, naming the missing piece.
+pub fn load_credential(env: &Env, id: &str) -> Result<Credential, profile::ConfigError> {
+    let json = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
+    let all = profile::load(&json, |name| env.secret(name).ok().map(|s| s.to_string()))?;
+    all.into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| profile::ConfigError::Invalid {
+            id: id.to_owned(),
+            problem: "no such credential in CREDENTIALS".into(),
+        })
+}
+
+/// Whether `id` names a configured credential (without reading its secrets).
+pub fn is_configured(env: &Env, id: &str) -> bool {
+    crate::config::var(env, "CREDENTIALS")
+        .and_then(|json| serde_json::from_str::<HashMap<String, serde_json::Value>>(&json).ok())
+        .is_some_and(|m| m.contains_key(id))
+}
+
+/// The storage encryption keys (`STORAGE_ENCRYPTION_KEY` secret, `<id>:<base64>` comma-separated).
+pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
+    let secret = env
+        .secret("STORAGE_ENCRYPTION_KEY")
+        .map(|s| s.to_string())
+        .map_err(|_| "secret STORAGE_ENCRYPTION_KEY is not set".to_owned())?;
+    sealed::keys_from_secret(&secret).map_err(|e| format!("secret STORAGE_ENCRYPTION_KEY: {e}"))
+}
+
+/// Sends `op` to the credential's Durable Object.
+async fn ask(env: &Env, id: &str, op: &Op) -> Result<Response, ApiError> {
+    let stub = env.durable_object("CREDENTIAL_BROKER")?.get_by_name(id)?;
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(
+            serde_json::to_string(op)
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .into(),
+        ));
+    let req = Request::new_with_init("https://credential.internal/", &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}
+
+thread_local! {
+    /// Isolate-local copies of issued tokens, used until their refresh time.
+    static CACHE: RefCell<HashMap<String, IssuedToken>> = RefCell::new(HashMap::new());
+}
+
+/// A usable token for credential `id`: from the isolate cache, else from its Durable Object.
+pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
+    let now = Date::now().as_millis();
+    if let Some(t) = CACHE.with(|c| {
+        c.borrow()
+            .get(id)
+            .filter(|t| now < t.refresh_at_ms)
+            .cloned()
+    }) {
+        return Ok(t);
+    }
+    let mut resp = ask(env, id, &Op::Token { id: id.to_owned() }).await?;
+    if resp.status_code() != 200 {
+        return Err(relay_error(resp).await);
+    }
+    let issued: IssuedToken = resp
+        .json()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), issued.clone()));
+    Ok(issued)
+}
+
+/// Drops a token the partner refused (401), here and in the Durable Object.
+pub async fn invalidate(env: &Env, id: &str, generation: u64) -> Result<(), ApiError> {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.get(id).is_some_and(|t| t.generation == generation) {
+            c.remove(id);
+        }
+    });
+    ask(
+        env,
+        id,
+        &Op::Invalidate {
+            id: id.to_owned(),
+            generation,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Re-raises the Durable Object's error answer as the same API error.
+async fn relay_error(mut resp: Response) -> ApiError {
+    let body: Option<gatehouse_core::api::ErrorBody> = resp.json().await.ok();
+    match body.as_ref().map(|b| b.code.as_str()) {
+        Some("needs_reauth") => ApiError::NeedsReauth("from broker".into()),
+        Some("partner_rejected") => ApiError::PartnerRejected("from broker".into()),
+        Some("misconfigured") => ApiError::Misconfigured("from broker".into()),
+        Some("storage_unavailable") => ApiError::StorageUnavailable("from broker".into()),
+        Some("partner_unavailable") => ApiError::PartnerUnavailable("from broker".into()),
+        _ => ApiError::Internal(format!("broker answered {}", resp.status_code())),
+    }
+}
+
+/// `GET /api/admin/credentials/{id}` (status) and `POST /api/admin/credentials/{id}/reset`;
+/// `?warm=1` first obtains a token if none is held. Key-protected; never shows a token.
+pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Response, ApiError> {
     crate::auth::require_admin(req, env)?;
-    if !CONFIGURED.contains(&id) {
+    if !is_configured(env, id) {
         return Err(ApiError::UnknownCredential);
     }
-    let stub = env.durable_object("CREDENTIAL_BROKER")?.get_by_name(id)?;
-    Ok(stub
-        .fetch_with_str(&format!("https://credential.internal/{id}/status"))
-        .await?)
+    let warm = req
+        .url()
+        .map(|u| u.query_pairs().any(|(k, v)| k == "warm" && v == "1"))
+        .unwrap_or(false);
+    if warm {
+        token(env, id).await?;
+    }
+    if reset {
+        CACHE.with(|c| c.borrow_mut().remove(id));
+    }
+    let op = if reset {
+        Op::Reset { id: id.to_owned() }
+    } else {
+        Op::Status { id: id.to_owned() }
+    };
+    let resp = ask(env, id, &op).await?;
+    if resp.status_code() != 200 {
+        return Err(relay_error(resp).await);
+    }
+    Ok(resp)
 }

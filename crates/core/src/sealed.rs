@@ -1,0 +1,190 @@
+//! Refresh tokens at rest (SECURITY.md item 4): sealed with AES-256-GCM under a key from a
+//! Worker secret, bound to the credential id (associated data), with the key's id in the blob so
+//! keys can be rotated: new blobs use the first key, any listed key opens.
+//!
+//! Sans-IO: the caller supplies the random nonce.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+
+/// A storage encryption key with its id. `Debug` never shows the key.
+#[derive(Clone)]
+pub struct StorageKey {
+    id: String,
+    key: [u8; 32],
+}
+
+impl core::fmt::Debug for StorageKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "StorageKey({}, [redacted])", self.id)
+    }
+}
+
+/// Why a key or a sealed value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The key secret is not `<id>:<base64 of 32 bytes>`.
+    #[error("storage key must be `<id>:<base64url of 32 random bytes>`")]
+    BadKey,
+    /// The stored value is not a sealed blob.
+    #[error("stored value is not a sealed blob")]
+    Malformed,
+    /// No configured key has the blob's key id.
+    #[error("no configured storage key has id `{0}`")]
+    UnknownKey(String),
+    /// Authentication failed: wrong key, wrong credential, or tampering.
+    #[error("sealed value does not open")]
+    Open,
+}
+
+impl StorageKey {
+    /// Parses `<id>:<base64url or base64 of 32 bytes>`; several keys are separated by commas in
+    /// the secret (see [`keys_from_secret`]).
+    pub fn parse(text: &str) -> Result<Self, SealError> {
+        let (id, b64) = text.trim().split_once(':').ok_or(SealError::BadKey)?;
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(SealError::BadKey);
+        }
+        let bytes = B64
+            .decode(b64.trim_end_matches('='))
+            .or_else(|_| base64::engine::general_purpose::STANDARD.decode(b64))
+            .map_err(|_| SealError::BadKey)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| SealError::BadKey)?;
+        Ok(Self {
+            id: id.to_owned(),
+            key,
+        })
+    }
+
+    /// The key's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Parses a comma-separated key list; the first key seals, all keys open.
+pub fn keys_from_secret(secret: &str) -> Result<Vec<StorageKey>, SealError> {
+    let keys = secret
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(StorageKey::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.is_empty() {
+        Err(SealError::BadKey)
+    } else {
+        Ok(keys)
+    }
+}
+
+/// Seals `plaintext` for `context` (the credential id): `v1.<key id>.<nonce>.<ciphertext>`.
+pub fn seal(
+    key: &StorageKey,
+    nonce: [u8; 12],
+    context: &str,
+    plaintext: &[u8],
+) -> Result<String, SealError> {
+    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key.key));
+    let ct = cipher
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: context.as_bytes(),
+            },
+        )
+        .map_err(|_| SealError::Open)?;
+    Ok(format!(
+        "v1.{}.{}.{}",
+        key.id,
+        B64.encode(nonce),
+        B64.encode(ct)
+    ))
+}
+
+/// Opens a sealed value with whichever of `keys` has its key id.
+pub fn open(keys: &[StorageKey], context: &str, sealed: &str) -> Result<Vec<u8>, SealError> {
+    let mut parts = sealed.split('.');
+    let (Some("v1"), Some(kid), Some(nonce), Some(ct), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(SealError::Malformed);
+    };
+    let key = keys
+        .iter()
+        .find(|k| k.id == kid)
+        .ok_or_else(|| SealError::UnknownKey(kid.to_owned()))?;
+    let nonce = B64.decode(nonce).map_err(|_| SealError::Malformed)?;
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| SealError::Malformed)?;
+    let ct = B64.decode(ct).map_err(|_| SealError::Malformed)?;
+    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key.key))
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &ct,
+                aad: context.as_bytes(),
+            },
+        )
+        .map_err(|_| SealError::Open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K1: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+    const K2: &str = "k2:HxAREhMUFRYXGBkaGxwdHh8AAQIDBAUGBwgJCgsMDQ4";
+
+    #[test]
+    fn round_trip_rotation_and_binding() {
+        let keys = keys_from_secret(&format!("{K1},{K2}")).unwrap();
+        let sealed = seal(&keys[0], [7; 12], "stream", b"refresh-token-value").unwrap();
+        assert!(sealed.starts_with("v1.k1."));
+        assert!(!sealed.contains("refresh-token-value"));
+        assert_eq!(
+            open(&keys, "stream", &sealed).unwrap(),
+            b"refresh-token-value"
+        );
+        // After rotation (k2 first), old blobs still open.
+        let rotated = keys_from_secret(&format!("{K2},{K1}")).unwrap();
+        assert_eq!(
+            open(&rotated, "stream", &sealed).unwrap(),
+            b"refresh-token-value"
+        );
+        // Bound to the credential, and to the key.
+        assert_eq!(open(&keys, "other", &sealed), Err(SealError::Open));
+        assert_eq!(
+            open(&keys_from_secret(K2).unwrap(), "stream", &sealed),
+            Err(SealError::UnknownKey("k1".into()))
+        );
+        let mut tampered = sealed.clone();
+        tampered.pop();
+        tampered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
+        assert!(open(&keys, "stream", &tampered).is_err());
+    }
+
+    #[test]
+    fn bad_keys_and_blobs_are_errors() {
+        assert_eq!(StorageKey::parse("nokey").unwrap_err(), SealError::BadKey);
+        assert_eq!(
+            StorageKey::parse("k:c2hvcnQ").unwrap_err(),
+            SealError::BadKey
+        );
+        assert_eq!(keys_from_secret(" , ").unwrap_err(), SealError::BadKey);
+        let keys = keys_from_secret(K1).unwrap();
+        for bad in ["", "v1", "v2.k1.a.b", "v1.k1.!!.b", "v1.k1.AAAA.b.c"] {
+            assert!(open(&keys, "x", bad).is_err(), "{bad}");
+        }
+        assert_eq!(format!("{:?}", keys[0]), "StorageKey(k1, [redacted])");
+    }
+}

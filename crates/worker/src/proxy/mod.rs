@@ -1,0 +1,93 @@
+//! `/api/proxy/{credential}/{path…}`: forwards a call from trusted server code to the partner
+//! with the credential's bearer token attached. Only methods and paths on the credential's
+//! allowlist pass; browsers are refused; a 401 from the partner invalidates the token and the
+//! call is retried once, never more (SECURITY.md item 9). The token is never returned.
+
+use crate::credentials::{self, upstream};
+use crate::error::ApiError;
+use worker::{Env, Headers, Request, Response};
+
+/// Largest request body forwarded.
+const MAX_BODY: usize = 1 << 20;
+
+/// Forwards `req` for credential `id` to `/{rest}` on the partner API.
+pub async fn forward(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    rest: &str,
+) -> Result<Response, ApiError> {
+    let h = req.headers();
+    // Browsers send `Origin` on cross-origin and state-changing requests and `Sec-Fetch-Site` on
+    // all of them; server-side HTTP clients send neither (Node's fetch does send
+    // `Sec-Fetch-Mode`, so that one proves nothing).
+    if h.get("origin").ok().flatten().is_some() || h.get("sec-fetch-site").ok().flatten().is_some()
+    {
+        return Err(ApiError::BrowserNotAllowed);
+    }
+    crate::auth::require_key(&req, env, "PROXY_API_KEY")?;
+    if !credentials::is_configured(env, id) {
+        return Err(ApiError::UnknownCredential);
+    }
+    let cred = credentials::load_credential(env, id)
+        .map_err(|e| ApiError::Misconfigured(e.to_string()))?;
+    let path = format!("/{rest}");
+    let method = req.method();
+    if !gatehouse_core::proxy::allowed(&cred.proxy, method.as_ref(), &path) {
+        return Err(ApiError::ProxyNotAllowed);
+    }
+    let query = req.url().ok().and_then(|u| u.query().map(str::to_owned));
+    let content_type = req.headers().get("content-type").ok().flatten();
+    let body = req.bytes().await.unwrap_or_default();
+    if body.len() > MAX_BODY {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    for attempt in 0..2 {
+        let token = credentials::token(env, id).await?;
+        let mut url = format!("{}{}", token.api_base.trim_end_matches('/'), path);
+        if let Some(q) = &query {
+            url.push('?');
+            url.push_str(q);
+        }
+        let mut builder = http::Request::builder()
+            .method(method.as_ref())
+            .uri(&url)
+            .header("authorization", format!("Bearer {}", token.access_token))
+            .header("accept", "application/json");
+        if let Some(ct) = &content_type {
+            builder = builder.header("content-type", ct);
+        }
+        let upstream_req = builder
+            .body(body.clone())
+            .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))?;
+        let answer = upstream::send(upstream_req)
+            .await
+            .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
+        if answer.status == 401 {
+            if attempt == 0 {
+                credentials::invalidate(env, id, token.generation).await?;
+                continue;
+            }
+            // A fresh token refused too: say so, rather than pass on a 401 that would read as
+            // "your Gatehouse key is wrong".
+            break;
+        }
+        let headers = Headers::new();
+        let _ = headers.set(
+            "content-type",
+            answer
+                .content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream"),
+        );
+        let _ = headers.set("cache-control", "no-store");
+        if let Some(ra) = &answer.retry_after {
+            let _ = headers.set("retry-after", ra);
+        }
+        return Ok(Response::builder()
+            .with_status(answer.status)
+            .with_headers(headers)
+            .fixed(answer.body));
+    }
+    Err(ApiError::PartnerRejectedToken)
+}

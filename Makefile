@@ -8,3 +8,6 @@ build:
 	./scripts/build.sh
 setup:
 	bash -c 'source scripts/lib.sh && setup_all'
+
+bench:
+	./scripts/bench.sh

@@ -7,6 +7,8 @@ cd "$ROOT"
 OUT="$ROOT/tests/.out"; mkdir -p "$OUT/logs"
 trap stop_groups EXIT
 PERSIST=$(mktemp -d)
+ensure_oauth_servers
+start_oauth_servers "$OUT/logs"
 start_stack 18790 18787 "$PERSIST" "$OUT/logs" --env test --env-file "$ROOT/.dev.vars.example"
 export GATEHOUSE_URL=http://127.0.0.1:18787 SANDBOX_URL=http://127.0.0.1:18790 TEST_OUT="$OUT"
 node --test --test-concurrency=1 "${@:-tests/e2e/}"

@@ -112,6 +112,34 @@ wait_for_url() { # url seconds
   done
 }
 
+# Waits until `url` answers anything at all over HTTP (a 401 counts).
+wait_for_http() { # url seconds
+  local url=$1 deadline=$(( $(date +%s) + $2 ))
+  until curl -sS -o /dev/null "$url" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "timed out waiting for $url" >&2; return 1; }
+    sleep 0.3
+  done
+}
+
+# Real OAuth servers for the test tiers (tests/oauth-servers/): oidc-provider from npm,
+# django-oauth-toolkit from PyPI (its venv is cached under ~/.cache/gatehouse by its start.sh).
+ensure_oauth_servers() {
+  local dir="$ROOT/tests/oauth-servers/oidc"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
+    say "installing oidc-provider (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+  fi
+}
+
+start_oauth_servers() { # logdir
+  local logs=$1
+  start_group "$logs/oidc-provider.log" env PORT=18791 node "$ROOT/tests/oauth-servers/oidc/server.mjs"
+  start_group "$logs/django-oauth-toolkit.log" env PORT=18792 ACCESS_TTL_S=3 bash "$ROOT/tests/oauth-servers/dot/start.sh"
+  wait_for_http "http://127.0.0.1:18791/realms/acme/.well-known/openid-configuration" 60
+  wait_for_http "http://127.0.0.1:18792/api/v1/member/ping" 300
+}
+
 # Starts the sandbox and the worker (wrangler dev on the built output) on the given ports. The
 # worker's partner URLs come from wrangler.toml: the top level for 8790, [env.test] for 18790.
 start_stack() { # sandbox_port worker_port persist_dir logdir [extra wrangler args...]

@@ -11,6 +11,7 @@ rm -rf "$OUT" && mkdir -p "$OUT/logs"
 export TEST_OUT="$OUT"
 
 setup_all
+ensure_oauth_servers
 "$ROOT/scripts/build.sh"
 
 # Test ports, away from the run command's 8787/8790 so both can run at once ([env.test] in
@@ -54,20 +55,24 @@ tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox
 # fresh Durable Object state directory of their own.
 trap stop_groups EXIT
 PERSIST=$(mktemp -d)
-if start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" --env test \
+if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" --env test \
     --env-file "$ROOT/.dev.vars.example"; then
   tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
-  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs
+  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
+    tests/e2e/real-servers.test.mjs
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs
+  curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"
 else
   FAILED=$((FAILED + 1)); REPORT+=("FAIL  start sandbox + worker — logs in tests/.out/logs/")
   tail -n 40 "$OUT/logs/worker.log" "$OUT/logs/sandbox.log" || true
 fi
 stop_groups
 rm -rf "$PERSIST"
+# After the servers stopped (their logs are complete): no secret or issued token anywhere.
+tier leak-scan env ISSUED_TOKENS_FILE="$OUT/issued.json" node --test --test-reporter=tap tests/leak-scan.mjs
 
 echo
 printf '%s\n' "${REPORT[@]}"

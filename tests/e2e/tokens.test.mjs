@@ -65,6 +65,13 @@ test("the proxy calls each partner with the bearer token (PowerEPOS at the URI f
   r = await proxy(`stream/partner-tokens?org_id=${org}`);
   assert.equal(r.status, 200);
   assert.deepEqual((await r.json()).map((t) => t._id), [created._id]);
+  r = await proxy(`stream/partner-tokens/${created._id}`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token_name: "renamed" }),
+  });
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).token_name, "renamed");
   r = await proxy(`stream/partner-tokens/${created._id}`, { method: "DELETE" });
   assert.equal(r.status, 204);
 });

@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/_control/settings", get(get_settings).post(set_settings))
         .route("/_control/revoke-credential", post(revoke_credential))
+        .route("/_control/issued", get(issued))
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -33,6 +34,11 @@ fn bad(message: impl Into<String>) -> ApiError {
 
 async fn health() -> Json<Value> {
     Json(json!({ "ok": true, "service": "gatehouse-sandbox" }))
+}
+
+/// Every token and code issued since start, for leak scans.
+async fn issued() -> Json<Vec<String>> {
+    Json(crate::state::issued())
 }
 
 async fn reset(State(state): State<AppState>) -> StatusCode {

@@ -125,6 +125,7 @@ async fn token(
         "AuthServerClaims": { "Service": svc },
     });
     let access_token = sign_hs256(state.jwt_key(), &claims);
+    crate::state::record_issued(&access_token);
     let offline = grant
         .scope
         .split_whitespace()

@@ -140,10 +140,29 @@ pub(crate) fn now_s() -> u64 {
 }
 
 /// A fresh unguessable value: 32 random bytes, base64url without padding (43 characters).
+/// Recorded in the issued-secrets register (see [`record_issued`]).
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    record_issued(&token);
+    token
+}
+
+/// Every token, code and secret the sandbox has handed out since it started (never cleared by
+/// `/_control/reset`), so a test run's leak scan can look for each of them in logs and pages.
+static ISSUED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Adds a value to the issued-secrets register.
+pub(crate) fn record_issued(value: &str) {
+    if let Ok(mut v) = ISSUED.lock() {
+        v.push(value.to_owned());
+    }
+}
+
+/// The issued-secrets register.
+pub(crate) fn issued() -> Vec<String> {
+    ISSUED.lock().map(|v| v.clone()).unwrap_or_default()
 }
 
 /// RFC 3339 UTC time for Unix seconds (civil-from-days, no calendar crate needed).

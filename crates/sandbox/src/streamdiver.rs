@@ -132,6 +132,7 @@ async fn token(
         "tenant": realm.shortcode,
     });
     let access_token = sign_hs256(state.jwt_key(), &claims);
+    crate::state::record_issued(&access_token);
     state.with(|s| {
         s.streamdiver.access.insert(
             access_token.clone(),

@@ -156,6 +156,7 @@ fn issued(h: &Held) -> IssuedToken {
         api_base: h.api_base.clone(),
         refresh_at_ms: h.life.refresh_at_ms,
         generation: h.generation,
+        from_cache: false,
     }
 }
 

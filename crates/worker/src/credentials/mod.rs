@@ -14,6 +14,7 @@ use gatehouse_core::tokens::profile::{self, Credential};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
 /// A message to a credential's Durable Object.
@@ -55,6 +56,9 @@ pub struct IssuedToken {
     pub refresh_at_ms: u64,
     /// Identifies this token for [`Op::Invalidate`].
     pub generation: u64,
+    /// Whether this copy came from the isolate cache (not sent between worker and object).
+    #[serde(skip)]
+    pub from_cache: bool,
 }
 
 impl std::fmt::Debug for IssuedToken {
@@ -63,16 +67,42 @@ impl std::fmt::Debug for IssuedToken {
     }
 }
 
+thread_local! {
+    /// The parsed `CREDENTIALS` of this isolate, keyed by the raw var: vars and secrets only
+    /// change with a new deployment (a new isolate), so each isolate parses once.
+    static CONFIG: RefCell<Option<(String, Rc<Vec<Credential>>)>> = const { RefCell::new(None) };
+}
+
+/// Every configured credential, parsed once per isolate; a configuration error is not cached
+/// (it is reported on every use until fixed).
+fn credentials(env: &Env) -> Result<Rc<Vec<Credential>>, profile::ConfigError> {
+    let raw = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
+    if let Some(hit) = CONFIG.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(r, _)| *r == raw)
+            .map(|(_, v)| v.clone())
+    }) {
+        return Ok(hit);
+    }
+    let parsed = Rc::new(profile::load(&raw, |name| {
+        env.secret(name).ok().map(|s| s.to_string())
+    })?);
+    CONFIG.with(|c| *c.borrow_mut() = Some((raw, parsed.clone())));
+    Ok(parsed)
+}
+
+/// One credential's configuration, `None` when no credential has this id.
+pub fn find(env: &Env, id: &str) -> Result<Option<Credential>, profile::ConfigError> {
+    Ok(credentials(env)?.iter().find(|c| c.id == id).cloned())
+}
+
 /// Loads one credential's configuration, naming the missing piece.
 pub fn load_credential(env: &Env, id: &str) -> Result<Credential, profile::ConfigError> {
-    let json = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
-    let all = profile::load(&json, |name| env.secret(name).ok().map(|s| s.to_string()))?;
-    all.into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| profile::ConfigError::Invalid {
-            id: id.to_owned(),
-            problem: "no such credential in CREDENTIALS".into(),
-        })
+    find(env, id)?.ok_or_else(|| profile::ConfigError::Invalid {
+        id: id.to_owned(),
+        problem: "no such credential in CREDENTIALS".into(),
+    })
 }
 
 /// Whether `id` names a configured credential (without reading its secrets).
@@ -122,7 +152,10 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
             .filter(|t| now < t.refresh_at_ms)
             .cloned()
     }) {
-        return Ok(t);
+        return Ok(IssuedToken {
+            from_cache: true,
+            ..t
+        });
     }
     let mut resp = ask(env, id, &Op::Token { id: id.to_owned() }).await?;
     if resp.status_code() != 200 {

@@ -26,11 +26,9 @@ pub async fn forward(
         return Err(ApiError::BrowserNotAllowed);
     }
     crate::auth::require_key(&req, env, "PROXY_API_KEY")?;
-    if !credentials::is_configured(env, id) {
-        return Err(ApiError::UnknownCredential);
-    }
-    let cred = credentials::load_credential(env, id)
-        .map_err(|e| ApiError::Misconfigured(e.to_string()))?;
+    let cred = credentials::find(env, id)
+        .map_err(|e| ApiError::Misconfigured(e.to_string()))?
+        .ok_or(ApiError::UnknownCredential)?;
     let path = format!("/{rest}");
     let method = req.method();
     if !gatehouse_core::proxy::allowed(&cred.proxy, method.as_ref(), &path) {
@@ -81,6 +79,9 @@ pub async fn forward(
                 .unwrap_or("application/octet-stream"),
         );
         let _ = headers.set("cache-control", "no-store");
+        // Where the token came from (no token in it): lets operators see the hot path.
+        let source = if token.from_cache { "cache" } else { "broker" };
+        let _ = headers.set("server-timing", &format!("token;desc={source}"));
         if let Some(ra) = &answer.retry_after {
             let _ = headers.set("retry-after", ra);
         }

@@ -1,0 +1,114 @@
+// `make bench`: figures from the built worker in workerd, written to bench/results.json.
+// Bounded: fixed request counts and concurrency, loopback only.
+import { writeFileSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { performance } from "node:perf_hooks";
+
+const WORKER = process.env.GATEHOUSE_URL;
+const SANDBOX = process.env.SANDBOX_URL;
+const BASELINE = process.env.BASELINE_URL;
+const ROOT = new URL("..", import.meta.url);
+const vars = Object.fromEntries(
+  readFileSync(new URL(".dev.vars.example", ROOT), "utf8").split("\n")
+    .filter((l) => l.includes("=") && !l.startsWith("#")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+);
+const PHASE = process.argv[2]; // "fanin" (before the baseline starts) or "serve"
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const OUT = new URL("bench/results.json", ROOT);
+const PATH = "/v2/tenants/current/settings";
+const proxyHeaders = { authorization: `Bearer ${vars.PROXY_API_KEY}` };
+
+const control = async (path, body) => {
+  const r = await fetch(`${SANDBOX}/_control/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return r.status === 204 ? null : r.json();
+};
+const tokenCalls = async () => (await control("counters")).token_calls?.["streamdiver-acme"] ?? 0;
+const resetCredential = () => fetch(`${WORKER}/api/admin/credentials/streamdiver-acme/reset`, {
+  method: "POST", headers: { authorization: `Bearer ${vars.ADMIN_API_KEY}` },
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function fanIn() {
+  const burst = () => Promise.all(Array.from({ length: 200 }, () =>
+    fetch(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders }).then((r) => r.status)));
+  await control("reset", {});
+  await resetCredential();
+  const cold = await burst();
+  const coldCalls = await tokenCalls();
+  await control("settings", { token_lifetime_s: { streamdiver: 5 } });
+  await resetCredential();
+  await control("reset", {});
+  await control("settings", { token_lifetime_s: { streamdiver: 5 } });
+  await fetch(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
+  const before = await tokenCalls();
+  await sleep(5300);
+  const expiry = await burst();
+  const expiryCalls = (await tokenCalls()) - before;
+  await control("reset", {});
+  await resetCredential();
+  const bad = [...cold, ...expiry].filter((s) => s !== 200).length;
+  return { token_fanin_cold_upstream_calls: coldCalls, token_fanin_expiry_upstream_calls: expiryCalls, token_fanin_errors: bad };
+}
+
+// Latency: sequential requests (concurrency 1), so the figures are round trips, not queueing.
+// Throughput: the same request at CONCURRENCY.
+async function series(url, headers) {
+  const once = async () => {
+    const t0 = performance.now();
+    const r = await fetch(url, { headers });
+    await r.arrayBuffer();
+    return [performance.now() - t0, r.status];
+  };
+  for (let i = 0; i < 50; i++) await once(); // warm-up
+  const lat = [];
+  let errors = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const [ms, status] = await once();
+    lat.push(ms);
+    if (status !== 200) errors++;
+  }
+  lat.sort((a, b) => a - b);
+  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next++ < REQUESTS) {
+      const [, status] = await once();
+      if (status !== 200) errors++;
+    }
+  }));
+  const rps = Math.round(REQUESTS / ((performance.now() - start) / 1000));
+  return { p50: q(0.5), p99: q(0.99), rps, errors };
+}
+
+const gz = (path) => gzipSync(readFileSync(new URL(path, ROOT)), { level: 9 }).length;
+
+if (PHASE === "fanin") {
+  const results = { generated_at: new Date().toISOString(), requests_per_series: REQUESTS, concurrency_for_rps: CONCURRENCY };
+  Object.assign(results, await fanIn());
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
+} else {
+  const results = JSON.parse(readFileSync(OUT, "utf8"));
+  // Warm the proxy's token, then the three series one after another on the same workerd.
+  await fetch(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
+  const proxy = await series(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders);
+  const baseline = await series(`${BASELINE}/api/proxy/streamdiver-acme${PATH}`, {});
+  const direct = await series(`${SANDBOX}/streamdiver${PATH}`, { authorization: `Bearer ${process.env.BASELINE_TOKEN}` });
+  Object.assign(results, {
+    proxy_p50_ms: proxy.p50, proxy_p99_ms: proxy.p99, proxy_rps: proxy.rps, proxy_errors: proxy.errors,
+    baseline_p50_ms: baseline.p50, baseline_p99_ms: baseline.p99, baseline_rps: baseline.rps, baseline_errors: baseline.errors,
+    direct_p50_ms: direct.p50, direct_p99_ms: direct.p99, direct_rps: direct.rps,
+    proxy_added_p50_ms: Math.round((proxy.p50 - baseline.p50) * 100) / 100,
+    proxy_throughput_vs_baseline: Math.round((proxy.rps / baseline.rps) * 1000) / 1000,
+    worker_wasm_bytes: readFileSync(new URL("crates/worker/build/index_bg.wasm", ROOT)).length,
+    worker_wasm_gzip_bytes: gz("crates/worker/build/index_bg.wasm"),
+    web_pkg_gzip_bytes: gz("crates/web/pkg/gatehouse_web_bg.wasm") + gz("crates/web/pkg/gatehouse_web.js"),
+  });
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
+  console.log(JSON.stringify(results, null, 2));
+}

@@ -1,0 +1,96 @@
+// The token broker against REAL OAuth servers installed from registries (started by
+// scripts/test.sh): panva's oidc-provider (npm) as a Keycloak realm and as a PowerEPOS-style
+// password grant with JWT access tokens, and django-oauth-toolkit (PyPI) as OmniRetain.
+// Their answers — successes and errors — are the servers' own, not the sandbox's.
+import { test, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { admin, proxy, resetCredential, sleep } from "./env.mjs";
+
+const DOT = process.env.DOT_URL ?? "http://127.0.0.1:18792";
+const IDS = ["real-keycloak-acme", "real-keycloak-wrong", "real-powerepos-org001", "real-powerepos-wrong",
+  "real-dot-company-1", "real-dot-cc-1", "real-dot-wrong-password"];
+
+async function status(id, warm = false) {
+  const r = await admin(`/api/admin/credentials/${id}${warm ? "?warm=1" : ""}`);
+  return { code: r.status, body: await r.json() };
+}
+
+beforeEach(async () => {
+  for (const id of IDS) assert.equal((await resetCredential(id)).status, 200, id);
+});
+
+test("Keycloak-style client credentials (oidc-provider realm): token, proxy, no refresh token", async () => {
+  const s = await status("real-keycloak-acme", true);
+  assert.equal(s.code, 200, JSON.stringify(s.body));
+  assert.equal(s.body.state, "valid");
+  assert.equal(s.body.holds_refresh_token, false);
+  assert.ok(s.body.expires_in_s > 7000 && s.body.expires_in_s <= 7200, `${s.body.expires_in_s}`);
+  const r = await proxy("real-keycloak-acme/settings");
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).tenant, "acme");
+});
+
+test("Keycloak-style invalid_client from oidc-provider is a misconfiguration, not retried", async () => {
+  const s = await status("real-keycloak-wrong", true);
+  assert.equal(s.code, 502);
+  assert.equal(s.body.code, "partner_rejected");
+  assert.equal(s.body.retryable, false);
+  assert.equal((await status("real-keycloak-wrong")).body.upstream_token_calls, 1);
+});
+
+test("PowerEPOS-style password grant (oidc-provider): the proxy follows the JWT's AuthServerClaims.Service", async () => {
+  const s = await status("real-powerepos-org001", true);
+  assert.equal(s.code, 200, JSON.stringify(s.body));
+  assert.equal(s.body.holds_refresh_token, true, "offline_access gives a refresh token");
+  const r = await proxy("real-powerepos-org001/ping");
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).org_id, "ORG001");
+});
+
+test("PowerEPOS-style wrong service-account password: oidc-provider's invalid_grant → needs_reauth, held off", async () => {
+  let s = await status("real-powerepos-wrong", true);
+  assert.equal(s.code, 502);
+  assert.equal(s.body.code, "needs_reauth");
+  s = await status("real-powerepos-wrong", true);
+  assert.equal(s.body.code, "needs_reauth");
+  assert.equal((await status("real-powerepos-wrong")).body.upstream_token_calls, 1, "no retry, no second call");
+});
+
+test("OmniRetain on django-oauth-toolkit: password grant, client credentials, and the proxy", async () => {
+  let s = await status("real-dot-company-1", true);
+  assert.equal(s.code, 200, JSON.stringify(s.body));
+  assert.equal(s.body.holds_refresh_token, true);
+  s = await status("real-dot-cc-1", true);
+  assert.equal(s.code, 200, JSON.stringify(s.body));
+  assert.equal(s.body.holds_refresh_token, false, "DOT issues no refresh token for client credentials");
+  const r = await proxy("real-dot-company-1/api/v1/member/ping");
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).company, 1);
+});
+
+test("django-oauth-toolkit rotates refresh tokens; a revoked grant falls back to the password grant", async () => {
+  // DOT runs with 3 s access tokens in the test command: the broker refreshes after ~2.6 s.
+  assert.equal((await proxy("real-dot-company-1/api/v1/member/ping")).status, 200);
+  await sleep(3200);
+  assert.equal((await proxy("real-dot-company-1/api/v1/member/ping")).status, 200);
+  let s = await status("real-dot-company-1");
+  assert.equal(s.body.upstream_token_calls, 2, "one grant + one refresh");
+  await sleep(3200);
+  assert.equal((await proxy("real-dot-company-1/api/v1/member/ping")).status, 200);
+  s = await status("real-dot-company-1");
+  assert.equal(s.body.upstream_token_calls, 3, "the rotated refresh token worked (no fallback needed)");
+  // Every token revoked at the server: the access token now gets 401 and the refresh token
+  // invalid_grant; the proxy retries once with a token from a fresh password grant.
+  assert.equal((await fetch(`${DOT}/_control/revoke-all`, { method: "POST" })).status, 200);
+  const r = await proxy("real-dot-company-1/api/v1/member/ping");
+  assert.equal(r.status, 200);
+  s = await status("real-dot-company-1");
+  assert.equal(s.body.state, "valid");
+  assert.equal(s.body.upstream_token_calls, 5, "refused refresh + new password grant");
+});
+
+test("django-oauth-toolkit's invalid_grant for a wrong password → needs_reauth", async () => {
+  const s = await status("real-dot-wrong-password", true);
+  assert.equal(s.code, 502);
+  assert.equal(s.body.code, "needs_reauth");
+});

@@ -1,0 +1,47 @@
+// Leak scan (SECURITY.md items 1 and 3): after the end-to-end tiers, no configured secret may
+// appear in any log line the servers wrote, in the built worker bundle or in the npm package.
+// Issued tokens are checked too: the sandbox lists every token it issued during the run
+// (passed in as a file by scripts/test.sh).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const vars = readFileSync(join(root, ".dev.vars.example"), "utf8")
+  .split("\n")
+  .filter((l) => l.includes("=") && !l.startsWith("#"))
+  .map((l) => l.slice(l.indexOf("=") + 1).trim())
+  .filter((v) => v.length >= 8);
+const issued = existsSync(process.env.ISSUED_TOKENS_FILE ?? "")
+  ? JSON.parse(readFileSync(process.env.ISSUED_TOKENS_FILE, "utf8"))
+  : [];
+
+function files(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+function scan(paths, needles) {
+  const hits = [];
+  for (const p of paths) {
+    const text = readFileSync(p).toString("latin1");
+    for (const n of needles) if (text.includes(n)) hits.push(`${p} contains ${n.slice(0, 6)}…`);
+  }
+  return hits;
+}
+
+test("no secret or issued token in any server log", () => {
+  const logs = files(join(root, "tests/.out/logs")).filter((p) => p.endsWith(".log") && /worker|sandbox/.test(p));
+  assert.ok(logs.length >= 2, `logs found: ${logs}`);
+  assert.deepEqual(scan(logs, [...vars, ...issued]), []);
+});
+
+test("no secret in the built worker bundle or the npm package", () => {
+  const built = [...files(join(root, "crates/worker/build")), ...files(join(root, "crates/web/pkg"))];
+  assert.ok(built.some((p) => p.endsWith(".wasm")));
+  assert.deepEqual(scan(built, vars), []);
+});

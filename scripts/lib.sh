@@ -90,6 +90,7 @@ start_group() { # logfile cmd...
   local log=$1; shift
   setsid "$@" >"$log" 2>&1 < /dev/null &
   PGIDS+=("$!")
+  disown "$!" 2>/dev/null || true  # stopped by process group below; no job-control noise
 }
 
 stop_groups() {
@@ -121,10 +122,10 @@ wait_for_http() { # url seconds
   done
 }
 
-# Real OAuth servers for the test tiers (tests/oauth-servers/): oidc-provider from npm,
+# Real OAuth servers for the test tiers (tests/real-oauth/): oidc-provider from npm,
 # django-oauth-toolkit from PyPI (its venv is cached under ~/.cache/gatehouse by its start.sh).
 ensure_oauth_servers() {
-  local dir="$ROOT/tests/oauth-servers/oidc"
+  local dir="$ROOT/tests/real-oauth/oidc"
   if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
     say "installing oidc-provider (npm ci)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
@@ -134,8 +135,8 @@ ensure_oauth_servers() {
 
 start_oauth_servers() { # logdir
   local logs=$1
-  start_group "$logs/oidc-provider.log" env PORT=18791 node "$ROOT/tests/oauth-servers/oidc/server.mjs"
-  start_group "$logs/django-oauth-toolkit.log" env PORT=18792 ACCESS_TTL_S=3 bash "$ROOT/tests/oauth-servers/dot/start.sh"
+  start_group "$logs/oidc-provider.log" env PORT=18791 node "$ROOT/tests/real-oauth/oidc/server.mjs"
+  start_group "$logs/django-oauth-toolkit.log" env PORT=18792 ACCESS_TTL_S=3 bash "$ROOT/tests/real-oauth/dot/start.sh"
   wait_for_http "http://127.0.0.1:18791/realms/acme/.well-known/openid-configuration" 60
   wait_for_http "http://127.0.0.1:18792/api/v1/member/ping" 300
 }

@@ -77,6 +77,9 @@ pub struct Profile {
     pub default_lifetime_s: u64,
     /// Where API calls go.
     pub api_base: ApiBase,
+    /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
+    /// Toolkit's `protected_resource` does), so a 403 also earns one retry with a new token.
+    pub forbidden_means_invalid_token: bool,
 }
 
 /// A rule of the proxy allowlist: methods and a path pattern (`*` one segment, `**` the rest).
@@ -195,6 +198,8 @@ struct Spec {
     api_base_claim: Option<String>,
     #[serde(default)]
     default_lifetime_s: Option<u64>,
+    #[serde(default)]
+    forbidden_means_invalid_token: Option<bool>,
     #[serde(default)]
     proxy: Vec<ProxyRule>,
 }
@@ -404,6 +409,9 @@ fn build(
                 (ApiBase::Fixed(_), Some(claim)) => ApiBase::JwtClaim(claim),
                 (a, _) => a,
             },
+            forbidden_means_invalid_token: spec
+                .forbidden_means_invalid_token
+                .unwrap_or(provider == "omniretain"),
         },
         id,
         client_id: spec.client_id,

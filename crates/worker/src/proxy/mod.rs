@@ -1,7 +1,8 @@
 //! `/api/proxy/{credential}/{path…}`: forwards a call from trusted server code to the partner
 //! with the credential's bearer token attached. Only methods and paths on the credential's
-//! allowlist pass; browsers are refused; a 401 from the partner invalidates the token and the
-//! call is retried once, never more (SECURITY.md item 9). The token is never returned.
+//! allowlist pass; browsers are refused; a 401 from the partner (or a 403, for partners whose
+//! APIs answer invalid tokens that way) invalidates the token and the call is retried once,
+//! never more (SECURITY.md item 9). The token is never returned.
 
 use crate::credentials::{self, upstream};
 use crate::error::ApiError;
@@ -61,11 +62,13 @@ pub async fn forward(
         let answer = upstream::send(upstream_req)
             .await
             .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
+        let refused = answer.status == 401
+            || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
+        if refused && attempt == 0 {
+            credentials::invalidate(env, id, token.generation).await?;
+            continue;
+        }
         if answer.status == 401 {
-            if attempt == 0 {
-                credentials::invalidate(env, id, token.generation).await?;
-                continue;
-            }
             // A fresh token refused too: say so, rather than pass on a 401 that would read as
             // "your Gatehouse key is wrong".
             break;

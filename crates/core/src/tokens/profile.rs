@@ -339,7 +339,24 @@ fn build(
             )
         }
         Preset::Custom => {
-            let url = http_url(&id, "token_url", &need("token_url", &spec.token_url)?)?;
+            // `{tenant}` and `{org_id}` in the URL are filled from the same-named fields.
+            let mut template = need("token_url", &spec.token_url)?;
+            for (key, field, value) in [
+                ("{tenant}", "tenant", &spec.tenant),
+                ("{org_id}", "org_id", &spec.org_id),
+            ] {
+                if template.contains(key) {
+                    let v = need(field, value)?;
+                    if !valid_id(&v) {
+                        return Err(ConfigError::Invalid {
+                            id,
+                            problem: format!("{field} must be letters, digits, `-` and `_`"),
+                        });
+                    }
+                    template = template.replace(key, &v);
+                }
+            }
+            let url = http_url(&id, "token_url", &template)?;
             let api = match (&spec.api_base, &spec.api_base_claim) {
                 (_, Some(claim)) => ApiBase::JwtClaim(claim.clone()),
                 (api, None) => ApiBase::Fixed(http_url(&id, "api_base", &need("api_base", api)?)?),
@@ -486,6 +503,18 @@ mod tests {
             p.profile.scope,
             Some(ScopeParam::Spaced("partnerservices offline_access".into()))
         );
+        // A fifth partner by configuration only: templated token URL, JSON body, claim-routed API.
+        let custom = load(
+            r#"{"fifth":{"provider":"custom","token_url":"https://auth.fifth.example/t/{tenant}/oauth2/token","tenant":"shop-9","encoding":"json","grant":"client_credentials","scopes":["orders","menu"],"api_base_claim":"svc","client_id":"c","secrets":{"client_secret":"S"}}}"#,
+            secrets,
+        )
+        .unwrap();
+        assert_eq!(
+            custom[0].profile.token_url,
+            "https://auth.fifth.example/t/shop-9/oauth2/token"
+        );
+        assert_eq!(custom[0].profile.encoding, BodyEncoding::Json);
+        assert_eq!(custom[0].profile.api_base, ApiBase::JwtClaim("svc".into()));
         // Secrets never show in Debug output of a loaded credential.
         assert!(!format!("{creds:?}").contains("client-secret"));
         assert!(!format!("{creds:?}").contains("service-password"));
@@ -511,6 +540,13 @@ mod tests {
             load(r#"{"x":{"provider":"nope"}}"#, secrets).unwrap_err(),
             ConfigError::Syntax(_)
         ));
+        let err = load(r#"{"c":{"provider":"custom","token_url":"http://h/realms/{tenant}/token","api_base":"http://h","client_id":"c","secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "credential `c`: `tenant` is required for provider `custom`"
+        );
+        let err = load(r#"{"c":{"provider":"custom","token_url":"http://h/realms/{tenant}/token","tenant":"a/../b","api_base":"http://h","client_id":"c","secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { .. }), "{err}");
         assert!(matches!(load(r#"{"a b":{"provider":"stream","base_url":"http://h","client_id":"c","secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err(), ConfigError::Invalid { .. }));
     }
 }

@@ -15,6 +15,9 @@ pub struct TokenSet {
     pub expires_in: Option<u64>,
     /// Scopes granted: Stream's `scopes` array or the space-separated RFC 6749 `scope`.
     pub scopes: Vec<String>,
+    /// Every other field of the answer, kept as sent (`svc`, `org_id`, `refresh_expires_in`,
+    /// `not-before-policy`, a `user` object, ...).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Why a token endpoint's answer is not a token.
@@ -51,6 +54,8 @@ struct RawToken {
     scopes: Option<Vec<String>>,
     #[serde(default)]
     scope: Option<String>,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +105,7 @@ pub fn parse_token_response(status: u16, body: &[u8]) -> Result<TokenSet, TokenE
             .map(RefreshToken::new),
         expires_in: lifetime(raw.expires_in.as_ref()),
         scopes,
+        extra: raw.extra,
     })
 }
 
@@ -132,6 +138,17 @@ mod tests {
         assert!(t.refresh_token.is_none());
         let t = parse_token_response(200, br#"{"access_token":"a"}"#).unwrap();
         assert_eq!(t.expires_in, None);
+        let t = parse_token_response(
+            200,
+            br#"{"access_token":"a","refresh_expires_in":0,"not-before-policy":0,"svc":"https://s/"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.extra["svc"], "https://s/");
+        assert_eq!(t.extra["refresh_expires_in"], 0);
+        assert!(
+            t.refresh_token.is_none(),
+            "refresh_expires_in: 0 and no refresh token: none held"
+        );
     }
 
     #[test]

@@ -105,22 +105,18 @@ stop_groups() {
   PGIDS=()
 }
 
-wait_for_url() { # url seconds
-  local url=$1 deadline=$(( $(date +%s) + $2 ))
-  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+# Waits until `url` answers: with a 2xx (wait_for_url) or with any HTTP status, a 401 included
+# (wait_for_http).
+wait_until_answers() { # curl-fail-flag url seconds
+  local fail=$1 url=$2 deadline=$(( $(date +%s) + $3 ))
+  until curl -sS $fail -o /dev/null "$url" 2>/dev/null; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "timed out waiting for $url" >&2; return 1; }
     sleep 0.2
   done
 }
+wait_for_url() { wait_until_answers -f "$1" "$2"; }
+wait_for_http() { wait_until_answers "" "$1" "$2"; }
 
-# Waits until `url` answers anything at all over HTTP (a 401 counts).
-wait_for_http() { # url seconds
-  local url=$1 deadline=$(( $(date +%s) + $2 ))
-  until curl -sS -o /dev/null "$url" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "timed out waiting for $url" >&2; return 1; }
-    sleep 0.3
-  done
-}
 
 # Real OAuth servers for the test tiers (tests/real-oauth/): oidc-provider from npm,
 # django-oauth-toolkit from PyPI (its venv is cached under ~/.cache/gatehouse by its start.sh).

@@ -55,50 +55,58 @@ async function fanIn() {
   return { token_fanin_cold_upstream_calls: coldCalls, token_fanin_expiry_upstream_calls: expiryCalls, token_fanin_errors: bad };
 }
 
+// The series are interleaved in ROUNDS (proxy, baseline, direct; then the next round), so a
+// change in the machine's load during the run affects all three alike.
 // Latency: sequential requests (concurrency 1), so the figures are round trips, not queueing.
-// Throughput: the same request at CONCURRENCY.
-async function series(url, headers) {
+// Throughput: the same request at CONCURRENCY, summed over the rounds.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+function seriesState(url, headers) {
+  return { url, headers, lat: [], errors: 0, requests: 0, ms: 0 };
+}
+async function round(st, n) {
   const once = async () => {
     const t0 = performance.now();
-    const r = await fetch(url, { headers });
+    const r = await fetch(st.url, { headers: st.headers });
     await r.arrayBuffer();
-    return [performance.now() - t0, r.status];
+    if (r.status !== 200) st.errors++;
+    return performance.now() - t0;
   };
-  for (let i = 0; i < 50; i++) await once(); // warm-up
-  const lat = [];
-  let errors = 0;
-  for (let i = 0; i < REQUESTS; i++) {
-    const [ms, status] = await once();
-    lat.push(ms);
-    if (status !== 200) errors++;
-  }
-  lat.sort((a, b) => a - b);
-  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  for (let i = 0; i < 20; i++) await once(); // warm-up
+  for (let i = 0; i < n; i++) st.lat.push(await once());
   let next = 0;
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next++ < REQUESTS) {
-      const [, status] = await once();
-      if (status !== 200) errors++;
-    }
+    while (next++ < n) await once();
   }));
-  const rps = Math.round(REQUESTS / ((performance.now() - start) / 1000));
-  return { p50: q(0.5), p99: q(0.99), rps, errors };
+  st.ms += performance.now() - start;
+  st.requests += n;
+}
+function summary(st) {
+  const lat = [...st.lat].sort((a, b) => a - b);
+  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  return { p50: q(0.5), p99: q(0.99), rps: Math.round(st.requests / (st.ms / 1000)), errors: st.errors };
+}
+async function interleaved(list) {
+  const per = Math.ceil(REQUESTS / ROUNDS);
+  for (let r = 0; r < ROUNDS; r++) for (const st of list) await round(st, per);
+  return list.map(summary);
 }
 
 const gz = (path) => gzipSync(readFileSync(new URL(path, ROOT)), { level: 9 }).length;
 
 if (PHASE === "fanin") {
-  const results = { generated_at: new Date().toISOString(), requests_per_series: REQUESTS, concurrency_for_rps: CONCURRENCY };
+  const results = { generated_at: new Date().toISOString(), requests_per_series: REQUESTS, rounds: ROUNDS, concurrency_for_rps: CONCURRENCY };
   Object.assign(results, await fanIn());
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
 } else {
   const results = JSON.parse(readFileSync(OUT, "utf8"));
   // Warm the proxy's token, then the three series one after another on the same workerd.
   await fetch(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
-  const proxy = await series(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders);
-  const baseline = await series(`${BASELINE}/api/proxy/streamdiver-acme${PATH}`, {});
-  const direct = await series(`${SANDBOX}/streamdiver${PATH}`, { authorization: `Bearer ${process.env.BASELINE_TOKEN}` });
+  const [proxy, baseline, direct] = await interleaved([
+    seriesState(`${WORKER}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders),
+    seriesState(`${BASELINE}/api/proxy/streamdiver-acme${PATH}`, {}),
+    seriesState(`${SANDBOX}/streamdiver${PATH}`, { authorization: `Bearer ${process.env.BASELINE_TOKEN}` }),
+  ]);
   Object.assign(results, {
     proxy_p50_ms: proxy.p50, proxy_p99_ms: proxy.p99, proxy_rps: proxy.rps, proxy_errors: proxy.errors,
     baseline_p50_ms: baseline.p50, baseline_p99_ms: baseline.p99, baseline_rps: baseline.rps, baseline_errors: baseline.errors,

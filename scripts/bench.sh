@@ -7,7 +7,8 @@ setup_all
 "$ROOT/scripts/build.sh"
 LOGS="$ROOT/tests/.out/bench"; mkdir -p "$LOGS"
 trap stop_groups EXIT
-start_stack 18790 18787 "$(mktemp -d)" "$LOGS" --env test --env-file "$ROOT/.dev.vars.example"
+# LOG_LEVEL=warn: no access line per successful request, as the baseline logs nothing (bench/README.md).
+start_stack 18790 18787 "$(mktemp -d)" "$LOGS" --env test --env-file "$ROOT/.dev.vars.example" --var LOG_LEVEL:warn
 export GATEHOUSE_URL=http://127.0.0.1:18787 SANDBOX_URL=http://127.0.0.1:18790 BASELINE_URL=http://127.0.0.1:18788
 # Phase 1 resets the sandbox (and so every token it issued): run it before the baseline gets its token.
 node bench/run.mjs fanin

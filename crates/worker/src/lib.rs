@@ -30,12 +30,19 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             .await
             .unwrap_or_else(ApiError::into_response)
     };
-    log::event(
-        "info",
+    let status = resp.status_code();
+    let level = match status {
+        500.. => "error",
+        400.. => "warn",
+        _ => "info",
+    };
+    log::access(
+        &env,
+        level,
         &[
             ("method", method.as_ref()),
             ("path", &path),
-            ("status", &resp.status_code().to_string()),
+            ("status", &status.to_string()),
         ],
     );
     Ok(http::with_cors(resp, origin.as_deref(), &allowed))

@@ -10,3 +10,25 @@ pub fn event(level: &str, fields: &[(&str, &str)]) {
     }
     worker::console_log!("{}", serde_json::Value::Object(map));
 }
+
+/// Writes the per-request access line at `level` unless `LOG_LEVEL` is above it (`LOG_LEVEL=warn`
+/// keeps only failed requests; the default, `info`, logs every request).
+pub fn access(env: &worker::Env, level: &str, fields: &[(&str, &str)]) {
+    let threshold = crate::config::var(env, "LOG_LEVEL");
+    if enabled(threshold.as_deref().unwrap_or("info"), level) {
+        event(level, fields);
+    }
+}
+
+fn rank(level: &str) -> u8 {
+    match level {
+        "debug" => 0,
+        "info" => 1,
+        "warn" => 2,
+        _ => 3,
+    }
+}
+
+fn enabled(threshold: &str, level: &str) -> bool {
+    rank(level) >= rank(threshold)
+}

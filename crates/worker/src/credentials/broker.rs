@@ -186,7 +186,7 @@ fn random_nonce() -> std::result::Result<[u8; 12], String> {
 }
 
 impl CredentialBroker {
-    fn credential(&self, id: &str) -> std::result::Result<Credential, Failure> {
+    fn credential(&self, id: &str) -> std::result::Result<std::rc::Rc<Credential>, Failure> {
         super::load_credential(&self.env, id).map_err(|e| Failure {
             class: FailureClass::Misconfigured,
             code: "misconfigured",

@@ -68,37 +68,36 @@ impl std::fmt::Debug for IssuedToken {
 }
 
 thread_local! {
-    /// The parsed `CREDENTIALS` of this isolate, keyed by the raw var: vars and secrets only
-    /// change with a new deployment (a new isolate), so each isolate parses once.
-    static CONFIG: RefCell<Option<(String, Rc<Vec<Credential>>)>> = const { RefCell::new(None) };
+    /// The parsed `CREDENTIALS` of this isolate: vars and secrets only change with a new
+    /// deployment (a new isolate), so each isolate parses once and the hot path neither copies
+    /// the var out of JavaScript nor clones a credential.
+    static CONFIG: RefCell<Option<Rc<Vec<Rc<Credential>>>>> = const { RefCell::new(None) };
 }
 
 /// Every configured credential, parsed once per isolate; a configuration error is not cached
 /// (it is reported on every use until fixed).
-fn credentials(env: &Env) -> Result<Rc<Vec<Credential>>, profile::ConfigError> {
-    let raw = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
-    if let Some(hit) = CONFIG.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(r, _)| *r == raw)
-            .map(|(_, v)| v.clone())
-    }) {
+fn credentials(env: &Env) -> Result<Rc<Vec<Rc<Credential>>>, profile::ConfigError> {
+    if let Some(hit) = CONFIG.with(|c| c.borrow().clone()) {
         return Ok(hit);
     }
-    let parsed = Rc::new(profile::load(&raw, |name| {
-        env.secret(name).ok().map(|s| s.to_string())
-    })?);
-    CONFIG.with(|c| *c.borrow_mut() = Some((raw, parsed.clone())));
+    let raw = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
+    let parsed: Rc<Vec<Rc<Credential>>> = Rc::new(
+        profile::load(&raw, |name| env.secret(name).ok().map(|s| s.to_string()))?
+            .into_iter()
+            .map(Rc::new)
+            .collect(),
+    );
+    CONFIG.with(|c| *c.borrow_mut() = Some(parsed.clone()));
     Ok(parsed)
 }
 
 /// One credential's configuration, `None` when no credential has this id.
-pub fn find(env: &Env, id: &str) -> Result<Option<Credential>, profile::ConfigError> {
+pub fn find(env: &Env, id: &str) -> Result<Option<Rc<Credential>>, profile::ConfigError> {
     Ok(credentials(env)?.iter().find(|c| c.id == id).cloned())
 }
 
 /// Loads one credential's configuration, naming the missing piece.
-pub fn load_credential(env: &Env, id: &str) -> Result<Credential, profile::ConfigError> {
+pub fn load_credential(env: &Env, id: &str) -> Result<Rc<Credential>, profile::ConfigError> {
     find(env, id)?.ok_or_else(|| profile::ConfigError::Invalid {
         id: id.to_owned(),
         problem: "no such credential in CREDENTIALS".into(),

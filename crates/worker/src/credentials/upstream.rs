@@ -1,9 +1,9 @@
 //! The one I/O step of the token protocol: send a request built by the core, with a timeout,
 //! and hand back status, `Retry-After` and body for the core to parse.
 
-use futures_util::future::{select, Either};
 use std::time::Duration;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use web_sys::ReadableStream;
+use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit, Response, ResponseBody};
 
 /// Every upstream call gives up after this long.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -42,8 +42,60 @@ fn method(m: &http::Method) -> Method {
     Method::from(m.as_str().to_owned())
 }
 
+/// An answer whose body has not been read: the proxy passes the stream on as it arrives.
+pub struct Opened {
+    /// HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+    /// The `content-type` header, if any.
+    pub content_type: Option<String>,
+    /// The body, still arriving (`None` for an empty body).
+    pub body: Option<ReadableStream>,
+}
+
+impl Opened {
+    /// Stops reading a body that will not be used (the upstream connection is released).
+    pub fn discard(self) {
+        if let Some(body) = self.body {
+            // A promise that only fails if the stream is locked; nothing to do then.
+            let _ = body.cancel();
+        }
+    }
+}
+
+/// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
+/// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
+pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
+    let (resp, signal) = call(req).await?;
+    let retry_after = resp.headers().get("retry-after").ok().flatten();
+    let content_type = resp.headers().get("content-type").ok().flatten();
+    let body = match resp.body() {
+        ResponseBody::Stream(s) => Some(s.clone()),
+        _ => None,
+    };
+    drop(signal);
+    Ok(Opened {
+        status: resp.status_code(),
+        retry_after,
+        content_type,
+        body,
+    })
+}
+
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
 pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
+    let (mut resp, signal) = call(req).await?;
+    let body = resp.bytes().await.map_err(|e| failure(&signal, e))?;
+    Ok(Answer {
+        status: resp.status_code(),
+        retry_after: resp.headers().get("retry-after").ok().flatten(),
+        content_type: resp.headers().get("content-type").ok().flatten(),
+        body,
+    })
+}
+
+async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let headers = Headers::new();
     for (name, value) in req.headers() {
         let value = value
@@ -60,27 +112,19 @@ pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
     }
     let request = Request::new_with_init(&req.uri().to_string(), &init)
         .map_err(|e| Transport::Failed(e.to_string()))?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    // `signal` moves into the call; the controller stays here to abort it on timeout.
-    let call = Box::pin(async move {
-        let mut resp = Fetch::Request(request).send_with_signal(&signal).await?;
-        let status = resp.status_code();
-        let retry_after = resp.headers().get("retry-after").ok().flatten();
-        let content_type = resp.headers().get("content-type").ok().flatten();
-        let body = resp.bytes().await?;
-        Ok::<_, worker::Error>(Answer {
-            status,
-            retry_after,
-            content_type,
-            body,
-        })
-    });
-    match select(call, Delay::from(UPSTREAM_TIMEOUT)).await {
-        Either::Left((result, _)) => result.map_err(|e| Transport::Failed(e.to_string())),
-        Either::Right(_) => {
-            controller.abort();
-            Err(Transport::Timeout)
-        }
+    let timeout_ms = u32::try_from(UPSTREAM_TIMEOUT.as_millis()).unwrap_or(u32::MAX);
+    let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
+    let resp = Fetch::Request(request)
+        .send_with_signal(&AbortSignal::from(signal.clone()))
+        .await
+        .map_err(|e| failure(&signal, e))?;
+    Ok((resp, signal))
+}
+
+fn failure(signal: &web_sys::AbortSignal, e: worker::Error) -> Transport {
+    if signal.aborted() {
+        Transport::Timeout
+    } else {
+        Transport::Failed(e.to_string())
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::credentials::{self, upstream};
 use crate::error::ApiError;
-use worker::{Env, Headers, Request, Response};
+use worker::{Env, Headers, Method, Request, Response};
 
 /// Largest request body forwarded.
 const MAX_BODY: usize = 1 << 20;
@@ -37,7 +37,12 @@ pub async fn forward(
     }
     let query = req.url().ok().and_then(|u| u.query().map(str::to_owned));
     let content_type = req.headers().get("content-type").ok().flatten();
-    let body = req.bytes().await.unwrap_or_default();
+    // GET and HEAD carry no body: skip the read (a promise round trip) on the hot path.
+    let body = if matches!(method, Method::Get | Method::Head) {
+        Vec::new()
+    } else {
+        req.bytes().await.unwrap_or_default()
+    };
     if body.len() > MAX_BODY {
         return Err(ApiError::PayloadTooLarge);
     }
@@ -59,18 +64,20 @@ pub async fn forward(
         let upstream_req = builder
             .body(body.clone())
             .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))?;
-        let answer = upstream::send(upstream_req)
+        let answer = upstream::open(upstream_req)
             .await
             .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
         let refused = answer.status == 401
             || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
         if refused && attempt == 0 {
+            answer.discard();
             credentials::invalidate(env, id, token.generation).await?;
             continue;
         }
         if answer.status == 401 {
             // A fresh token refused too: say so, rather than pass on a 401 that would read as
             // "your Gatehouse key is wrong".
+            answer.discard();
             break;
         }
         let headers = Headers::new();
@@ -88,10 +95,14 @@ pub async fn forward(
         if let Some(ra) = &answer.retry_after {
             let _ = headers.set("retry-after", ra);
         }
-        return Ok(Response::builder()
+        // The partner's body is passed on as it arrives, not copied through wasm memory.
+        let builder = Response::builder()
             .with_status(answer.status)
-            .with_headers(headers)
-            .fixed(answer.body));
+            .with_headers(headers);
+        return Ok(match answer.body {
+            Some(stream) => builder.stream(stream),
+            None => builder.empty(),
+        });
     }
     Err(ApiError::PartnerRejectedToken)
 }

@@ -94,3 +94,23 @@ test("django-oauth-toolkit's invalid_grant for a wrong password → needs_reauth
   assert.equal(s.code, 502);
   assert.equal(s.body.code, "needs_reauth");
 });
+
+test("django-oauth-toolkit itself: a rotated refresh token cannot be reused (invalid_grant), the new one works", async () => {
+  // Directly at DOT, no Gatehouse: the server behaviour the broker's fallback relies on.
+  const basic = `Basic ${Buffer.from("dot-company-1:dot-secret-1").toString("base64")}`;
+  const token = (form) => fetch(`${DOT}/backend/core/authentication/token/`, {
+    method: "POST",
+    headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
+  const first = await (await token({ grant_type: "password", username: "api-user@company1.example", password: "api-password-1" })).json();
+  assert.ok(first.refresh_token, "a password grant holds a refresh token");
+  const r1 = await token({ grant_type: "refresh_token", refresh_token: first.refresh_token });
+  assert.equal(r1.status, 200);
+  const second = await r1.json();
+  assert.notEqual(second.refresh_token, first.refresh_token, "rotated");
+  const reuse = await token({ grant_type: "refresh_token", refresh_token: first.refresh_token });
+  assert.equal(reuse.status, 400);
+  assert.equal((await reuse.json()).error, "invalid_grant");
+  assert.equal((await token({ grant_type: "refresh_token", refresh_token: second.refresh_token })).status, 200);
+});

@@ -63,6 +63,10 @@ pub(crate) struct FaultRule {
     /// Wait this long first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) latency_ms: Option<u64>,
+    /// Handle the request normally (its effects happen: a refresh token rotates), then hold the
+    /// answer this long: a partner that did the work but whose answer arrives late or never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) hold_answer_ms: Option<u64>,
     /// The answer's body; alone (no status) it answers 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) body: Option<FaultBody>,
@@ -185,6 +189,11 @@ async fn apply(
             tokio::time::sleep(Duration::from_millis(ms)).await;
         }
         if let Some(response) = rule.answer() {
+            return response;
+        }
+        if let Some(ms) = rule.hold_answer_ms.filter(|ms| *ms > 0) {
+            let response = next.run(req).await;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
             return response;
         }
     }

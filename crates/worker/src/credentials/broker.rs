@@ -295,8 +295,17 @@ impl CredentialBroker {
         if let Some(rt) = refresh {
             match self.grant(&cred, Grant::Refresh(&rt)).await {
                 Ok(held) => return Ok(held),
-                // The refresh token is spent or revoked: forget it and try a new grant.
+                // The refresh token is spent or revoked (or rotated by a refresh whose answer
+                // was lost, SECURITY.md item 6): say so, forget it and try a new grant.
                 Err(f) if f.class == FailureClass::NeedsReauth => {
+                    crate::log::event(
+                        "warn",
+                        &[
+                            ("credential", id),
+                            ("refresh_refused", "invalid_grant"),
+                            ("action", "new grant"),
+                        ],
+                    );
                     let mut inner = self.inner.borrow_mut();
                     inner.refresh = None;
                     inner.unsaved = true;

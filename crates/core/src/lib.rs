@@ -19,4 +19,5 @@ pub mod proxy;
 pub mod redact;
 pub mod sealed;
 pub mod secret;
+pub mod session;
 pub mod tokens;

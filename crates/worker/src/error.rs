@@ -37,6 +37,20 @@ pub enum ApiError {
     PayloadTooLarge,
     /// A failure inside the runtime (Durable Object unreachable, ...).
     Internal(String),
+    /// The body is not what the route accepts (named field or form in the detail).
+    InvalidRequest(String),
+    /// No portal session was presented.
+    SessionRequired,
+    /// The portal session token was refused (`invalid_session` or `session_expired`).
+    InvalidSession(gatehouse_core::session::SessionError),
+    /// The session's role may not do this.
+    ForbiddenRole,
+    /// The request named another organization than the session's.
+    ForbiddenOrg,
+    /// The request named another user than the session's.
+    ForbiddenUser,
+    /// Too many requests from this user; retry after the given seconds.
+    RateLimited(u32),
 }
 
 impl ApiError {
@@ -122,6 +136,54 @@ impl ApiError {
                 false,
             ),
             Self::Internal(_) => (500, "internal", "Internal error; see the worker log.", true),
+            Self::InvalidRequest(_) => (
+                400,
+                "invalid_request",
+                "The request body is not what this route accepts.",
+                false,
+            ),
+            Self::SessionRequired => (
+                401,
+                "session_required",
+                "A portal session is required (Authorization: Bearer <session JWT> or the session cookie).",
+                false,
+            ),
+            Self::InvalidSession(e) if e.code() == "session_expired" => (
+                401,
+                "session_expired",
+                "The portal session has expired; mint a new one.",
+                false,
+            ),
+            Self::InvalidSession(_) => (
+                401,
+                "invalid_session",
+                "The portal session token was refused.",
+                false,
+            ),
+            Self::ForbiddenRole => (
+                403,
+                "forbidden_role",
+                "The session's role may not do this.",
+                false,
+            ),
+            Self::ForbiddenOrg => (
+                403,
+                "forbidden_org",
+                "Only the session's own organization can be used.",
+                false,
+            ),
+            Self::ForbiddenUser => (
+                403,
+                "forbidden_user",
+                "Only the session's own user can be used.",
+                false,
+            ),
+            Self::RateLimited(_) => (
+                429,
+                "rate_limited",
+                "Too many requests for this user; retry later.",
+                true,
+            ),
         }
     }
 
@@ -136,7 +198,8 @@ impl ApiError {
             Self::Misconfigured(d)
             | Self::PartnerUnavailable(d)
             | Self::PartnerRejected(d)
-            | Self::Internal(d) => Some(d),
+            | Self::Internal(d)
+            | Self::InvalidRequest(d) => Some(d),
             _ => None,
         }
     }
@@ -147,12 +210,19 @@ impl ApiError {
         if let Some(detail) = self.detail() {
             crate::log::event("error", &[("code", code), ("detail", detail)]);
         }
+        if let Self::InvalidSession(e) = &self {
+            crate::log::event("warn", &[("code", code), ("detail", &e.to_string())]);
+        }
         let body = ErrorBody {
             code: code.into(),
             message: message.into(),
             retryable,
         };
-        crate::http::json(status, &body)
+        let mut resp = crate::http::json(status, &body);
+        if let Self::RateLimited(s) = self {
+            let _ = resp.headers_mut().set("retry-after", &s.to_string());
+        }
+        resp
     }
 }
 

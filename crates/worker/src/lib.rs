@@ -13,6 +13,8 @@ pub mod health;
 pub mod http;
 pub mod log;
 pub mod proxy;
+pub mod session;
+pub mod sso;
 
 use error::ApiError;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -61,6 +63,13 @@ async fn dispatch(
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         (Method::Get, ["api", "health"]) => Ok(health::get(env)),
+        (_, ["api", "session"]) => session::route(&req, env, method).await,
+        (_, ["api", "dev", what]) => {
+            let mut req = req;
+            session::dev_route(&mut req, env, method, what).await
+        }
+        (Method::Post, ["api", "sso"]) => sso::start(req, env).await,
+        (_, ["api", "sso"]) => Err(ApiError::MethodNotAllowed),
         (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         (Method::Get, ["api", "admin", "credentials", id]) => {
             credentials::admin(&req, env, id, false).await

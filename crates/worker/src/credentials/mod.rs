@@ -168,6 +168,37 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
     Ok(issued)
 }
 
+/// Calls the partner with credential `id`'s token: `build` makes the request for a token (its
+/// `api_base` and bearer). A 401 (or a 403, for partners that answer invalid tokens that way)
+/// invalidates the token and the call is made once more with a new one, never more
+/// (SECURITY.md item 9); a second 401 is [`ApiError::PartnerRejectedToken`].
+/// Answers the partner's response with its body unread, and whether the token was cached.
+pub async fn call_partner(
+    env: &Env,
+    cred: &Credential,
+    build: impl Fn(&IssuedToken) -> Result<http::Request<Vec<u8>>, ApiError>,
+) -> Result<(upstream::Opened, bool), ApiError> {
+    for attempt in 0..2 {
+        let token = token(env, &cred.id).await?;
+        let answer = upstream::open(build(&token)?)
+            .await
+            .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
+        let refused = answer.status == 401
+            || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
+        if refused && attempt == 0 {
+            answer.discard();
+            invalidate(env, &cred.id, token.generation).await?;
+            continue;
+        }
+        if answer.status == 401 {
+            answer.discard();
+            break;
+        }
+        return Ok((answer, token.from_cache));
+    }
+    Err(ApiError::PartnerRejectedToken)
+}
+
 /// Drops a token the partner refused (401), here and in the Durable Object.
 pub async fn invalidate(env: &Env, id: &str, generation: u64) -> Result<(), ApiError> {
     CACHE.with(|c| {

@@ -55,6 +55,18 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// Reads the whole body (for answers Gatehouse parses itself, such as SSO's).
+    pub async fn bytes(self) -> Result<Vec<u8>, Transport> {
+        match self.body {
+            None => Ok(Vec::new()),
+            Some(stream) => Response::from_body(ResponseBody::Stream(stream))
+                .map_err(|e| Transport::Failed(e.to_string()))?
+                .bytes()
+                .await
+                .map_err(|e| Transport::Failed(e.to_string())),
+        }
+    }
+
     /// Stops reading a body that will not be used (the upstream connection is released).
     pub fn discard(self) {
         if let Some(body) = self.body {

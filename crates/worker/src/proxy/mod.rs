@@ -4,7 +4,7 @@
 //! APIs answer invalid tokens that way) invalidates the token and the call is retried once,
 //! never more (SECURITY.md item 9). The token is never returned.
 
-use crate::credentials::{self, upstream};
+use crate::credentials;
 use crate::error::ApiError;
 use worker::{Env, Headers, Method, Request, Response};
 
@@ -46,8 +46,7 @@ pub async fn forward(
     if body.len() > MAX_BODY {
         return Err(ApiError::PayloadTooLarge);
     }
-    for attempt in 0..2 {
-        let token = credentials::token(env, id).await?;
+    let (answer, from_cache) = credentials::call_partner(env, &cred, |token| {
         let mut url = format!("{}{}", token.api_base.trim_end_matches('/'), path);
         if let Some(q) = &query {
             url.push('?');
@@ -61,48 +60,32 @@ pub async fn forward(
         if let Some(ct) = &content_type {
             builder = builder.header("content-type", ct);
         }
-        let upstream_req = builder
+        builder
             .body(body.clone())
-            .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))?;
-        let answer = upstream::open(upstream_req)
-            .await
-            .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
-        let refused = answer.status == 401
-            || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
-        if refused && attempt == 0 {
-            answer.discard();
-            credentials::invalidate(env, id, token.generation).await?;
-            continue;
-        }
-        if answer.status == 401 {
-            // A fresh token refused too: say so, rather than pass on a 401 that would read as
-            // "your Gatehouse key is wrong".
-            answer.discard();
-            break;
-        }
-        let headers = Headers::new();
-        let _ = headers.set(
-            "content-type",
-            answer
-                .content_type
-                .as_deref()
-                .unwrap_or("application/octet-stream"),
-        );
-        let _ = headers.set("cache-control", "no-store");
-        // Where the token came from (no token in it): lets operators see the hot path.
-        let source = if token.from_cache { "cache" } else { "broker" };
-        let _ = headers.set("server-timing", &format!("token;desc={source}"));
-        if let Some(ra) = &answer.retry_after {
-            let _ = headers.set("retry-after", ra);
-        }
-        // The partner's body is passed on as it arrives, not copied through wasm memory.
-        let builder = Response::builder()
-            .with_status(answer.status)
-            .with_headers(headers);
-        return Ok(match answer.body {
-            Some(stream) => builder.stream(stream),
-            None => builder.empty(),
-        });
+            .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))
+    })
+    .await?;
+    let headers = Headers::new();
+    let _ = headers.set(
+        "content-type",
+        answer
+            .content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream"),
+    );
+    let _ = headers.set("cache-control", "no-store");
+    // Where the token came from (no token in it): lets operators see the hot path.
+    let source = if from_cache { "cache" } else { "broker" };
+    let _ = headers.set("server-timing", &format!("token;desc={source}"));
+    if let Some(ra) = &answer.retry_after {
+        let _ = headers.set("retry-after", ra);
     }
-    Err(ApiError::PartnerRejectedToken)
+    // The partner's body is passed on as it arrives, not copied through wasm memory.
+    let builder = Response::builder()
+        .with_status(answer.status)
+        .with_headers(headers);
+    Ok(match answer.body {
+        Some(stream) => builder.stream(stream),
+        None => builder.empty(),
+    })
 }

@@ -159,6 +159,12 @@ test("the session cookie: __Host-, Secure, HttpOnly, SameSite=Strict; state chan
   assert.equal(s.status, 403, "a cookie without Origin or Sec-Fetch-Site is not enough");
   s = await sso({ headers: { cookie: jar, "sec-fetch-site": "same-origin" } });
   assert.equal(s.status, 303);
+  // `Origin: null` (a form POST from a page with Referrer-Policy: no-referrer): only the
+  // browser's own Sec-Fetch-Site can vouch for it.
+  s = await sso({ headers: { cookie: jar, origin: "null", "sec-fetch-site": "same-origin" } });
+  assert.equal(s.status, 303);
+  s = await sso({ headers: { cookie: jar, origin: "null", "sec-fetch-site": "cross-site" } });
+  assert.equal(s.status, 403);
   const out = await fetch(`${WORKER}/api/session`, { method: "DELETE", headers: { cookie: jar, origin: OWN } });
   assert.equal(out.status, 204);
   assert.match(out.headers.get("set-cookie"), /Max-Age=0/);

@@ -39,3 +39,28 @@ impl JsClient {
         serde_wasm_bindgen::to_value(&health).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 }
+
+#[wasm_bindgen(module = "/src/sso_button.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineSsoButton)]
+    fn define_sso_button(start: &js_sys::Function);
+}
+
+/// Starts white-label SSO: a form POST to `{baseUrl}/api/sso` that leaves the page for the
+/// white-label app. `session`: a portal session token for pages on another origin (`""` to use
+/// the worker's cookie); `target`: `"_self"` (default) or `"_blank"`.
+#[wasm_bindgen(js_name = startSso)]
+pub fn start_sso(base_url: &str, session: &str, target: &str) -> Result<(), JsValue> {
+    crate::sso::start(base_url, Some(session), crate::sso::Target::parse(target))
+}
+
+/// Registers `<gatehouse-sso-button>` (idempotent); called when the module starts.
+#[wasm_bindgen(start)]
+pub fn register_elements() {
+    let start = Closure::<dyn Fn(String, String, String) -> Result<(), JsValue>>::new(
+        |base: String, session: String, target: String| start_sso(&base, &session, &target),
+    );
+    define_sso_button(start.as_ref().unchecked_ref());
+    // The element keeps calling it for the page's lifetime.
+    start.forget();
+}

@@ -15,5 +15,6 @@
 
 mod client;
 mod js;
+pub mod sso;
 
 pub use client::{Client, ClientError};

@@ -5,7 +5,11 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { WORKER, sandboxControl, resetCredential } from "./env.mjs";
-import { claims, mint, rsaPublicPem } from "./session.mjs";
+import { claims, mint, rsaPublicPem, SESSION_SECRET } from "./session.mjs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 
 const OWN = WORKER;
 const sso = (init = {}) => fetch(`${WORKER}/api/sso`, { method: "POST", redirect: "manual", ...init });
@@ -212,4 +216,21 @@ test("development mode mints demo sessions for several orgs and roles", async ()
   assert.equal((await sso({ headers: bearer(session) })).status, 303);
   const bad = await fetch(`${WORKER}/api/dev/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   assert.equal(await errorCode(bad), "invalid_request");
+});
+
+test("the docs' minting examples (Python + PyJWT, Node + jose) make sessions the worker accepts", async () => {
+  const root = new URL("../../", import.meta.url);
+  // PyJWT is installed from PyPI into the test command's Python venv (tests/real-oauth/dot).
+  const reqs = readFileSync(new URL("tests/real-oauth/dot/requirements.txt", root));
+  const venv = process.env.DOT_VENV ?? `${homedir()}/.cache/gatehouse/dot-venv-${createHash("sha256").update(reqs).digest("hex").slice(0, 12)}`;
+  const env = { ...process.env, SESSION_SECRET };
+  const py = execFileSync(`${venv}/bin/python`, [new URL("docs/examples/mint_session.py", root).pathname], { env }).toString().trim();
+  const js = execFileSync(process.execPath, [new URL("docs/examples/mint-session.mjs", root).pathname], { env }).toString().trim();
+  for (const [token, org, role] of [[py, "restaurant_chain_abc_123", "manager"], [js, "independent_tonys_pizza_main", "owner"]]) {
+    const r = await fetch(`${WORKER}/api/session`, { headers: bearer(token) });
+    assert.equal(r.status, 200, token.slice(0, 20));
+    const p = await r.json();
+    assert.equal(p.provider_org_id, org);
+    assert.equal(p.role, role);
+  }
 });

@@ -15,6 +15,29 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
         .fixed(text)
 }
 
+/// The request's query string (without `?`), read from the runtime's serialized URL without
+/// parsing it again (the WHATWG serialization percent-encodes `?` and `#` inside the path).
+pub fn query(req: &Request) -> Option<String> {
+    let url = req.inner().url();
+    let q = url.split_once('?')?.1;
+    let q = q.split_once('#').map_or(q, |(q, _)| q);
+    Some(q.to_owned())
+}
+
+/// The request's own origin (`scheme://host[:port]`), from the serialized URL.
+pub fn own_origin(req: &Request) -> Option<String> {
+    let url = req.inner().url();
+    let start = url.find("://")? + 3;
+    let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    Some(url[..end].to_owned())
+}
+
+/// Whether the query has `name=value` (exactly, after form decoding).
+pub fn query_has(req: &Request, name: &str, value: &str) -> bool {
+    query(req)
+        .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == name && v == value))
+}
+
 /// The request's `Origin` header, if any.
 pub fn origin(req: &Request) -> Option<String> {
     req.headers().get("origin").ok().flatten()

@@ -239,10 +239,7 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
     if !is_configured(env, id) {
         return Err(ApiError::UnknownCredential);
     }
-    let warm = req
-        .url()
-        .map(|u| u.query_pairs().any(|(k, v)| k == "warm" && v == "1"))
-        .unwrap_or(false);
+    let warm = crate::http::query_has(req, "warm", "1");
     if warm {
         token(env, id).await?;
     }

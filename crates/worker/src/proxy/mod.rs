@@ -35,7 +35,7 @@ pub async fn forward(
     if !gatehouse_core::proxy::allowed(&cred.proxy, method.as_ref(), &path) {
         return Err(ApiError::ProxyNotAllowed);
     }
-    let query = req.url().ok().and_then(|u| u.query().map(str::to_owned));
+    let query = crate::http::query(&req);
     let content_type = req.headers().get("content-type").ok().flatten();
     // GET and HEAD carry no body: skip the read (a promise round trip) on the hot path.
     let body = if matches!(method, Method::Get | Method::Head) {

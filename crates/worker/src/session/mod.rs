@@ -79,7 +79,7 @@ fn bearer(req: &Request) -> Option<String> {
 /// `Origin` (or with `Origin: null`, which browsers send for a form POST from a page with
 /// `Referrer-Policy: no-referrer`), whether the browser marked it `Sec-Fetch-Site: same-origin`.
 pub fn origin_allowed(req: &Request, env: &Env) -> bool {
-    let own = req.url().ok().map(|u| u.origin().ascii_serialization());
+    let own = crate::http::own_origin(req);
     match crate::http::origin(req).filter(|o| o != "null") {
         Some(o) => own.as_deref() == Some(o.as_str()) || config::allowed_origins(env).contains(&o),
         None => {

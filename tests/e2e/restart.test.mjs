@@ -3,46 +3,21 @@
 // process group), kills it with SIGKILL mid-refresh and starts it again on the same storage.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ADMIN_API_KEY, OUT, sandboxControl, sleep } from "./env.mjs";
+import { startWorker, stopWorker } from "./spawn-worker.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PORT = 18777;
 const URL_ = `http://127.0.0.1:${PORT}`;
 const LOG = join(OUT, "logs", "restart-worker.log");
 const persist = mkdtempSync(join(tmpdir(), "gatehouse-restart-"));
-let group = null;
-
-async function startWorker() {
-  mkdirSync(join(OUT, "logs"), { recursive: true });
-  const log = openSync(LOG, "a");
-  const child = spawn(join(ROOT, "node_modules/.bin/wrangler"), [
-    "dev", "--config", join(ROOT, "wrangler.toml"), "--env", "test", "--env-file", join(ROOT, ".dev.vars.example"),
-    "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(PORT + 1000),
-    "--persist-to", persist, "--show-interactive-dev-session=false",
-  ], { cwd: ROOT, detached: true, stdio: ["ignore", log, log] });
-  group = child.pid;
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${URL_}/api/health`)).ok) return;
-    } catch { /* not up yet */ }
-    await sleep(250);
-  }
-  throw new Error(`the restart test's worker did not start; see ${LOG}`);
-}
-
-function killWorker() {
-  if (group === null) return;
-  try { process.kill(-group, "SIGKILL"); } catch { /* already gone */ }
-  group = null;
-}
+let worker = null;
+const start = async () => { worker = await startWorker({ port: PORT, persist, log: "restart-worker.log" }); };
 
 after(async () => {
-  killWorker();
+  stopWorker(worker);
   await sleep(300);
   rmSync(persist, { recursive: true, force: true });
   await sandboxControl("reset", {});
@@ -56,7 +31,7 @@ const tokenCalls = async () => (await sandboxControl("counters")).token_calls?.[
 test("killed between the partner's refresh and the storage write: the credential recovers on restart, loudly", { timeout: 120_000 }, async () => {
   await sandboxControl("reset", {});
   await sandboxControl("settings", { token_lifetime_s: { stream: 2 } });
-  await startWorker();
+  await start();
   let r = await status(true);
   assert.equal(r.status, 200);
   assert.equal((await r.json()).holds_refresh_token, true);
@@ -69,11 +44,11 @@ test("killed between the partner's refresh and the storage write: the credential
   for (let i = 0; i < 100 && (await tokenCalls()) === before; i++) await sleep(50);
   assert.equal(await tokenCalls(), before + 1, "the refresh reached the partner");
   await sleep(200); // the sandbox has rotated the refresh token and is holding the answer
-  killWorker();
+  stopWorker(worker);
   assert.equal(await pending, "connection lost");
 
   // Same storage, new process: it holds only the refresh token the partner already spent.
-  await startWorker();
+  await start();
   r = await status(true);
   const body = await r.json();
   assert.equal(r.status, 200, JSON.stringify(body));

@@ -68,3 +68,21 @@ for (const [user, name, org, role] of [
     await context.close();
   });
 }
+
+test("a role that may not use SSO gets a clear page, not a dead end: forbidden_role", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${WORKER}/sso`);
+  await page.click('button[data-user="casey"]');
+  await page.waitForFunction(() => document.getElementById("signed-in").textContent.includes("Casey"));
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/sso")),
+    page.click("gatehouse-sso-button"),
+  ]);
+  assert.equal(response.status(), 403);
+  await page.waitForSelector("#gatehouse-error");
+  assert.equal(await page.textContent("#gatehouse-error"), "forbidden_role");
+  assert.match(response.headers()["content-type"], /text\/html/);
+  await page.screenshot({ path: `${OUT}/screenshots/sso-forbidden-role.png`, fullPage: true });
+  await context.close();
+});

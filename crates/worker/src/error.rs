@@ -226,6 +226,39 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The same error as a minimal HTML page, for a person whose browser navigated here (the SSO
+    /// button's form POST): the status, the stable code in `#gatehouse-error`, the message.
+    pub fn into_html_response(self) -> Response {
+        let (status, code, message, retryable) = self.parts();
+        let json = self.into_response(); // logs the detail once, like every error
+        let hint = if retryable {
+            " Try again in a moment."
+        } else {
+            ""
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Gatehouse: {code}</title></head>\
+             <body><h1>Could not open the dashboard</h1><p id=\"gatehouse-error\" data-status=\"{status}\">{code}</p>\
+             <p>{message}{hint}</p><p>Go back to the portal to continue.</p></body></html>"
+        );
+        let headers = worker::Headers::new();
+        let _ = headers.set("content-type", "text/html; charset=utf-8");
+        let _ = headers.set("cache-control", "no-store");
+        let _ = headers.set(
+            "content-security-policy",
+            "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        );
+        if let Some(ra) = json.headers().get("retry-after").ok().flatten() {
+            let _ = headers.set("retry-after", &ra);
+        }
+        Response::builder()
+            .with_status(status)
+            .with_headers(headers)
+            .fixed(html.into_bytes())
+    }
+}
+
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
         Self::Internal(e.to_string())

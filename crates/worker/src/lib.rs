@@ -68,7 +68,20 @@ async fn dispatch(
             let mut req = req;
             session::dev_route(&mut req, env, method, what).await
         }
-        (Method::Post, ["api", "sso"]) => sso::start(req, env).await,
+        (Method::Post, ["api", "sso"]) => {
+            // A person's browser navigating (the button's form POST) gets errors as a page.
+            let navigating = req
+                .headers()
+                .get("sec-fetch-mode")
+                .ok()
+                .flatten()
+                .as_deref()
+                == Some("navigate");
+            match sso::start(req, env).await {
+                Err(e) if navigating => Ok(e.into_html_response()),
+                other => other,
+            }
+        }
         (_, ["api", "sso"]) => Err(ApiError::MethodNotAllowed),
         (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         (Method::Get, ["api", "admin", "credentials", id]) => {

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod contract;
+pub mod onboarding;
 pub mod proxy;
 pub mod redact;
 pub mod sealed;

@@ -51,6 +51,8 @@ pub enum ApiError {
     ForbiddenUser,
     /// Too many requests from this user; retry after the given seconds.
     RateLimited(u32),
+    /// A refusal with its own status and stable code (onboarding and locations).
+    Refused(u16, &'static str),
 }
 
 impl ApiError {
@@ -184,7 +186,23 @@ impl ApiError {
                 "Too many requests for this user; retry later.",
                 true,
             ),
+            Self::Refused(status, code) => (
+                *status,
+                code,
+                "The request was refused; the code says why.",
+                false,
+            ),
         }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.parts().0
+    }
+
+    /// Whether retrying later may succeed.
+    pub fn retryable(&self) -> bool {
+        self.parts().3
     }
 
     /// The stable machine-readable code.

@@ -73,3 +73,39 @@ pub fn preflight(origin: Option<&str>, allowed: &[String]) -> Response {
         .empty();
     with_cors(resp, origin, allowed)
 }
+
+/// Fills `buf` from the runtime's CSPRNG (`crypto.getRandomValues`).
+pub fn random_bytes(buf: &mut [u8]) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let crypto =
+        js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).map_err(|_| "no crypto")?;
+    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("no crypto.getRandomValues")?;
+    let len = u32::try_from(buf.len()).map_err(|_| "too many random bytes")?;
+    let arr = js_sys::Uint8Array::new_with_length(len);
+    get.call1(&crypto, &arr)
+        .map_err(|_| "crypto.getRandomValues failed")?;
+    arr.copy_to(buf);
+    Ok(())
+}
+
+/// Sends a JSON message to the Durable Object `name` of `binding` (the worker's internal
+/// protocol with its objects; never reachable from outside).
+pub async fn ask_object(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    message: &str,
+) -> Result<Response, crate::error::ApiError> {
+    let stub = env.durable_object(binding)?.get_by_name(name)?;
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_headers(headers)
+        .with_body(Some(message.into()));
+    let req = Request::new_with_init("https://object.internal/", &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}

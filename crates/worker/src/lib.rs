@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod log;
+pub mod onboarding;
 pub mod proxy;
 pub mod session;
 pub mod sso;
@@ -67,6 +68,13 @@ async fn dispatch(
         (_, ["api", "dev", what]) => {
             let mut req = req;
             session::dev_route(&mut req, env, method, what).await
+        }
+        (_, ["api", "onboarding", rest @ ..]) => onboarding::route(req, env, method, rest).await,
+        (Method::Get, ["api", "organization", "locations"]) => {
+            onboarding::org_locations(&req, env).await
+        }
+        (Method::Get, ["api", "admin", "organizations", org, "counters"]) => {
+            onboarding::counters(&req, env, org).await
         }
         (Method::Post, ["api", "sso"]) => {
             // A person's browser navigating (the button's form POST) gets errors as a page.

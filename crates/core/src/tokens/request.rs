@@ -49,7 +49,8 @@ pub fn token_request(
     for (k, v) in &p.extra {
         params.push((k, v));
     }
-    let mut builder = http::Request::post(&p.token_url).header("accept", "application/json");
+    let mut builder =
+        http::Request::post(&p.token_url).header(http::header::ACCEPT, "application/json");
     if p.client_auth == ClientAuth::Basic {
         // RFC 6749 §2.3.1: each part form-urlencoded before base64.
         let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
@@ -59,7 +60,7 @@ pub fn token_request(
             enc(cred.client_secret.expose())
         );
         let b64 = base64::engine::general_purpose::STANDARD.encode(pair);
-        builder = builder.header("authorization", format!("Basic {b64}"));
+        builder = builder.header(http::header::AUTHORIZATION, format!("Basic {b64}"));
     }
     let body = match p.encoding {
         BodyEncoding::Json => {
@@ -76,7 +77,7 @@ pub fn token_request(
                 }
                 None => {}
             }
-            builder = builder.header("content-type", "application/json");
+            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
             serde_json::Value::Object(map).to_string().into_bytes()
         }
         BodyEncoding::Form => {
@@ -93,7 +94,10 @@ pub fn token_request(
                 }
                 None => {}
             }
-            builder = builder.header("content-type", "application/x-www-form-urlencoded");
+            builder = builder.header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
             form.finish().into_bytes()
         }
     };

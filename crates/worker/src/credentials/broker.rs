@@ -168,20 +168,10 @@ fn random() -> f64 {
     js_sys::Math::random()
 }
 
-/// 12 random bytes from the runtime's CSPRNG (`crypto.getRandomValues`).
+/// 12 random bytes from the runtime's CSPRNG.
 fn random_nonce() -> std::result::Result<[u8; 12], String> {
-    use wasm_bindgen::JsCast;
-    let crypto =
-        js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).map_err(|_| "no crypto")?;
-    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or("no crypto.getRandomValues")?;
-    let arr = js_sys::Uint8Array::new_with_length(12);
-    get.call1(&crypto, &arr)
-        .map_err(|_| "crypto.getRandomValues failed")?;
     let mut n = [0u8; 12];
-    arr.copy_to(&mut n);
+    crate::http::random_bytes(&mut n)?;
     Ok(n)
 }
 

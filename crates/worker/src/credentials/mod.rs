@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
+use worker::{Date, Env, Request, Response};
 
 /// A message to a credential's Durable Object.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     /// A usable access token, please.
     Token {
@@ -122,19 +122,8 @@ pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
 
 /// Sends `op` to the credential's Durable Object.
 async fn ask(env: &Env, id: &str, op: &Op) -> Result<Response, ApiError> {
-    let stub = env.durable_object("CREDENTIAL_BROKER")?.get_by_name(id)?;
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(
-            serde_json::to_string(op)
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .into(),
-        ));
-    let req = Request::new_with_init("https://credential.internal/", &init)?;
-    Ok(stub.fetch_with_request(req).await?)
+    let message = serde_json::to_string(op).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::http::ask_object(env, "CREDENTIAL_BROKER", id, &message).await
 }
 
 thread_local! {

@@ -55,10 +55,13 @@ pub async fn forward(
         let mut builder = http::Request::builder()
             .method(method.as_ref())
             .uri(&url)
-            .header("authorization", format!("Bearer {}", token.access_token))
-            .header("accept", "application/json");
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", token.access_token),
+            )
+            .header(http::header::ACCEPT, "application/json");
         if let Some(ct) = &content_type {
-            builder = builder.header("content-type", ct);
+            builder = builder.header(http::header::CONTENT_TYPE, ct);
         }
         builder
             .body(body.clone())

@@ -115,9 +115,12 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 "{}/white-label/generate-session{query}",
                 token.api_base.trim_end_matches('/')
             ))
-            .header("authorization", format!("Bearer {}", token.access_token))
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", token.access_token),
+            )
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::ACCEPT, "application/json")
             .body(payload.clone())
             .map_err(|e| ApiError::Misconfigured(format!("SSO URL: {e}")))
     })

@@ -1,0 +1,435 @@
+//! Onboarding merchants' POS and DSP platforms (seed 000), for portal sessions, scoped to the
+//! session's organization (SECURITY.md items 14–17):
+//!
+//! | route | role | what |
+//! |---|---|---|
+//! | `POST /api/onboarding` `{source, type, return_page?}` | owner, admin, manager | creates the Stream organization on first use, starts the partner flow with a single-use `state`; answers `{onboarding, entry_url}` |
+//! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state, completes with the code, `303` to the allowlisted page with `?onboarding=<id>&status=…` or `&error=…` |
+//! | `GET /api/onboarding/{id}[?wait=s]` | any | typed status; `ETag`/`If-None-Match` → `304`; `wait` long-polls up to 25 s for a change |
+//! | `POST /api/onboarding/{id}/revoke` | owner, admin | idempotent |
+//! | `GET /api/onboarding/{id}/locations` | any | the onboarding's locations |
+//! | `POST /api/onboarding/{id}/locations/ingest` / `bind` | owner, admin, manager | POS ingest, DSP→POS binding |
+//! | `GET /api/organization/locations` | any | the organization's locations |
+//!
+//! Each organization's records live in its own Durable Object ([`org::OrgOnboarding`]), which
+//! also coalesces status calls: any number of watchers → at most one partner call per
+//! `ONBOARDING_STATUS_INTERVAL_S`.
+
+pub mod org;
+pub mod partner;
+
+use crate::error::ApiError;
+use crate::session;
+use gatehouse_core::contract::stream::{
+    BindOnboardingLocation, IngestOnboardingLocation, IntegrationType,
+};
+use gatehouse_core::onboarding::{self as core, Action, StartRequest};
+use gatehouse_core::session::{valid_id, Session};
+use serde::{Deserialize, Serialize};
+use worker::{Delay, Env, Headers, Method, Request, Response};
+
+/// A message to an organization's Durable Object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgOp {
+    /// Start an onboarding.
+    Start {
+        /// The verified session (identity for creating the Stream organization).
+        session: Session,
+        /// Platform.
+        source: String,
+        /// `pos` / `dsp`.
+        kind: IntegrationType,
+        /// The allowlisted page to come back to.
+        return_page: String,
+        /// This worker's origin, for the `return_url`.
+        return_base: String,
+    },
+    /// The merchant came back.
+    Return {
+        /// The state's random part.
+        nonce: String,
+        /// The authorization code.
+        code: Option<String>,
+        /// An OAuth error instead.
+        error: Option<String>,
+    },
+    /// Status, cached up to `max_age_ms`.
+    Status {
+        /// Onboarding id.
+        id: String,
+        /// Oldest acceptable cached answer.
+        max_age_ms: u64,
+    },
+    /// Revoke.
+    Revoke {
+        /// Onboarding id.
+        id: String,
+    },
+    /// List the onboarding's locations.
+    Locations {
+        /// Onboarding id.
+        id: String,
+    },
+    /// Ingest POS locations.
+    Ingest {
+        /// Onboarding id.
+        id: String,
+        /// Locations.
+        locations: Vec<IngestOnboardingLocation>,
+    },
+    /// Bind DSP locations to POS locations.
+    Bind {
+        /// Onboarding id.
+        id: String,
+        /// Bindings.
+        locations: Vec<BindOnboardingLocation>,
+    },
+    /// The organization's locations.
+    OrgLocations {
+        /// The verified session (the organization is created on first use).
+        session: Session,
+    },
+    /// Partner status calls made by this object (tests and the bench).
+    Counters,
+}
+
+/// Largest accepted JSON body.
+const MAX_BODY: usize = 64 * 1024;
+/// Longest long-poll.
+const MAX_WAIT_S: u64 = 25;
+
+async fn ask(env: &Env, provider_org_id: &str, op: &OrgOp) -> Result<Response, ApiError> {
+    let message = serde_json::to_string(op).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::http::ask_object(env, "ORG_ONBOARDING", provider_org_id, &message).await
+}
+
+/// Sends `op` and decodes a 200 answer; the object's error answers are passed on as they are.
+async fn call<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    org: &str,
+    op: &OrgOp,
+) -> Result<Result<T, Response>, ApiError> {
+    let mut resp = ask(env, org, op).await?;
+    if resp.status_code() != 200 {
+        return Ok(Err(resp));
+    }
+    resp.json()
+        .await
+        .map(Ok)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn interval_ms(env: &Env) -> u64 {
+    crate::config::var(env, "ONBOARDING_STATUS_INTERVAL_S")
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| *s >= 1)
+        .unwrap_or(5)
+        * 1000
+}
+
+fn return_pages(env: &Env) -> Result<Vec<String>, ApiError> {
+    let var = crate::config::var(env, "ONBOARDING_RETURN_PAGES")
+        .ok_or_else(|| ApiError::Misconfigured("var ONBOARDING_RETURN_PAGES is not set".into()))?;
+    core::parse_return_pages(&var).map_err(ApiError::Misconfigured)
+}
+
+/// A JSON body's bytes (non-generic, so the async part exists once).
+async fn json_bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+    let ct = req
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !ct.to_ascii_lowercase().starts_with("application/json") {
+        return Err(ApiError::Refused(415, "unsupported_media_type"));
+    }
+    let bytes = req.bytes().await.unwrap_or_default();
+    if bytes.len() > MAX_BODY {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(bytes)
+}
+
+fn require_role(s: &Session, action: Action) -> Result<(), ApiError> {
+    if core::may(&s.role, action) {
+        Ok(())
+    } else {
+        Err(ApiError::ForbiddenRole)
+    }
+}
+
+/// Dispatches `/api/onboarding…`: the session is verified once, the body read once, and the
+/// organization's object asked once (few await points keep the wasm small).
+pub async fn route(
+    mut req: Request,
+    env: &Env,
+    method: &Method,
+    rest: &[&str],
+) -> Result<Response, ApiError> {
+    match (method, rest) {
+        (Method::Get, ["return"]) => return return_handler(&req, env).await,
+        (Method::Get, [id]) => return status(&req, env, id).await,
+        (Method::Post, [] | [_, "revoke"] | [_, "locations", "ingest" | "bind"])
+        | (Method::Get, [_, "locations"]) => {}
+        (_, [] | [_] | [_, "revoke" | "locations"] | [_, "locations", "ingest" | "bind"]) => {
+            return Err(ApiError::MethodNotAllowed)
+        }
+        _ => return Err(ApiError::NotFound),
+    }
+    let post = *method == Method::Post;
+    let (s, _) = session::require(&req, env, None, post).await?;
+    let has_body = post && !matches!(rest, [_, "revoke"]);
+    let body = if has_body {
+        json_bytes(&mut req).await?
+    } else {
+        Vec::new()
+    };
+    let op = build_op(&req, env, rest, s.clone(), &body)?;
+    ask(env, &s.provider_org_id, &op).await
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))
+}
+
+/// The organization object's message for a checked request (no I/O).
+fn build_op(
+    req: &Request,
+    env: &Env,
+    rest: &[&str],
+    s: Session,
+    body: &[u8],
+) -> Result<OrgOp, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Ingest {
+        locations: Vec<IngestOnboardingLocation>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Bind {
+        locations: Vec<BindOnboardingLocation>,
+    }
+    match rest {
+        [] => {
+            require_role(&s, Action::Manage)?;
+            let start: StartRequest = parse(body)?;
+            let page = start.validate(&return_pages(env)?).map_err(|e| {
+                ApiError::Refused(
+                    400,
+                    match e {
+                        core::StartError::Source => "invalid_source",
+                        core::StartError::Type => "invalid_type",
+                        _ => "return_page_not_allowed",
+                    },
+                )
+            })?;
+            let base = crate::http::own_origin(req)
+                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
+            Ok(OrgOp::Start {
+                session: s,
+                source: start.source,
+                kind: start.kind,
+                return_page: page,
+                return_base: base,
+            })
+        }
+        [id, "revoke"] => {
+            require_role(&s, Action::Revoke)?;
+            Ok(OrgOp::Revoke {
+                id: checked_id(id)?,
+            })
+        }
+        [id, "locations"] => Ok(OrgOp::Locations {
+            id: checked_id(id)?,
+        }),
+        [id, "locations", "ingest"] => {
+            require_role(&s, Action::Manage)?;
+            let b: Ingest = parse(body)?;
+            if b.locations.is_empty() || b.locations.len() > 500 {
+                return Err(ApiError::Refused(400, "invalid_location"));
+            }
+            Ok(OrgOp::Ingest {
+                id: checked_id(id)?,
+                locations: b.locations,
+            })
+        }
+        [id, "locations", "bind"] => {
+            require_role(&s, Action::Manage)?;
+            let b: Bind = parse(body)?;
+            let ids_ok = b
+                .locations
+                .iter()
+                .all(|l| valid_id(&l.dsp_location_id) && valid_id(&l.pos_location_id));
+            if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
+                return Err(ApiError::Refused(400, "invalid_location"));
+            }
+            Ok(OrgOp::Bind {
+                id: checked_id(id)?,
+                locations: b.locations,
+            })
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// `GET /api/organization/locations`.
+pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let (s, _) = session::require(req, env, None, false).await?;
+    let org = s.provider_org_id.clone();
+    ask(env, &org, &OrgOp::OrgLocations { session: s }).await
+}
+
+fn checked_id(id: &str) -> Result<String, ApiError> {
+    if valid_id(id) {
+        Ok(id.to_owned())
+    } else {
+        Err(ApiError::Refused(404, "onboarding_not_found"))
+    }
+}
+
+/// Status with `ETag`, `304` and an optional long-poll (`?wait=<s>`, with `If-None-Match`).
+async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (s, _) = session::require(req, env, None, false).await?;
+    let id = checked_id(id)?;
+    let interval = interval_ms(env);
+    let known = req.headers().get("if-none-match").ok().flatten();
+    let wait_s = crate::http::query(req)
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "wait")
+                .map(|(_, v)| v.into_owned())
+        })
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(MAX_WAIT_S);
+    let deadline = worker::Date::now().as_millis() + wait_s * 1000;
+    loop {
+        let cached: org::CachedStatus = match call(
+            env,
+            &s.provider_org_id,
+            &OrgOp::Status {
+                id: id.clone(),
+                max_age_ms: interval,
+            },
+        )
+        .await?
+        {
+            Ok(c) => c,
+            Err(resp) => return Ok(resp),
+        };
+        let body =
+            serde_json::to_vec(&cached.view).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let tag = core::etag(&body);
+        let unchanged = known
+            .as_deref()
+            .is_some_and(|k| core::if_none_match(k, &tag));
+        let now = worker::Date::now().as_millis();
+        if unchanged && !cached.view.is_terminal() && now + interval <= deadline {
+            // Sleep until the cached answer may be refreshed, then look again.
+            let next = (cached.fetched_ms + interval)
+                .saturating_sub(now)
+                .clamp(100, interval);
+            Delay::from(std::time::Duration::from_millis(next)).await;
+            continue;
+        }
+        let headers = Headers::new();
+        let _ = headers.set("etag", &tag);
+        let _ = headers.set("cache-control", "no-store");
+        let _ = headers.set("content-type", "application/json; charset=utf-8");
+        let _ = headers.set("x-poll-interval", &(interval / 1000).to_string());
+        let builder = Response::builder().with_headers(headers);
+        return Ok(if unchanged {
+            builder.with_status(304).empty()
+        } else {
+            builder.with_status(200).fixed(body)
+        });
+    }
+}
+
+/// `GET /api/onboarding/return?state=…&code=…` (or `&error=…`): the merchant's browser, back
+/// from the partner. Always a `303` to an allowlisted page — never elsewhere, errors included.
+async fn return_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let pages = return_pages(env)?;
+    let query = crate::http::query(req).unwrap_or_default();
+    let mut state = None;
+    let mut code = None;
+    let mut error = None;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        let slot = match k.as_ref() {
+            "state" => &mut state,
+            "code" => &mut code,
+            "error" => &mut error,
+            _ => continue,
+        };
+        if slot.is_some() {
+            // A repeated parameter is an attack or a bug: refuse.
+            return Ok(see_other(&core::return_location(
+                &pages[0],
+                None,
+                ("error", "invalid_request"),
+            )));
+        }
+        *slot = Some(v.into_owned());
+    }
+    let Some((org, nonce)) = state.as_deref().and_then(core::parse_state) else {
+        return Ok(see_other(&core::return_location(
+            &pages[0],
+            None,
+            ("error", "invalid_state"),
+        )));
+    };
+    // A browser that carries a Gatehouse session must belong to the state's organization.
+    if let Ok((s, _)) = session::require(req, env, None, false).await {
+        if s.provider_org_id != org {
+            return Ok(see_other(&core::return_location(
+                &pages[0],
+                None,
+                ("error", "foreign_state"),
+            )));
+        }
+    }
+    let outcome: org::ReturnOutcome =
+        match call(env, &org, &OrgOp::Return { nonce, code, error }).await? {
+            Ok(o) => o,
+            Err(_) => org::ReturnOutcome {
+                onboarding_id: None,
+                return_page: None,
+                key: "error".into(),
+                value: "partner_unavailable".into(),
+            },
+        };
+    // The page recorded with the state, if it is still on the allowlist; else the first.
+    let page = outcome
+        .return_page
+        .as_deref()
+        .and_then(|p| core::pick_return_page(&pages, Some(p)))
+        .unwrap_or_else(|| pages[0].clone());
+    Ok(see_other(&core::return_location(
+        &page,
+        outcome.onboarding_id.as_deref(),
+        (&outcome.key, &outcome.value),
+    )))
+}
+
+fn see_other(location: &str) -> Response {
+    let headers = Headers::new();
+    let _ = headers.set("location", location);
+    let _ = headers.set("cache-control", "no-store");
+    let _ = headers.set("referrer-policy", "no-referrer");
+    Response::builder()
+        .with_status(303)
+        .with_headers(headers)
+        .empty()
+}
+
+/// Partner status calls of one organization's object (tests and the bench; operators' key).
+pub async fn counters(req: &Request, env: &Env, org: &str) -> Result<Response, ApiError> {
+    crate::auth::require_admin(req, env)?;
+    if !valid_id(org) {
+        return Err(ApiError::NotFound);
+    }
+    ask(env, org, &OrgOp::Counters).await
+}

@@ -1,0 +1,494 @@
+//! The Durable Object per portal organization (`provider_org_id`): the Stream organization it
+//! maps to (created on first use), the onboardings it started, their single-use `state`s, and a
+//! status cache that lets any number of watchers cause at most one partner status call per
+//! interval (SECURITY.md items 15–16).
+
+use super::partner::Stream;
+use super::OrgOp;
+use crate::error::ApiError;
+use futures_channel::oneshot;
+use gatehouse_core::contract::stream::{
+    CreateOrganizationRequest, CreateOrganizationResponse, CreateUserOrgUser,
+    InitOnboardingRequest, InitOnboardingResponse, Onboarding,
+};
+use gatehouse_core::onboarding::{make_state, OnboardingView, StartResponse};
+use gatehouse_core::session::Session;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
+
+/// How long a `state` may wait for the merchant to come back.
+const STATE_TTL_MS: u64 = 10 * 60 * 1000;
+
+#[derive(Serialize, Deserialize)]
+struct OnbRecord {
+    id: String,
+    started_by: String,
+    created_ms: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StateRecord {
+    onboarding_id: String,
+    user_id: String,
+    return_page: String,
+    expires_ms: u64,
+    used: bool,
+}
+
+/// What the return handler needs to redirect: the page, and the outcome.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReturnOutcome {
+    /// The onboarding, when the state was known.
+    pub onboarding_id: Option<String>,
+    /// The allowlisted page recorded with the state.
+    pub return_page: Option<String>,
+    /// `("status", "active")`, `("error", "access_denied")`, ...
+    pub key: String,
+    /// The outcome's value.
+    pub value: String,
+}
+
+/// A cached status answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CachedStatus {
+    /// The view.
+    pub view: OnboardingView,
+    /// When it was read from the partner.
+    pub fetched_ms: u64,
+}
+
+/// An outcome shared with the callers that waited for it: the value, or the error's status and code.
+type Shared<T> = std::result::Result<T, (u16, &'static str)>;
+
+#[derive(Default)]
+struct Inner {
+    stream_org: Option<String>,
+    creating_org: Option<Vec<oneshot::Sender<Shared<String>>>>,
+    status: HashMap<String, CachedStatus>,
+    fetching: HashMap<String, Vec<oneshot::Sender<Shared<CachedStatus>>>>,
+    partner_status_calls: u64,
+}
+
+/// One per `provider_org_id`.
+#[durable_object]
+pub struct OrgOnboarding {
+    state: State,
+    env: Env,
+    inner: RefCell<Inner>,
+}
+
+fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+fn to_pair(e: &ApiError) -> (u16, &'static str) {
+    (e.status(), e.code())
+}
+
+impl DurableObject for OrgOnboarding {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            inner: RefCell::new(Inner::default()),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let op: OrgOp = match req.json().await {
+            Ok(op) => op,
+            Err(_) => return Ok(ApiError::Internal("bad org message".into()).into_response()),
+        };
+        let result = self.handle(op).await;
+        Ok(result.unwrap_or_else(ApiError::into_response))
+    }
+}
+
+impl OrgOnboarding {
+    async fn handle(&self, op: OrgOp) -> std::result::Result<Response, ApiError> {
+        let stream = Stream::new(&self.env)?;
+        match op {
+            OrgOp::Start {
+                session,
+                source,
+                kind,
+                return_page,
+                return_base,
+            } => {
+                let org_id = self.stream_org(&stream, &session).await?;
+                let mut nonce_bytes = [0u8; 32];
+                crate::http::random_bytes(&mut nonce_bytes).map_err(ApiError::Internal)?;
+                let state = make_state(&session.provider_org_id, &nonce_bytes);
+                let nonce = state
+                    .split_once('.')
+                    .map(|(_, n)| n.to_owned())
+                    .unwrap_or_default();
+                let init = InitOnboardingRequest {
+                    org_id,
+                    source,
+                    r#type: kind,
+                    return_url: format!("{return_base}/api/onboarding/return?state={state}"),
+                };
+                let created: InitOnboardingResponse = stream
+                    .json("POST", "/onboarding/integrations", Some(&init))
+                    .await?;
+                let o = created.onboarding;
+                let entry_url = o
+                    .entry_url
+                    .clone()
+                    .filter(|u| gatehouse_core::onboarding::safe_absolute_url(u))
+                    .ok_or_else(|| {
+                        ApiError::PartnerUnavailable("init answered no usable entry_url".into())
+                    })?;
+                let storage = self.state.storage();
+                storage
+                    .put(
+                        &format!("onb:{}", o.id),
+                        OnbRecord {
+                            id: o.id.clone(),
+                            started_by: session.user_id.clone(),
+                            created_ms: now_ms(),
+                        },
+                    )
+                    .await?;
+                storage
+                    .put(
+                        &format!("state:{nonce}"),
+                        StateRecord {
+                            onboarding_id: o.id.clone(),
+                            user_id: session.user_id.clone(),
+                            return_page,
+                            expires_ms: now_ms() + STATE_TTL_MS,
+                            used: false,
+                        },
+                    )
+                    .await?;
+                let view = OnboardingView::from(&o);
+                self.remember(&view);
+                ok(&StartResponse {
+                    onboarding: view,
+                    entry_url,
+                })
+            }
+            OrgOp::Return { nonce, code, error } => {
+                ok(&self.finish_return(&stream, &nonce, code, error).await?)
+            }
+            OrgOp::Status { id, max_age_ms } => {
+                self.owned(&id).await?;
+                ok(&self.status(&stream, &id, max_age_ms).await?)
+            }
+            OrgOp::Revoke { .. }
+            | OrgOp::Locations { .. }
+            | OrgOp::Ingest { .. }
+            | OrgOp::Bind { .. } => self.passthrough(&stream, op).await,
+            OrgOp::OrgLocations { session } => {
+                let org_id = self.stream_org(&stream, &session).await?;
+                let path = format!("/organizations/{org_id}/locations");
+                locations(&stream.call("GET", &path, None).await?)
+            }
+            OrgOp::Counters => ok(&serde_json::json!({
+                "partner_status_calls": self.inner.borrow().partner_status_calls
+            })),
+        }
+    }
+
+    /// The calls that only check ownership and forward (one await point for all of them).
+    async fn passthrough(
+        &self,
+        stream: &Stream<'_>,
+        op: OrgOp,
+    ) -> std::result::Result<Response, ApiError> {
+        use gatehouse_core::contract::stream::{BindLocationsRequest, IngestLocationsRequest};
+        let (id, method, path, body, revoke) = match op {
+            OrgOp::Revoke { id } => {
+                let path = format!("/onboarding/integrations/{id}/revoke");
+                (id, "POST", path, None, true)
+            }
+            OrgOp::Locations { id } => {
+                let path = format!("/onboarding/locations?onboarding_id={id}");
+                (id, "GET", path, None, false)
+            }
+            OrgOp::Ingest { id, locations } => {
+                let body = IngestLocationsRequest {
+                    onboarding_id: id.clone(),
+                    locations,
+                };
+                let path = "/onboarding/locations/ingest".to_owned();
+                (id, "POST", path, Some(to_json(&body)?), false)
+            }
+            OrgOp::Bind { id, locations } => {
+                let body = BindLocationsRequest {
+                    onboarding_id: id.clone(),
+                    locations,
+                };
+                let path = "/onboarding/locations/bind".to_owned();
+                (id, "POST", path, Some(to_json(&body)?), false)
+            }
+            _ => return Err(ApiError::Internal("not a passthrough op".into())),
+        };
+        self.owned(&id).await?;
+        let answer = stream.call(method, &path, body).await?;
+        if revoke {
+            let o: Onboarding = serde_json::from_slice(&answer)
+                .map_err(|e| ApiError::PartnerUnavailable(format!("revoke answer: {e}")))?;
+            let view = OnboardingView::from(&o);
+            self.remember(&view);
+            return ok(&view);
+        }
+        locations(&answer)
+    }
+
+    /// The Stream organization of this portal organization, created once (single flight).
+    async fn stream_org(
+        &self,
+        stream: &Stream<'_>,
+        session: &Session,
+    ) -> std::result::Result<String, ApiError> {
+        if let Some(id) = self.inner.borrow().stream_org.clone() {
+            return Ok(id);
+        }
+        if let Some(id) = self
+            .state
+            .storage()
+            .get::<String>("org")
+            .await
+            .ok()
+            .flatten()
+        {
+            self.inner.borrow_mut().stream_org = Some(id.clone());
+            return Ok(id);
+        }
+        let waiter = {
+            let mut inner = self.inner.borrow_mut();
+            match inner.creating_org.as_mut() {
+                Some(waiters) => {
+                    let (tx, rx) = oneshot::channel();
+                    waiters.push(tx);
+                    Some(rx)
+                }
+                None => {
+                    inner.creating_org = Some(Vec::new());
+                    None
+                }
+            }
+        };
+        if let Some(rx) = waiter {
+            return match rx.await {
+                Ok(Ok(id)) => Ok(id),
+                Ok(Err((status, code))) => Err(ApiError::Refused(status, code)),
+                Err(_) => Err(ApiError::PartnerUnavailable(
+                    "organization creation was cancelled".into(),
+                )),
+            };
+        }
+        let result = self.create_org(stream, session).await;
+        let waiters = self
+            .inner
+            .borrow_mut()
+            .creating_org
+            .take()
+            .unwrap_or_default();
+        for w in waiters {
+            let _ = w.send(result.as_ref().map(Clone::clone).map_err(to_pair));
+        }
+        result
+    }
+
+    async fn create_org(
+        &self,
+        stream: &Stream<'_>,
+        s: &Session,
+    ) -> std::result::Result<String, ApiError> {
+        let req = CreateOrganizationRequest {
+            name: s.provider_org_id.clone(),
+            provider_id: s.provider_org_id.clone(),
+            user: CreateUserOrgUser {
+                email: s.email.clone(),
+                full_name: s.full_name.clone(),
+                phone_number: s.phone_number.clone(),
+                role: Some(s.role.clone()),
+            },
+        };
+        let created: CreateOrganizationResponse =
+            stream.json("POST", "/organizations", Some(&req)).await?;
+        self.state
+            .storage()
+            .put("org", created.org_id.clone())
+            .await?;
+        self.inner.borrow_mut().stream_org = Some(created.org_id.clone());
+        Ok(created.org_id)
+    }
+
+    /// The onboarding must have been started by this organization (404 otherwise: its
+    /// existence is not revealed).
+    async fn owned(&self, id: &str) -> std::result::Result<(), ApiError> {
+        if self.inner.borrow().status.contains_key(id) {
+            return Ok(());
+        }
+        match self
+            .state
+            .storage()
+            .get::<OnbRecord>(&format!("onb:{id}"))
+            .await
+        {
+            Ok(Some(_)) => Ok(()),
+            _ => Err(ApiError::Refused(404, "onboarding_not_found")),
+        }
+    }
+
+    fn remember(&self, view: &OnboardingView) {
+        self.inner.borrow_mut().status.insert(
+            view.id.clone(),
+            CachedStatus {
+                view: view.clone(),
+                fetched_ms: now_ms(),
+            },
+        );
+    }
+
+    /// The status, from the cache while younger than `max_age_ms`, else one partner call shared
+    /// by every caller that arrives meanwhile.
+    async fn status(
+        &self,
+        stream: &Stream<'_>,
+        id: &str,
+        max_age_ms: u64,
+    ) -> std::result::Result<CachedStatus, ApiError> {
+        let waiter = {
+            let mut inner = self.inner.borrow_mut();
+            if let Some(c) = inner
+                .status
+                .get(id)
+                .filter(|c| now_ms().saturating_sub(c.fetched_ms) < max_age_ms)
+            {
+                return Ok(c.clone());
+            }
+            match inner.fetching.get_mut(id) {
+                Some(waiters) => {
+                    let (tx, rx) = oneshot::channel();
+                    waiters.push(tx);
+                    Some(rx)
+                }
+                None => {
+                    inner.fetching.insert(id.to_owned(), Vec::new());
+                    inner.partner_status_calls += 1;
+                    None
+                }
+            }
+        };
+        if let Some(rx) = waiter {
+            return match rx.await {
+                Ok(Ok(c)) => Ok(c),
+                Ok(Err((status, code))) => Err(ApiError::Refused(status, code)),
+                Err(_) => Err(ApiError::PartnerUnavailable(
+                    "status call was cancelled".into(),
+                )),
+            };
+        }
+        let result = stream
+            .json::<(), Onboarding>("GET", &format!("/onboarding/integrations/{id}"), None)
+            .await
+            .map(|o| CachedStatus {
+                view: OnboardingView::from(&o),
+                fetched_ms: now_ms(),
+            });
+        let waiters = {
+            let mut inner = self.inner.borrow_mut();
+            if let Ok(c) = &result {
+                inner.status.insert(id.to_owned(), c.clone());
+            }
+            inner.fetching.remove(id).unwrap_or_default()
+        };
+        for w in waiters {
+            let _ = w.send(result.as_ref().map(Clone::clone).map_err(to_pair));
+        }
+        result
+    }
+
+    async fn finish_return(
+        &self,
+        stream: &Stream<'_>,
+        nonce: &str,
+        code: Option<String>,
+        error: Option<String>,
+    ) -> std::result::Result<ReturnOutcome, ApiError> {
+        let key = format!("state:{nonce}");
+        let storage = self.state.storage();
+        let fail = |page: Option<String>, id: Option<String>, why: &str| ReturnOutcome {
+            onboarding_id: id,
+            return_page: page,
+            key: "error".into(),
+            value: why.into(),
+        };
+        let Some(mut rec) = storage.get::<StateRecord>(&key).await.ok().flatten() else {
+            return Ok(fail(None, None, "invalid_state"));
+        };
+        let page = Some(rec.return_page.clone());
+        let id = Some(rec.onboarding_id.clone());
+        if rec.used {
+            return Ok(fail(page, id, "state_already_used"));
+        }
+        if now_ms() > rec.expires_ms {
+            return Ok(fail(page, id, "state_expired"));
+        }
+        // Single use: spent before anything else happens.
+        rec.used = true;
+        storage.put(&key, &rec).await?;
+        if let Some(e) = error {
+            // The partner changed the onboarding (denied → failed): the next read asks it.
+            self.inner.borrow_mut().status.remove(&rec.onboarding_id);
+            // Only a known OAuth error code goes back to the page.
+            let e = match e.as_str() {
+                "access_denied" | "invalid_scope" | "server_error" | "temporarily_unavailable" => e,
+                _ => "authorization_failed".into(),
+            };
+            return Ok(fail(page, id, &e));
+        }
+        let Some(code) = code.filter(|c| !c.is_empty() && c.len() <= 512) else {
+            return Ok(fail(page, id, "missing_code"));
+        };
+        let body = gatehouse_core::contract::stream::CompleteOnboardingRequest { code };
+        let path = format!("/onboarding/integrations/{}/complete", rec.onboarding_id);
+        match stream
+            .json::<_, Onboarding>("POST", &path, Some(&body))
+            .await
+        {
+            Ok(o) => {
+                let view = OnboardingView::from(&o);
+                self.remember(&view);
+                Ok(ReturnOutcome {
+                    onboarding_id: id,
+                    return_page: page,
+                    key: "status".into(),
+                    value: view.status.as_str().to_owned(),
+                })
+            }
+            Err(e) => {
+                let why = if e.retryable() {
+                    "partner_unavailable"
+                } else {
+                    "complete_failed"
+                };
+                let _ = e.into_response(); // logged through the one log point
+                Ok(fail(page, id, why))
+            }
+        }
+    }
+}
+
+/// A partner's location listing, re-encoded as the contract type (unknown fields dropped).
+fn locations(bytes: &[u8]) -> std::result::Result<Response, ApiError> {
+    let l: gatehouse_core::contract::stream::LocationsResponse = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::PartnerUnavailable(format!("locations answer: {e}")))?;
+    ok(&l)
+}
+
+fn to_json<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(v).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn ok<T: Serialize>(v: &T) -> std::result::Result<Response, ApiError> {
+    Ok(crate::http::json(200, v))
+}

@@ -1,6 +1,6 @@
 // `make bench`: figures from the built worker in workerd, written to bench/results.json.
 // Bounded: fixed request counts and concurrency, loopback only.
-import { writeFileSync, readFileSync } from "node:fs";
+import { writeFileSync, readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
 
@@ -115,7 +115,10 @@ if (PHASE === "fanin") {
     proxy_throughput_vs_baseline: Math.round((proxy.rps / baseline.rps) * 1000) / 1000,
     worker_wasm_bytes: readFileSync(new URL("crates/worker/build/index_bg.wasm", ROOT)).length,
     worker_wasm_gzip_bytes: gz("crates/worker/build/index_bg.wasm"),
-    web_pkg_gzip_bytes: gz("crates/web/pkg/gatehouse_web_bg.wasm") + gz("crates/web/pkg/gatehouse_web.js"),
+    // The package's wasm plus all its JavaScript (glue and the elements' snippets), gzip -9 each.
+    web_pkg_gzip_bytes: gz("crates/web/pkg/gatehouse_web_bg.wasm") + gz("crates/web/pkg/gatehouse_web.js")
+      + readdirSync(new URL("crates/web/pkg/snippets/", ROOT), { recursive: true })
+        .filter((f) => f.endsWith(".js")).reduce((n, f) => n + gz(`crates/web/pkg/snippets/${f}`), 0),
   });
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
   console.log(JSON.stringify(results, null, 2));

@@ -86,3 +86,74 @@ test("a role that may not use SSO gets a clear page, not a dead end: forbidden_r
   await page.screenshot({ path: `${OUT}/screenshots/sso-forbidden-role.png`, fullPage: true });
   await context.close();
 });
+
+// The onboarding widget, embedded in www/onboarding.html the way a partner would, through the
+// sandbox's consent page: redirect and popup modes, Authorize and Deny, until a DSP location is
+// bound to a POS location. Screenshots of each widget state go to tests/.out/screenshots.
+async function signedInOnboardingPage(user = "tony") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${WORKER}/onboarding`);
+  await page.click(`button[data-user="${user}"]`);
+  await page.waitForSelector("gatehouse-onboarding:not([hidden])");
+  await page.waitForSelector('gatehouse-onboarding[data-state="choose"]');
+  return { context, page, errors };
+}
+const shot = (page, name) => page.screenshot({ path: `${OUT}/screenshots/onboarding-${name}.png`, fullPage: true });
+const state = (page, s) => page.waitForSelector(`gatehouse-onboarding[data-state="${s}"]`, { timeout: 15_000 });
+
+test("onboarding widget, redirect mode: Square (POS) and Uber Eats (DSP) authorized, a DSP location bound to a POS location", async () => {
+  const { context, page, errors } = await signedInOnboardingPage("tony");
+  mkdirSync(`${OUT}/screenshots`, { recursive: true });
+  await shot(page, "1-choose");
+  for (const source of ["square", "ubereats"]) {
+    await Promise.all([page.waitForURL(/\/consent\//), page.click(`gatehouse-onboarding button[data-source="${source}"]`)]);
+    if (source === "square") await shot(page, "2-consent-page");
+    await Promise.all([page.waitForURL(/\/onboarding($|\?)/), page.click("#consent-authorize")]);
+    await state(page, "locations");
+    if (source === "square") {
+      await shot(page, "3-active-locations");
+      await page.click("gatehouse-onboarding button.secondary");
+      await state(page, "choose");
+    }
+  }
+  const select = page.locator("gatehouse-onboarding select[data-dsp]").first();
+  const pos = await select.locator("option").nth(1).getAttribute("value");
+  await select.selectOption(pos);
+  await shot(page, "4-binding");
+  await page.click('gatehouse-onboarding button[part="button"]:has-text("Save bindings")');
+  await page.waitForFunction((v) => document.querySelector("gatehouse-onboarding").shadowRoot.querySelector("select[data-dsp]")?.value === v
+    && document.querySelector("#events").textContent.includes("bound"), pos);
+  await shot(page, "5-bound");
+  assert.equal(new URL(page.url()).search, "", "the page URL is clean");
+  assert.deepEqual(errors, [], "no page errors (CSP included)");
+  await context.close();
+});
+
+test("onboarding widget: Deny at the partner shows a clear error with retry", async () => {
+  const { context, page } = await signedInOnboardingPage("sarah");
+  await Promise.all([page.waitForURL(/\/consent\//), page.click('gatehouse-onboarding button[data-source="square"]')]);
+  await Promise.all([page.waitForURL(/\/onboarding($|\?)/), page.click("#consent-deny")]);
+  await state(page, "error");
+  assert.equal(await page.locator("gatehouse-onboarding code[data-code]").textContent(), "authorization_failed");
+  await shot(page, "6-denied");
+  await page.click('gatehouse-onboarding button:has-text("Try again")');
+  await state(page, "choose");
+  await context.close();
+});
+
+test("onboarding widget, popup mode: authorize in the popup, the page carries on", async () => {
+  const { context, page } = await signedInOnboardingPage("tony");
+  await page.selectOption("#mode", "popup");
+  const [popup] = await Promise.all([context.waitForEvent("page"), page.click('gatehouse-onboarding button[data-source="square"]')]);
+  await popup.waitForURL(/\/consent\//);
+  await state(page, "connecting");
+  await shot(page, "7-popup-connecting");
+  await popup.click("#consent-authorize");
+  await state(page, "locations");
+  assert.match(await page.textContent("#events"), /popup_returned|status/);
+  await context.close();
+});

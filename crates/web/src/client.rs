@@ -1,8 +1,18 @@
 //! The typed Rust client (usable from other wasm crates; [`crate::js`] wraps it for JavaScript).
+//! It uses the browser's `fetch` and `JSON` directly (no JSON parser compiled into the package)
+//! and decodes answers into the API types of `gatehouse-core`, shared with the worker.
 
 use gatehouse_core::api::{ErrorBody, Health};
-use gloo_net::http::{Request, Response};
+use gatehouse_core::contract::stream::{
+    BindOnboardingLocation, IngestOnboardingLocation, LocationsResponse,
+};
+use gatehouse_core::onboarding::{OnboardingView, StartResponse};
+use js_sys::{Object, Reflect};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 /// Why a call to the worker did not give the typed answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,65 +43,261 @@ impl ClientError {
             Self::Decode(_) => false,
         }
     }
+
+    /// The stable code (`network_error` / `unexpected_response` for failures without one).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Api { body, .. } => &body.code,
+            Self::Network(_) => "network_error",
+            Self::Decode(_) => "unexpected_response",
+        }
+    }
 }
 
-/// A client bound to one Gatehouse deployment.
+fn network(e: JsValue) -> ClientError {
+    ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+/// A client bound to one Gatehouse deployment and, optionally, one portal session.
 #[derive(Debug, Clone)]
 pub struct Client {
     base: String,
+    session: Option<String>,
+}
+
+/// A status answer: the onboarding and its entity tag, or "unchanged" (`304`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusAnswer {
+    /// The current status.
+    Changed(OnboardingView, Option<String>),
+    /// Same as the tag the caller sent.
+    Unchanged,
 }
 
 impl Client {
     /// A client for the worker at `base_url` (e.g. `https://gatehouse.example.com`, or `""` for
-    /// same-origin pages served by the worker itself).
+    /// same-origin pages served by the worker itself, which use the session cookie).
     pub fn new(base_url: &str) -> Self {
         Self {
             base: base_url.trim_end_matches('/').to_owned(),
+            session: None,
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+    /// Sends `Authorization: Bearer <session>` (a portal session token your backend signed) on
+    /// every call: for pages on another origin than the worker.
+    pub fn with_session(mut self, session: &str) -> Self {
+        self.session = Some(session.to_owned()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// One call: the raw answer, or a network failure.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<JsValue>,
+        if_none_match: Option<&str>,
+    ) -> Result<Response, ClientError> {
+        let headers = Headers::new().map_err(network)?;
+        if let Some(s) = &self.session {
+            headers
+                .set("authorization", &format!("Bearer {s}"))
+                .map_err(network)?;
+        }
+        if let Some(tag) = if_none_match {
+            headers.set("if-none-match", tag).map_err(network)?;
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(b) = body {
+            headers
+                .set("content-type", "application/json")
+                .map_err(network)?;
+            let text = js_sys::JSON::stringify(&b).map_err(network)?;
+            init.set_body(&text.into());
+        }
+        init.set_headers(&headers);
+        let global = js_sys::global();
+        let fetch = Reflect::get(&global, &"fetch".into())
+            .map_err(network)?
+            .dyn_into::<js_sys::Function>()
+            .map_err(network)?;
+        let url = format!("{}{}", self.base, path);
+        let promise = fetch
+            .call2(&global, &url.into(), &init)
+            .map_err(network)?
+            .dyn_into::<js_sys::Promise>()
+            .map_err(network)?;
+        JsFuture::from(promise)
+            .await
+            .map_err(network)?
+            .dyn_into::<Response>()
+            .map_err(network)
+    }
+
+    async fn read(resp: Response) -> Result<JsValue, ClientError> {
+        let status = resp.status();
+        let json = match resp.json() {
+            Ok(p) => JsFuture::from(p).await.ok(),
+            Err(_) => None,
+        };
+        if (200..300).contains(&status) {
+            return json.ok_or_else(|| ClientError::Decode("not JSON".into()));
+        }
+        let body = json
+            .and_then(|j| serde_wasm_bindgen::from_value::<ErrorBody>(j).ok())
+            .unwrap_or_else(|| ErrorBody {
+                code: "unexpected_response".into(),
+                message: format!("HTTP {status}"),
+                retryable: status >= 500 || status == 429,
+            });
+        Err(ClientError::Api { status, body })
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<JsValue>,
+    ) -> Result<T, ClientError> {
+        let value = Self::read(self.send(method, path, body, None).await?).await?;
+        serde_wasm_bindgen::from_value(value).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    fn encode<B: Serialize>(body: &B) -> Result<JsValue, ClientError> {
+        body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// `GET /api/health`.
     pub async fn health(&self) -> Result<Health, ClientError> {
-        let resp = Request::get(&self.url("/api/health"))
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
-        read(resp).await
+        self.call("GET", "/api/health", None).await
     }
 
     /// `GET` any API path and decode the documented answer type.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let resp = Request::get(&self.url(path))
-            .send()
+        self.call("GET", path, None).await
+    }
+
+    /// `POST /api/onboarding`: starts onboarding `source` of `kind` (`pos` / `dsp`); the answer's
+    /// `entry_url` is where the merchant authorizes.
+    pub async fn start_onboarding(
+        &self,
+        source: &str,
+        kind: &str,
+        return_page: Option<&str>,
+    ) -> Result<StartResponse, ClientError> {
+        let body = Object::new();
+        let _ = Reflect::set(&body, &"source".into(), &source.into());
+        let _ = Reflect::set(&body, &"type".into(), &kind.into());
+        if let Some(p) = return_page {
+            let _ = Reflect::set(&body, &"return_page".into(), &p.into());
+        }
+        self.call("POST", "/api/onboarding", Some(body.into()))
             .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
-        read(resp).await
+    }
+
+    /// `GET /api/onboarding/{id}`.
+    pub async fn status(&self, id: &str) -> Result<OnboardingView, ClientError> {
+        self.call(
+            "GET",
+            &format!("/api/onboarding/{}", encode_segment(id)),
+            None,
+        )
+        .await
+    }
+
+    /// The status if it differs from `etag`, waiting up to `wait_s` seconds for a change
+    /// (the worker's long-poll); `Unchanged` when nothing changed meanwhile.
+    pub async fn status_if_changed(
+        &self,
+        id: &str,
+        etag: Option<&str>,
+        wait_s: u32,
+    ) -> Result<StatusAnswer, ClientError> {
+        let mut path = format!("/api/onboarding/{}", encode_segment(id));
+        if etag.is_some() && wait_s > 0 {
+            path.push_str(&format!("?wait={wait_s}"));
+        }
+        let resp = self.send("GET", &path, None, etag).await?;
+        if resp.status() == 304 {
+            return Ok(StatusAnswer::Unchanged);
+        }
+        let tag = resp.headers().get("etag").ok().flatten();
+        let value = Self::read(resp).await?;
+        let view = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| ClientError::Decode(e.to_string()))?;
+        Ok(StatusAnswer::Changed(view, tag))
+    }
+
+    /// `POST /api/onboarding/{id}/revoke` (idempotent).
+    pub async fn revoke(&self, id: &str) -> Result<OnboardingView, ClientError> {
+        self.call(
+            "POST",
+            &format!("/api/onboarding/{}/revoke", encode_segment(id)),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /api/onboarding/{id}/locations`.
+    pub async fn locations(&self, id: &str) -> Result<LocationsResponse, ClientError> {
+        self.call(
+            "GET",
+            &format!("/api/onboarding/{}/locations", encode_segment(id)),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /api/onboarding/{id}/locations/ingest`.
+    pub async fn ingest_locations(
+        &self,
+        id: &str,
+        locations: &[IngestOnboardingLocation],
+    ) -> Result<LocationsResponse, ClientError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            locations: &'a [IngestOnboardingLocation],
+        }
+        let body = Self::encode(&Body { locations })?;
+        self.call(
+            "POST",
+            &format!("/api/onboarding/{}/locations/ingest", encode_segment(id)),
+            Some(body),
+        )
+        .await
+    }
+
+    /// `POST /api/onboarding/{id}/locations/bind`.
+    pub async fn bind_locations(
+        &self,
+        id: &str,
+        bindings: &[BindOnboardingLocation],
+    ) -> Result<LocationsResponse, ClientError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            locations: &'a [BindOnboardingLocation],
+        }
+        let body = Self::encode(&Body {
+            locations: bindings,
+        })?;
+        self.call(
+            "POST",
+            &format!("/api/onboarding/{}/locations/bind", encode_segment(id)),
+            Some(body),
+        )
+        .await
+    }
+
+    /// `GET /api/organization/locations`.
+    pub async fn organization_locations(&self) -> Result<LocationsResponse, ClientError> {
+        self.call("GET", "/api/organization/locations", None).await
     }
 }
 
-async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ClientError> {
-    let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| ClientError::Network(e.to_string()))?;
-    if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
-    } else {
-        match serde_json::from_str::<ErrorBody>(&text) {
-            Ok(body) => Err(ClientError::Api { status, body }),
-            Err(_) => Err(ClientError::Api {
-                status,
-                body: ErrorBody {
-                    code: "unexpected_response".into(),
-                    message: format!("HTTP {status}"),
-                    retryable: status >= 500 || status == 429,
-                },
-            }),
-        }
-    }
+/// Percent-encodes a path segment (`encodeURIComponent`).
+fn encode_segment(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
 }

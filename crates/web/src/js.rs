@@ -11,11 +11,11 @@ pub struct JsClient {
 
 fn to_js_error(e: ClientError) -> JsValue {
     let obj = js_sys::Object::new();
-    let (code, status) = match &e {
-        ClientError::Api { status, body } => (body.code.clone(), *status),
-        ClientError::Network(_) => ("network_error".to_owned(), 0),
-        ClientError::Decode(_) => ("unexpected_response".to_owned(), 0),
+    let status = match &e {
+        ClientError::Api { status, .. } => *status,
+        _ => 0,
     };
+    let code = e.code().to_owned();
     let _ = js_sys::Reflect::set(&obj, &"code".into(), &code.into());
     let _ = js_sys::Reflect::set(&obj, &"status".into(), &status.into());
     let _ = js_sys::Reflect::set(&obj, &"retryable".into(), &e.retryable().into());
@@ -23,20 +23,169 @@ fn to_js_error(e: ClientError) -> JsValue {
     obj.into()
 }
 
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| to_js_error(ClientError::Decode(format!("{what}: {e}"))))
+}
+
 #[wasm_bindgen(js_class = GatehouseClient)]
 impl JsClient {
-    /// A client for the worker at `baseUrl` (`""` for same-origin pages).
+    /// A client for the worker at `baseUrl` (`""` for pages on the worker's origin, which use the
+    /// session cookie). `session`: a portal session token your backend signed, sent as
+    /// `Authorization: Bearer` (pages on another origin).
     #[wasm_bindgen(constructor)]
-    pub fn new(base_url: &str) -> JsClient {
+    pub fn new(base_url: &str, session: Option<String>) -> JsClient {
+        let inner = Client::new(base_url);
         JsClient {
-            inner: Client::new(base_url),
+            inner: match session {
+                Some(s) => inner.with_session(&s),
+                None => inner,
+            },
         }
     }
 
     /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
     pub async fn health(&self) -> Result<JsValue, JsValue> {
-        let health = self.inner.health().await.map_err(to_js_error)?;
-        serde_wasm_bindgen::to_value(&health).map_err(|e| JsValue::from_str(&e.to_string()))
+        to_js(&self.inner.health().await.map_err(to_js_error)?)
+    }
+
+    /// Starts an onboarding: `{source, type: "pos" | "dsp", returnPage?}` → `{onboarding, entry_url}`.
+    #[wasm_bindgen(js_name = startOnboarding)]
+    pub async fn start_onboarding(
+        &self,
+        source: String,
+        kind: String,
+        return_page: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let r = self
+            .inner
+            .start_onboarding(&source, &kind, return_page.as_deref())
+            .await;
+        to_js(&r.map_err(to_js_error)?)
+    }
+
+    /// `{id, type, source?, status, merchant_id?, integration_id?}`.
+    #[wasm_bindgen(js_name = onboardingStatus)]
+    pub async fn onboarding_status(&self, id: String) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.status(&id).await.map_err(to_js_error)?)
+    }
+
+    /// Watches an onboarding: `callback({type: "status", onboarding})` on every change and
+    /// `callback({type: "error", error, retryInMs})` on failures (`retryInMs` null: ended).
+    /// Long-polls, backs off with jitter, pauses while the tab is hidden, ends on a terminal
+    /// status. Returns a handle: `stop()`, `refresh()`, `stopped`.
+    #[wasm_bindgen(js_name = watchOnboarding)]
+    pub fn watch_onboarding(&self, id: String, callback: js_sys::Function) -> WatchHandle {
+        let inner = crate::watch::watch(self.inner.clone(), id, move |update| {
+            let event = js_sys::Object::new();
+            match update {
+                crate::watch::Update::Status(view) => {
+                    let _ = js_sys::Reflect::set(&event, &"type".into(), &"status".into());
+                    let _ = js_sys::Reflect::set(
+                        &event,
+                        &"onboarding".into(),
+                        &to_js(&view).unwrap_or(JsValue::NULL),
+                    );
+                }
+                crate::watch::Update::Error { error, retry_in_ms } => {
+                    let _ = js_sys::Reflect::set(&event, &"type".into(), &"error".into());
+                    let _ = js_sys::Reflect::set(&event, &"error".into(), &to_js_error(error));
+                    let _ = js_sys::Reflect::set(
+                        &event,
+                        &"retryInMs".into(),
+                        &retry_in_ms.map_or(JsValue::NULL, JsValue::from),
+                    );
+                }
+            }
+            let _ = callback.call1(&JsValue::NULL, &event);
+        });
+        WatchHandle { inner }
+    }
+
+    /// Revokes (idempotent) → the onboarding.
+    #[wasm_bindgen(js_name = revokeOnboarding)]
+    pub async fn revoke_onboarding(&self, id: String) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.revoke(&id).await.map_err(to_js_error)?)
+    }
+
+    /// `{locations: [{_id, name, type, address?, external_id?, onboarding_id?, bound_pos_location_id?}]}`.
+    #[wasm_bindgen(js_name = onboardingLocations)]
+    pub async fn onboarding_locations(&self, id: String) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.locations(&id).await.map_err(to_js_error)?)
+    }
+
+    /// Imports POS locations: `[{external_id, name, address?}]`.
+    #[wasm_bindgen(js_name = ingestLocations)]
+    pub async fn ingest_locations(
+        &self,
+        id: String,
+        locations: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let locations: Vec<gatehouse_core::contract::stream::IngestOnboardingLocation> =
+            from_js(locations, "locations")?;
+        to_js(
+            &self
+                .inner
+                .ingest_locations(&id, &locations)
+                .await
+                .map_err(to_js_error)?,
+        )
+    }
+
+    /// Binds DSP locations to POS locations: `[{dsp_location_id, pos_location_id}]`.
+    #[wasm_bindgen(js_name = bindLocations)]
+    pub async fn bind_locations(&self, id: String, bindings: JsValue) -> Result<JsValue, JsValue> {
+        let bindings: Vec<gatehouse_core::contract::stream::BindOnboardingLocation> =
+            from_js(bindings, "bindings")?;
+        to_js(
+            &self
+                .inner
+                .bind_locations(&id, &bindings)
+                .await
+                .map_err(to_js_error)?,
+        )
+    }
+
+    /// The organization's locations (POS and DSP).
+    #[wasm_bindgen(js_name = organizationLocations)]
+    pub async fn organization_locations(&self) -> Result<JsValue, JsValue> {
+        to_js(
+            &self
+                .inner
+                .organization_locations()
+                .await
+                .map_err(to_js_error)?,
+        )
+    }
+}
+
+/// A running watch (see `watchOnboarding`). `free()` also stops it.
+#[wasm_bindgen]
+pub struct WatchHandle {
+    inner: crate::watch::Watch,
+}
+
+#[wasm_bindgen]
+impl WatchHandle {
+    /// Stops the watch.
+    pub fn stop(&self) {
+        self.inner.stop();
+    }
+
+    /// Reads the status now instead of waiting for the long-poll.
+    pub fn refresh(&self) {
+        self.inner.refresh();
+    }
+
+    /// Whether the watch has ended.
+    #[wasm_bindgen(getter)]
+    pub fn stopped(&self) -> bool {
+        self.inner.is_stopped()
     }
 }
 
@@ -44,6 +193,12 @@ impl JsClient {
 extern "C" {
     #[wasm_bindgen(js_name = defineSsoButton)]
     fn define_sso_button(start: &js_sys::Function);
+}
+
+#[wasm_bindgen(module = "/src/onboarding_widget.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineOnboardingWidget)]
+    fn define_onboarding_widget(make_client: &js_sys::Function);
 }
 
 /// Starts white-label SSO: a form POST to `{baseUrl}/api/sso` that leaves the page for the
@@ -54,13 +209,20 @@ pub fn start_sso(base_url: &str, session: &str, target: &str) -> Result<(), JsVa
     crate::sso::start(base_url, Some(session), crate::sso::Target::parse(target))
 }
 
-/// Registers `<gatehouse-sso-button>` (idempotent); called when the module starts.
+/// Registers `<gatehouse-sso-button>` and `<gatehouse-onboarding>` (idempotent); called when
+/// the module starts.
 #[wasm_bindgen(start)]
 pub fn register_elements() {
     let start = Closure::<dyn Fn(String, String, String) -> Result<(), JsValue>>::new(
         |base: String, session: String, target: String| start_sso(&base, &session, &target),
     );
     define_sso_button(start.as_ref().unchecked_ref());
-    // The element keeps calling it for the page's lifetime.
+    // The elements keep calling these for the page's lifetime.
     start.forget();
+    let make_client =
+        Closure::<dyn Fn(String, String) -> JsClient>::new(|base: String, session: String| {
+            JsClient::new(&base, Some(session))
+        });
+    define_onboarding_widget(make_client.as_ref().unchecked_ref());
+    make_client.forget();
 }

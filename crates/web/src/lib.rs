@@ -16,5 +16,6 @@
 mod client;
 mod js;
 pub mod sso;
+pub mod watch;
 
-pub use client::{Client, ClientError};
+pub use client::{Client, ClientError, StatusAnswer};

@@ -50,3 +50,153 @@ async fn admin_route_refuses_a_browser_without_the_key() {
         "{err:?}"
     );
 }
+
+// ---- onboarding client and watch (against the worker and the sandbox's Stream) ----
+
+use gatehouse_core::contract::stream::OnboardingStatus;
+use gatehouse_web::watch::{watch, Update};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A demo session from the development-only route (this page's origin is on the allowlist).
+async fn session(user: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Minted {
+        session: String,
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().unwrap();
+    headers.set("content-type", "application/json").unwrap();
+    init.set_headers(&headers);
+    init.set_body(&format!("{{\"user\":\"{user}\"}}").into());
+    let window = web_sys::window().unwrap();
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(
+        window.fetch_with_str_and_init(&format!("{}/api/dev/session", worker_url()), &init),
+    )
+    .await
+    .unwrap()
+    .into();
+    let json = wasm_bindgen_futures::JsFuture::from(resp.json().unwrap())
+        .await
+        .unwrap();
+    serde_wasm_bindgen::from_value::<Minted>(json)
+        .unwrap()
+        .session
+}
+
+/// Waits until `done()` or about 15 s.
+async fn until(done: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if done() {
+            return;
+        }
+        gatehouse_web::watch::sleep(100).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn watch_reports_changes_and_ends_on_a_terminal_status() {
+    let client = Client::new(worker_url()).with_session(&session("tony").await);
+    let started = client
+        .start_onboarding("square", "pos", None)
+        .await
+        .expect("start");
+    assert_eq!(started.onboarding.status, OnboardingStatus::Pending);
+    let seen: Rc<RefCell<Vec<Update>>> = Rc::default();
+    let sink = seen.clone();
+    let handle = watch(client.clone(), started.onboarding.id.clone(), move |u| {
+        sink.borrow_mut().push(u)
+    });
+    until(|| !seen.borrow().is_empty()).await;
+    // The owner revokes: the long-poll answers with the change, which is terminal.
+    let revoked = client.revoke(&started.onboarding.id).await.expect("revoke");
+    assert_eq!(revoked.status, OnboardingStatus::Revoked);
+    until(|| handle.is_stopped()).await;
+    let seen = seen.borrow();
+    assert!(
+        matches!(&seen[0], Update::Status(v) if v.status == OnboardingStatus::Pending),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(seen.last(), Some(Update::Status(v)) if v.status == OnboardingStatus::Revoked),
+        "{seen:?}"
+    );
+    assert!(handle.is_stopped(), "ended on the terminal status");
+}
+
+#[wasm_bindgen_test]
+async fn a_stopped_watch_reports_nothing_more() {
+    let client = Client::new(worker_url()).with_session(&session("tony").await);
+    let started = client
+        .start_onboarding("square", "pos", None)
+        .await
+        .expect("start");
+    let count = Rc::new(RefCell::new(0));
+    let sink = count.clone();
+    let handle = watch(client.clone(), started.onboarding.id.clone(), move |_| {
+        *sink.borrow_mut() += 1
+    });
+    until(|| *count.borrow() > 0).await;
+    handle.stop();
+    let before = *count.borrow();
+    client.revoke(&started.onboarding.id).await.expect("revoke");
+    gatehouse_web::watch::sleep(2500).await;
+    assert_eq!(*count.borrow(), before, "no update after stop()");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_foreign_onboarding_is_a_typed_non_retryable_error_that_ends_the_watch() {
+    let tony = Client::new(worker_url()).with_session(&session("tony").await);
+    let started = tony
+        .start_onboarding("square", "pos", None)
+        .await
+        .expect("start");
+    // Maria is of another organization.
+    let maria = Client::new(worker_url()).with_session(&session("maria").await);
+    let seen: Rc<RefCell<Vec<Update>>> = Rc::default();
+    let sink = seen.clone();
+    let handle = watch(maria, started.onboarding.id, move |u| {
+        sink.borrow_mut().push(u)
+    });
+    until(|| handle.is_stopped()).await;
+    let seen = seen.borrow().clone();
+    match seen.as_slice() {
+        [Update::Error {
+            error: ClientError::Api { status: 404, body },
+            retry_in_ms: None,
+        }] => {
+            assert_eq!(body.code, "onboarding_not_found");
+        }
+        other => panic!("expected one final 404, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_worker_is_retried_with_growing_jittered_backoff() {
+    // Nothing listens on port 9: a network error, which is retryable.
+    let client = Client::new("http://127.0.0.1:9").with_session("unused");
+    let seen: Rc<RefCell<Vec<Update>>> = Rc::default();
+    let sink = seen.clone();
+    let handle = watch(client, "onb_1".into(), move |u| sink.borrow_mut().push(u));
+    until(|| seen.borrow().len() >= 2).await;
+    handle.stop();
+    let delays: Vec<u32> = seen
+        .borrow()
+        .iter()
+        .map(|u| match u {
+            Update::Error {
+                error,
+                retry_in_ms: Some(ms),
+            } => {
+                assert!(error.retryable());
+                assert_eq!(error.code(), "network_error");
+                *ms
+            }
+            other => panic!("expected retryable errors, got {other:?}"),
+        })
+        .collect();
+    assert!((500..=1000).contains(&delays[0]), "{delays:?}");
+    assert!((1000..=2000).contains(&delays[1]), "{delays:?}");
+}

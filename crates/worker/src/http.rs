@@ -44,12 +44,27 @@ pub fn origin(req: &Request) -> Option<String> {
 }
 
 /// Adds CORS headers when `origin` is exactly one of `allowed` (never reflects blindly).
+/// A response passed on from a Durable Object has immutable headers: it is re-wrapped first.
 pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &[String]) -> Response {
+    if resp.headers_mut().append("vary", "Origin").is_err() {
+        let headers = Headers::new();
+        for (k, v) in resp.headers().entries() {
+            let _ = headers.append(&k, &v);
+        }
+        let _ = headers.append("vary", "Origin");
+        resp = Response::builder()
+            .with_status(resp.status_code())
+            .with_headers(headers)
+            .body(resp.body().clone());
+    }
     let headers = resp.headers_mut();
-    let _ = headers.append("vary", "Origin");
     if let Some(o) = origin.filter(|o| allowed.iter().any(|a| a == o)) {
         let _ = headers.set("access-control-allow-origin", o);
         let _ = headers.set("access-control-allow-credentials", "true");
+        let _ = headers.set(
+            "access-control-expose-headers",
+            "etag, retry-after, x-poll-interval",
+        );
     }
     resp
 }
@@ -64,7 +79,7 @@ pub fn preflight(origin: Option<&str>, allowed: &[String]) -> Response {
     let _ = headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
     let _ = headers.set(
         "access-control-allow-headers",
-        "authorization, content-type",
+        "authorization, content-type, if-none-match",
     );
     let _ = headers.set("access-control-max-age", "600");
     let resp = Response::builder()

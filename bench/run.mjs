@@ -94,9 +94,53 @@ async function interleaved(list) {
 
 const gz = (path) => gzipSync(readFileSync(new URL(path, ROOT)), { level: 9 }).length;
 
+// 50 browsers watching one onboarding for WATCH_S seconds, each the way @gatehouse/web's watch
+// does it (If-None-Match + ?wait= long-poll); the sandbox counts the partner's status calls.
+const WATCH_S = Number(process.env.BENCH_WATCH_S ?? 60);
+async function watchers() {
+  const { mint, claims } = await import("../tests/e2e/session.mjs");
+  const session = mint(claims({ provider_org_id: `bench_${Date.now()}`, role: "owner" }));
+  const headers = { authorization: `Bearer ${session}` };
+  const started = await (await fetch(`${WORKER}/api/onboarding`, {
+    method: "POST", headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ source: "square", type: "pos" }),
+  })).json();
+  const id = started.onboarding.id;
+  const before = (await control("counters")).status_calls?.[id] ?? 0;
+  const end = Date.now() + WATCH_S * 1000;
+  let requests = 0;
+  let errors = 0;
+  let interval = null;
+  await Promise.all(Array.from({ length: 50 }, async () => {
+    let etag = null;
+    while (Date.now() < end) {
+      const wait = Math.max(0, Math.min(20, Math.floor((end - Date.now()) / 1000) - 1));
+      const r = await fetch(`${WORKER}/api/onboarding/${id}${etag && wait ? `?wait=${wait}` : ""}`, {
+        headers: { ...headers, ...(etag ? { "if-none-match": etag } : {}) },
+      });
+      requests++;
+      if (r.status === 200) etag = r.headers.get("etag");
+      else if (r.status !== 304) errors++;
+      interval ??= Number(r.headers.get("x-poll-interval"));
+      await r.arrayBuffer();
+      if (!wait) await sleep(1000);
+    }
+  }));
+  const calls = ((await control("counters")).status_calls?.[id] ?? 0) - before;
+  return {
+    status_upstream_calls_50_watchers: calls,
+    status_poll_interval_s: interval,
+    status_watch_duration_s: WATCH_S,
+    status_watcher_requests: requests,
+    status_watcher_errors: errors,
+    status_calls_allowed: Math.ceil(WATCH_S / interval) + 1,
+  };
+}
+
 if (PHASE === "fanin") {
   const results = { generated_at: new Date().toISOString(), requests_per_series: REQUESTS, rounds: ROUNDS, concurrency_for_rps: CONCURRENCY };
   Object.assign(results, await fanIn());
+  Object.assign(results, await watchers());
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
 } else {
   const results = JSON.parse(readFileSync(OUT, "utf8"));

@@ -55,7 +55,27 @@ impl ClientError {
 }
 
 fn network(e: JsValue) -> ClientError {
-    ClientError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+    let message = e
+        .as_string()
+        .or_else(|| {
+            Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "fetch failed".to_owned());
+    ClientError::Network(message)
+}
+
+/// An answer as the browser parsed it: status, entity tag and the JSON value (`undefined` for
+/// `304`). The JavaScript API hands the value on as it is; the typed methods decode it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status (2xx or 304).
+    pub status: u16,
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The parsed JSON body.
+    pub json: JsValue,
 }
 
 /// A client bound to one Gatehouse deployment and, optionally, one portal session.
@@ -136,22 +156,50 @@ impl Client {
             .map_err(network)
     }
 
-    async fn read(resp: Response) -> Result<JsValue, ClientError> {
+    /// One call, answered as parsed JSON; a non-2xx answer (other than `304`) is the worker's
+    /// typed error, read without a JSON deserializer.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<JsValue>,
+        if_none_match: Option<&str>,
+    ) -> Result<Answer, ClientError> {
+        let resp = self.send(method, path, body, if_none_match).await?;
         let status = resp.status();
+        let etag = resp.headers().get("etag").ok().flatten();
+        if status == 304 {
+            return Ok(Answer {
+                status,
+                etag,
+                json: JsValue::UNDEFINED,
+            });
+        }
         let json = match resp.json() {
             Ok(p) => JsFuture::from(p).await.ok(),
             Err(_) => None,
         };
         if (200..300).contains(&status) {
-            return json.ok_or_else(|| ClientError::Decode("not JSON".into()));
+            let json = json.ok_or_else(|| ClientError::Decode("not JSON".into()))?;
+            return Ok(Answer { status, etag, json });
         }
-        let body = json
-            .and_then(|j| serde_wasm_bindgen::from_value::<ErrorBody>(j).ok())
-            .unwrap_or_else(|| ErrorBody {
+        let field = |k: &str| json.as_ref().and_then(|j| Reflect::get(j, &k.into()).ok());
+        let body = match field("code").and_then(|c| c.as_string()) {
+            Some(code) => ErrorBody {
+                code,
+                message: field("message")
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default(),
+                retryable: field("retryable")
+                    .and_then(|r| r.as_bool())
+                    .unwrap_or(false),
+            },
+            None => ErrorBody {
                 code: "unexpected_response".into(),
                 message: format!("HTTP {status}"),
                 retryable: status >= 500 || status == 429,
-            });
+            },
+        };
         Err(ClientError::Api { status, body })
     }
 
@@ -161,8 +209,8 @@ impl Client {
         path: &str,
         body: Option<JsValue>,
     ) -> Result<T, ClientError> {
-        let value = Self::read(self.send(method, path, body, None).await?).await?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| ClientError::Decode(e.to_string()))
+        let answer = self.request(method, path, body, None).await?;
+        decode(answer.json)
     }
 
     fn encode<B: Serialize>(body: &B) -> Result<JsValue, ClientError> {
@@ -216,19 +264,27 @@ impl Client {
         etag: Option<&str>,
         wait_s: u32,
     ) -> Result<StatusAnswer, ClientError> {
-        let mut path = format!("/api/onboarding/{}", encode_segment(id));
-        if etag.is_some() && wait_s > 0 {
-            path.push_str(&format!("?wait={wait_s}"));
-        }
-        let resp = self.send("GET", &path, None, etag).await?;
-        if resp.status() == 304 {
+        let answer = self.status_raw(id, etag, wait_s).await?;
+        if answer.status == 304 {
             return Ok(StatusAnswer::Unchanged);
         }
-        let tag = resp.headers().get("etag").ok().flatten();
-        let value = Self::read(resp).await?;
-        let view = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| ClientError::Decode(e.to_string()))?;
-        Ok(StatusAnswer::Changed(view, tag))
+        Ok(StatusAnswer::Changed(decode(answer.json)?, answer.etag))
+    }
+
+    /// The status as parsed JSON, or `304` when it still matches `etag` (long-polling up to
+    /// `wait_s` seconds for a change).
+    pub async fn status_raw(
+        &self,
+        id: &str,
+        etag: Option<&str>,
+        wait_s: u32,
+    ) -> Result<Answer, ClientError> {
+        let mut path = format!("/api/onboarding/{}", encode_segment(id));
+        if etag.is_some() && wait_s > 0 {
+            path.push_str("?wait=");
+            path.push_str(&wait_s.to_string());
+        }
+        self.request("GET", &path, None, etag).await
     }
 
     /// `POST /api/onboarding/{id}/revoke` (idempotent).
@@ -297,7 +353,12 @@ impl Client {
     }
 }
 
+/// Decodes a parsed JSON answer into its API type.
+pub fn decode<T: DeserializeOwned>(json: JsValue) -> Result<T, ClientError> {
+    serde_wasm_bindgen::from_value(json).map_err(|e| ClientError::Decode(e.to_string()))
+}
+
 /// Percent-encodes a path segment (`encodeURIComponent`).
-fn encode_segment(s: &str) -> String {
+pub fn encode_segment(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }

@@ -23,16 +23,20 @@ fn to_js_error(e: ClientError) -> JsValue {
     obj.into()
 }
 
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+fn body(pairs: &[(&str, &JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| to_js_error(ClientError::Decode(format!("{what}: {e}"))))
+fn seg(id: &str) -> String {
+    crate::client::encode_segment(id)
 }
 
+/// The JavaScript API hands the worker's JSON on as the browser parsed it: no deserializer is
+/// compiled into the package. The shapes are the Rust API types (see the `.d.ts`).
 #[wasm_bindgen(js_class = GatehouseClient)]
 impl JsClient {
     /// A client for the worker at `baseUrl` (`""` for pages on the worker's origin, which use the
@@ -49,12 +53,26 @@ impl JsClient {
         }
     }
 
-    /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
-    pub async fn health(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.health().await.map_err(to_js_error)?)
+    async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        payload: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let answer = self
+            .inner
+            .request(method, path, payload, None)
+            .await
+            .map_err(to_js_error)?;
+        Ok(answer.json)
     }
 
-    /// Starts an onboarding: `{source, type: "pos" | "dsp", returnPage?}` → `{onboarding, entry_url}`.
+    /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
+    pub async fn health(&self) -> Result<JsValue, JsValue> {
+        self.json("GET", "/api/health", None).await
+    }
+
+    /// Starts an onboarding → `{onboarding, entry_url}`.
     #[wasm_bindgen(js_name = startOnboarding)]
     pub async fn start_onboarding(
         &self,
@@ -62,17 +80,18 @@ impl JsClient {
         kind: String,
         return_page: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let r = self
-            .inner
-            .start_onboarding(&source, &kind, return_page.as_deref())
-            .await;
-        to_js(&r.map_err(to_js_error)?)
+        let source = JsValue::from(source);
+        let kind = JsValue::from(kind);
+        let page = return_page.map_or(JsValue::UNDEFINED, JsValue::from);
+        let b = body(&[("source", &source), ("type", &kind), ("return_page", &page)]);
+        self.json("POST", "/api/onboarding", Some(b)).await
     }
 
     /// `{id, type, source?, status, merchant_id?, integration_id?}`.
     #[wasm_bindgen(js_name = onboardingStatus)]
     pub async fn onboarding_status(&self, id: String) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.status(&id).await.map_err(to_js_error)?)
+        self.json("GET", &format!("/api/onboarding/{}", seg(&id)), None)
+            .await
     }
 
     /// Watches an onboarding: `callback({type: "status", onboarding})` on every change and
@@ -81,27 +100,18 @@ impl JsClient {
     /// status. Returns a handle: `stop()`, `refresh()`, `stopped`.
     #[wasm_bindgen(js_name = watchOnboarding)]
     pub fn watch_onboarding(&self, id: String, callback: js_sys::Function) -> WatchHandle {
-        let inner = crate::watch::watch(self.inner.clone(), id, move |update| {
-            let event = js_sys::Object::new();
-            match update {
-                crate::watch::Update::Status(view) => {
-                    let _ = js_sys::Reflect::set(&event, &"type".into(), &"status".into());
-                    let _ = js_sys::Reflect::set(
-                        &event,
-                        &"onboarding".into(),
-                        &to_js(&view).unwrap_or(JsValue::NULL),
-                    );
-                }
-                crate::watch::Update::Error { error, retry_in_ms } => {
-                    let _ = js_sys::Reflect::set(&event, &"type".into(), &"error".into());
-                    let _ = js_sys::Reflect::set(&event, &"error".into(), &to_js_error(error));
-                    let _ = js_sys::Reflect::set(
-                        &event,
-                        &"retryInMs".into(),
+        let inner = crate::watch::watch_json(self.inner.clone(), id, move |update| {
+            let event = match update {
+                Ok(view) => body(&[("type", &"status".into()), ("onboarding", &view)]),
+                Err((error, retry_in_ms)) => body(&[
+                    ("type", &"error".into()),
+                    ("error", &to_js_error(error)),
+                    (
+                        "retryInMs",
                         &retry_in_ms.map_or(JsValue::NULL, JsValue::from),
-                    );
-                }
-            }
+                    ),
+                ]),
+            };
             let _ = callback.call1(&JsValue::NULL, &event);
         });
         WatchHandle { inner }
@@ -110,13 +120,23 @@ impl JsClient {
     /// Revokes (idempotent) → the onboarding.
     #[wasm_bindgen(js_name = revokeOnboarding)]
     pub async fn revoke_onboarding(&self, id: String) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.revoke(&id).await.map_err(to_js_error)?)
+        self.json(
+            "POST",
+            &format!("/api/onboarding/{}/revoke", seg(&id)),
+            None,
+        )
+        .await
     }
 
     /// `{locations: [{_id, name, type, address?, external_id?, onboarding_id?, bound_pos_location_id?}]}`.
     #[wasm_bindgen(js_name = onboardingLocations)]
     pub async fn onboarding_locations(&self, id: String) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.locations(&id).await.map_err(to_js_error)?)
+        self.json(
+            "GET",
+            &format!("/api/onboarding/{}/locations", seg(&id)),
+            None,
+        )
+        .await
     }
 
     /// Imports POS locations: `[{external_id, name, address?}]`.
@@ -126,41 +146,31 @@ impl JsClient {
         id: String,
         locations: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let locations: Vec<gatehouse_core::contract::stream::IngestOnboardingLocation> =
-            from_js(locations, "locations")?;
-        to_js(
-            &self
-                .inner
-                .ingest_locations(&id, &locations)
-                .await
-                .map_err(to_js_error)?,
+        let b = body(&[("locations", &locations)]);
+        self.json(
+            "POST",
+            &format!("/api/onboarding/{}/locations/ingest", seg(&id)),
+            Some(b),
         )
+        .await
     }
 
     /// Binds DSP locations to POS locations: `[{dsp_location_id, pos_location_id}]`.
     #[wasm_bindgen(js_name = bindLocations)]
     pub async fn bind_locations(&self, id: String, bindings: JsValue) -> Result<JsValue, JsValue> {
-        let bindings: Vec<gatehouse_core::contract::stream::BindOnboardingLocation> =
-            from_js(bindings, "bindings")?;
-        to_js(
-            &self
-                .inner
-                .bind_locations(&id, &bindings)
-                .await
-                .map_err(to_js_error)?,
+        let b = body(&[("locations", &bindings)]);
+        self.json(
+            "POST",
+            &format!("/api/onboarding/{}/locations/bind", seg(&id)),
+            Some(b),
         )
+        .await
     }
 
     /// The organization's locations (POS and DSP).
     #[wasm_bindgen(js_name = organizationLocations)]
     pub async fn organization_locations(&self) -> Result<JsValue, JsValue> {
-        to_js(
-            &self
-                .inner
-                .organization_locations()
-                .await
-                .map_err(to_js_error)?,
-        )
+        self.json("GET", "/api/organization/locations", None).await
     }
 }
 

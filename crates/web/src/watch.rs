@@ -4,7 +4,7 @@
 //! ends on a terminal status (`active`, `revoked`, `failed`), on a non-retryable error, on
 //! [`Watch::stop`] and when the [`Watch`] is dropped.
 
-use crate::client::{Client, ClientError, StatusAnswer};
+use crate::client::{Client, ClientError};
 use gatehouse_core::onboarding::{backoff_ms, OnboardingView};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -79,6 +79,43 @@ fn tab_hidden() -> bool {
 
 /// Watches onboarding `id`, calling `on_update` for every change and error.
 pub fn watch(client: Client, id: String, mut on_update: impl FnMut(Update) + 'static) -> Watch {
+    run(
+        client,
+        id,
+        crate::client::decode::<OnboardingView>,
+        OnboardingView::is_terminal,
+        move |event| {
+            on_update(match event {
+                Ok(view) => Update::Status(view),
+                Err((error, retry_in_ms)) => Update::Error { error, retry_in_ms },
+            })
+        },
+    )
+}
+
+/// The same watch, reporting each status as the parsed JSON object (the JavaScript API: no
+/// deserializer in the package); terminal when its `status` is `active`, `revoked` or `failed`.
+pub fn watch_json(
+    client: Client,
+    id: String,
+    on_update: impl FnMut(Result<JsValue, (ClientError, Option<u32>)>) + 'static,
+) -> Watch {
+    fn terminal(v: &JsValue) -> bool {
+        let status = js_sys::Reflect::get(v, &"status".into())
+            .ok()
+            .and_then(|s| s.as_string());
+        matches!(status.as_deref(), Some("active" | "revoked" | "failed"))
+    }
+    run(client, id, Ok, terminal, on_update)
+}
+
+fn run<T: 'static>(
+    client: Client,
+    id: String,
+    decode: fn(JsValue) -> Result<T, ClientError>,
+    terminal: fn(&T) -> bool,
+    mut on_update: impl FnMut(Result<T, (ClientError, Option<u32>)>) + 'static,
+) -> Watch {
     let stopped = Rc::new(Cell::new(false));
     let poke = Rc::new(Cell::new(false));
     let (stop, poked) = (stopped.clone(), poke.clone());
@@ -92,35 +129,35 @@ pub fn watch(client: Client, id: String, mut on_update: impl FnMut(Update) + 'st
             }
             // A poke skips the long wait once, so the status is read right away.
             let wait = if poked.replace(false) { 0 } else { LONG_POLL_S };
-            let answer = client.status_if_changed(&id, etag.as_deref(), wait).await;
+            let answer = client
+                .status_raw(&id, etag.as_deref(), wait)
+                .await
+                .and_then(|a| match a.status {
+                    304 => Ok(None),
+                    _ => decode(a.json).map(|v| Some((v, a.etag))),
+                });
             if stop.get() {
                 break;
             }
             match answer {
-                Ok(StatusAnswer::Changed(view, tag)) => {
+                Ok(Some((value, tag))) => {
                     failures = 0;
                     etag = tag;
-                    let done = view.is_terminal();
-                    on_update(Update::Status(view));
+                    let done = terminal(&value);
+                    on_update(Ok(value));
                     if done {
                         stop.set(true);
                     }
                 }
-                Ok(StatusAnswer::Unchanged) => failures = 0,
+                Ok(None) => failures = 0,
                 Err(error) if error.retryable() => {
                     failures += 1;
                     let delay = backoff_ms(failures, js_sys::Math::random());
-                    on_update(Update::Error {
-                        error,
-                        retry_in_ms: Some(delay),
-                    });
+                    on_update(Err((error, Some(delay))));
                     sleep(delay).await;
                 }
                 Err(error) => {
-                    on_update(Update::Error {
-                        error,
-                        retry_in_ms: None,
-                    });
+                    on_update(Err((error, None)));
                     stop.set(true);
                 }
             }

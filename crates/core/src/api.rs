@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/health`: liveness and version of the deployed worker.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     /// Always `"ok"` when the worker answers.
@@ -18,6 +19,7 @@ pub struct Health {
 
 /// The body of every error Gatehouse answers with: a stable machine-readable `code` and a
 /// human-readable `message`. Internal details are logged (redacted), never sent.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// Stable error code, e.g. `not_found`, `unauthorized`, `partner_unavailable`.

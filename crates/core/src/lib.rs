@@ -22,3 +22,63 @@ pub mod sealed;
 pub mod secret;
 pub mod session;
 pub mod tokens;
+
+/// TypeScript declarations of the API types the browser package hands to JavaScript, generated
+/// from these Rust types (`ts-rs`); the committed `crates/web/types.d.ts` must match (the test
+/// fails when it is stale; `UPDATE_TS=1` rewrites it).
+#[cfg(all(test, feature = "ts"))]
+mod ts_export {
+    use crate::api::{ErrorBody, Health};
+    use crate::contract::stream::{
+        BindOnboardingLocation, IngestOnboardingLocation, IntegrationType, Location,
+        LocationsResponse, OnboardingStatus, Role,
+    };
+    use crate::onboarding::{OnboardingView, StartResponse};
+    use ts_rs::TS;
+
+    fn union(known: &[&str]) -> String {
+        let quoted: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
+        // Unknown values are kept as they come: any other string is allowed too.
+        format!("{} | (string & {{}})", quoted.join(" | "))
+    }
+
+    #[test]
+    fn typescript_declarations_are_current() {
+        let mut out = String::from(
+            "// Generated from the Rust API types in gatehouse-core (ts-rs). Do not edit:\n// `UPDATE_TS=1 cargo test -p gatehouse-core --features ts` rewrites it.\n",
+        );
+        let known = |v: Vec<&str>| union(&v);
+        out += &format!(
+            "export type IntegrationType = {};\n",
+            known(IntegrationType::KNOWN.iter().map(|k| k.as_str()).collect())
+        );
+        out += &format!(
+            "export type OnboardingStatus = {};\n",
+            known(OnboardingStatus::KNOWN.iter().map(|k| k.as_str()).collect())
+        );
+        out += &format!(
+            "export type Role = {};\n",
+            known(Role::KNOWN.iter().map(|k| k.as_str()).collect())
+        );
+        for decl in [
+            Health::decl(),
+            ErrorBody::decl(),
+            OnboardingView::decl(),
+            StartResponse::decl(),
+            Location::decl(),
+            LocationsResponse::decl(),
+            IngestOnboardingLocation::decl(),
+            BindOnboardingLocation::decl(),
+        ] {
+            out += "export ";
+            out += &decl;
+            out += "\n";
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/types.d.ts");
+        if std::env::var_os("UPDATE_TS").is_some() {
+            std::fs::write(path, &out).expect("write types.d.ts");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(committed, out, "crates/web/types.d.ts is stale: run UPDATE_TS=1 cargo test -p gatehouse-core --features ts");
+    }
+}

@@ -7,17 +7,20 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 /// An onboarding as the browser sees it: no partner-internal URLs, no codes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnboardingView {
     /// Onboarding id.
     pub id: String,
     /// `pos` or `dsp` (unknown values kept).
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "ts", ts(type = "IntegrationType"))]
     pub kind: IntegrationType,
     /// The platform connected, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// `pending`, `active`, `revoked`, `failed` (unknown values kept).
+    #[cfg_attr(feature = "ts", ts(type = "OnboardingStatus"))]
     pub status: OnboardingStatus,
     /// The merchant at the source platform, once active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +69,7 @@ pub struct StartRequest {
 }
 
 /// `POST /api/onboarding` answer.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartResponse {
     /// The new onboarding (`pending`).

@@ -23,6 +23,19 @@ fn to_js_error(e: ClientError) -> JsValue {
     obj.into()
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const API_TYPES: &str = include_str!("../types.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const JS_TYPES: &str = r#"
+/** How every call rejects: the worker's stable error code, or `network_error` / `unexpected_response`. */
+export type GatehouseError = { code: string; status: number; retryable: boolean; message: string };
+/** What `watchOnboarding` reports: a status change, or an error (`retryInMs: null` when the watch ended). */
+export type WatchEvent =
+  | { type: "status"; onboarding: OnboardingView }
+  | { type: "error"; error: GatehouseError; retryInMs: number | null };
+"#;
+
 fn body(pairs: &[(&str, &JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
@@ -68,16 +81,17 @@ impl JsClient {
     }
 
     /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
+    #[wasm_bindgen(unchecked_return_type = "Health")]
     pub async fn health(&self) -> Result<JsValue, JsValue> {
         self.json("GET", "/api/health", None).await
     }
 
     /// Starts an onboarding → `{onboarding, entry_url}`.
-    #[wasm_bindgen(js_name = startOnboarding)]
+    #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "StartResponse")]
     pub async fn start_onboarding(
         &self,
         source: String,
-        kind: String,
+        #[wasm_bindgen(unchecked_param_type = "IntegrationType")] kind: String,
         return_page: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let source = JsValue::from(source);
@@ -88,7 +102,7 @@ impl JsClient {
     }
 
     /// `{id, type, source?, status, merchant_id?, integration_id?}`.
-    #[wasm_bindgen(js_name = onboardingStatus)]
+    #[wasm_bindgen(js_name = onboardingStatus, unchecked_return_type = "OnboardingView")]
     pub async fn onboarding_status(&self, id: String) -> Result<JsValue, JsValue> {
         self.json("GET", &format!("/api/onboarding/{}", seg(&id)), None)
             .await
@@ -99,7 +113,12 @@ impl JsClient {
     /// Long-polls, backs off with jitter, pauses while the tab is hidden, ends on a terminal
     /// status. Returns a handle: `stop()`, `refresh()`, `stopped`.
     #[wasm_bindgen(js_name = watchOnboarding)]
-    pub fn watch_onboarding(&self, id: String, callback: js_sys::Function) -> WatchHandle {
+    pub fn watch_onboarding(
+        &self,
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "(event: WatchEvent) => void")]
+        callback: js_sys::Function,
+    ) -> WatchHandle {
         let inner = crate::watch::watch_json(self.inner.clone(), id, move |update| {
             let event = match update {
                 Ok(view) => body(&[("type", &"status".into()), ("onboarding", &view)]),
@@ -118,7 +137,7 @@ impl JsClient {
     }
 
     /// Revokes (idempotent) → the onboarding.
-    #[wasm_bindgen(js_name = revokeOnboarding)]
+    #[wasm_bindgen(js_name = revokeOnboarding, unchecked_return_type = "OnboardingView")]
     pub async fn revoke_onboarding(&self, id: String) -> Result<JsValue, JsValue> {
         self.json(
             "POST",
@@ -129,7 +148,7 @@ impl JsClient {
     }
 
     /// `{locations: [{_id, name, type, address?, external_id?, onboarding_id?, bound_pos_location_id?}]}`.
-    #[wasm_bindgen(js_name = onboardingLocations)]
+    #[wasm_bindgen(js_name = onboardingLocations, unchecked_return_type = "LocationsResponse")]
     pub async fn onboarding_locations(&self, id: String) -> Result<JsValue, JsValue> {
         self.json(
             "GET",
@@ -140,11 +159,11 @@ impl JsClient {
     }
 
     /// Imports POS locations: `[{external_id, name, address?}]`.
-    #[wasm_bindgen(js_name = ingestLocations)]
+    #[wasm_bindgen(js_name = ingestLocations, unchecked_return_type = "LocationsResponse")]
     pub async fn ingest_locations(
         &self,
         id: String,
-        locations: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IngestOnboardingLocation[]")] locations: JsValue,
     ) -> Result<JsValue, JsValue> {
         let b = body(&[("locations", &locations)]);
         self.json(
@@ -156,8 +175,12 @@ impl JsClient {
     }
 
     /// Binds DSP locations to POS locations: `[{dsp_location_id, pos_location_id}]`.
-    #[wasm_bindgen(js_name = bindLocations)]
-    pub async fn bind_locations(&self, id: String, bindings: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = bindLocations, unchecked_return_type = "LocationsResponse")]
+    pub async fn bind_locations(
+        &self,
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "BindOnboardingLocation[]")] bindings: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let b = body(&[("locations", &bindings)]);
         self.json(
             "POST",
@@ -168,7 +191,7 @@ impl JsClient {
     }
 
     /// The organization's locations (POS and DSP).
-    #[wasm_bindgen(js_name = organizationLocations)]
+    #[wasm_bindgen(js_name = organizationLocations, unchecked_return_type = "LocationsResponse")]
     pub async fn organization_locations(&self) -> Result<JsValue, JsValue> {
         self.json("GET", "/api/organization/locations", None).await
     }

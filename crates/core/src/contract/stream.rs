@@ -303,6 +303,7 @@ pub struct ListOnboardingLocationsQuery {
 }
 
 /// A location (POS or DSP) as Stream lists it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// Location id.
@@ -315,6 +316,7 @@ pub struct Location {
     pub address: Option<String>,
     /// `pos` or `dsp`.
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "ts", ts(type = "IntegrationType"))]
     pub r#type: IntegrationType,
     /// The location's id at the source platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,6 +330,7 @@ pub struct Location {
 }
 
 /// `{"locations":[...]}`: the answer of every location listing.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocationsResponse {
     /// The locations.
@@ -336,6 +339,7 @@ pub struct LocationsResponse {
 }
 
 /// One location imported from the POS (IngestOnboardingLocation).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestOnboardingLocation {
     /// The location's id at the POS.
@@ -357,6 +361,7 @@ pub struct IngestLocationsRequest {
 }
 
 /// One DSP-to-POS binding (BindOnboardingLocation).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BindOnboardingLocation {
     /// A location of the DSP onboarding.

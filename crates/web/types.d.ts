@@ -1,0 +1,125 @@
+// Generated from the Rust API types in gatehouse-core (ts-rs). Do not edit:
+// `UPDATE_TS=1 cargo test -p gatehouse-core --features ts` rewrites it.
+export type IntegrationType = "pos" | "dsp" | (string & {});
+export type OnboardingStatus = "pending" | "active" | "revoked" | "failed" | (string & {});
+export type Role = "owner" | "admin" | "manager" | "team_member" | "custom" | (string & {});
+export type Health = { 
+/**
+ * Always `"ok"` when the worker answers.
+ */
+status: string, 
+/**
+ * The service name, `"gatehouse"`.
+ */
+service: string, 
+/**
+ * The crate version of the worker build.
+ */
+version: string, 
+/**
+ * The deployment mode from configuration (`development`, `staging`, `production`).
+ */
+mode: string, };
+export type ErrorBody = { 
+/**
+ * Stable error code, e.g. `not_found`, `unauthorized`, `partner_unavailable`.
+ */
+code: string, 
+/**
+ * Human-readable explanation, safe to show.
+ */
+message: string, 
+/**
+ * Whether retrying the same request later may succeed (partner faults, rate limits).
+ */
+retryable: boolean, };
+export type OnboardingView = { 
+/**
+ * Onboarding id.
+ */
+id: string, 
+/**
+ * `pos` or `dsp` (unknown values kept).
+ */
+type: IntegrationType, 
+/**
+ * The platform connected, when known.
+ */
+source?: string, 
+/**
+ * `pending`, `active`, `revoked`, `failed` (unknown values kept).
+ */
+status: OnboardingStatus, 
+/**
+ * The merchant at the source platform, once active.
+ */
+merchant_id?: string, 
+/**
+ * The integration created on completion.
+ */
+integration_id?: string, };
+export type StartResponse = { 
+/**
+ * The new onboarding (`pending`).
+ */
+onboarding: OnboardingView, 
+/**
+ * Where to send the merchant to authorize at the partner.
+ */
+entry_url: string, };
+export type Location = { 
+/**
+ * Location id.
+ */
+_id: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Postal address, when known.
+ */
+address?: string, 
+/**
+ * `pos` or `dsp`.
+ */
+type: IntegrationType, 
+/**
+ * The location's id at the source platform.
+ */
+external_id?: string, 
+/**
+ * The onboarding that provisioned it.
+ */
+onboarding_id?: string, 
+/**
+ * For a DSP location, the POS location it is bound to.
+ */
+bound_pos_location_id?: string, };
+export type LocationsResponse = { 
+/**
+ * The locations.
+ */
+locations: Array<Location>, };
+export type IngestOnboardingLocation = { 
+/**
+ * The location's id at the POS.
+ */
+external_id: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Postal address.
+ */
+address?: string, };
+export type BindOnboardingLocation = { 
+/**
+ * A location of the DSP onboarding.
+ */
+dsp_location_id: string, 
+/**
+ * A POS location of the same organization.
+ */
+pos_location_id: string, };

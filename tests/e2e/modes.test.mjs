@@ -18,7 +18,7 @@ after(async () => {
 });
 
 test("in production mode the demo-session routes do not exist", { timeout: 120_000 }, async () => {
-  worker = await startWorker({ port: 18776, persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox" } });
+  worker = await startWorker({ port: 18776, persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox", ONBOARDING_STATE_TTL_S: "2" } });
   const health = await (await fetch(`${worker.url}/api/health`)).json();
   assert.equal(health.mode, "production");
   for (const [method, path] of [["GET", "/api/dev/users"], ["POST", "/api/dev/session"]]) {
@@ -34,4 +34,23 @@ test("SSO with a configured partner_id passes it to generate-session", { timeout
   assert.equal(r.status, 303);
   const page = await (await fetch(r.headers.get("location"))).text();
   assert.match(page, /id="wl-partner">partner_sandbox</);
+});
+
+test("an expired onboarding state is refused (ONBOARDING_STATE_TTL_S=2 on this worker)", { timeout: 60_000 }, async () => {
+  const token = mint(claims({ provider_org_id: `org_ttl_${Date.now()}`, role: "owner" }));
+  const r = await fetch(`${worker.url}/api/onboarding`, {
+    method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ source: "square", type: "pos" }),
+  });
+  assert.equal(r.status, 200);
+  const { entry_url } = await r.json();
+  const consent = await fetch(entry_url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "decision=authorize" });
+  const back = consent.headers.get("location");
+  assert.ok(back.startsWith(`${worker.url}/api/onboarding/return?`), back);
+  await sleep(2500);
+  const landed = await fetch(back, { redirect: "manual" });
+  assert.equal(landed.status, 303);
+  const page = new URL(landed.headers.get("location"));
+  assert.equal(page.searchParams.get("error"), "state_expired");
+  assert.equal(`${page.origin}${page.pathname}`, "http://127.0.0.1:18787/onboarding");
 });

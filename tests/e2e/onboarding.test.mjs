@@ -222,3 +222,14 @@ test("long-poll: ?wait returns as soon as the status changes", async () => {
   assert.equal((await r.json()).status, "revoked");
   assert.ok(Date.now() - t0 < 10_000, "well before the 20 s wait");
 });
+
+test("an organization the partner no longer knows is created again on the next start", async () => {
+  const t = user(newOrg(), "owner");
+  await start(t);
+  await sandboxControl("reset", {}); // the partner forgets every organization
+  await resetCredential("stream");
+  const again = await start(t);
+  assert.equal(again.onboarding.status, "pending");
+  const locs = await api(t, "/api/organization/locations");
+  assert.equal(locs.status, 200);
+});

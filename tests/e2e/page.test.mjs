@@ -157,3 +157,13 @@ test("onboarding widget, popup mode: authorize in the popup, the page carries on
   assert.match(await page.textContent("#events"), /popup_returned|status/);
   await context.close();
 });
+
+test("onboarding widget, popup mode with the popup blocked: falls back to the full-page redirect", async () => {
+  const { context, page } = await signedInOnboardingPage("tony");
+  await page.evaluate(() => { window.open = () => null; }); // what a popup blocker does
+  await page.selectOption("#mode", "popup");
+  await Promise.all([page.waitForURL(/\/consent\//), page.click('gatehouse-onboarding button[data-source="square"]')]);
+  await Promise.all([page.waitForURL(/\/onboarding($|\?)/), page.click("#consent-authorize")]);
+  await state(page, "locations");
+  await context.close();
+});

@@ -18,8 +18,15 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
-/// How long a `state` may wait for the merchant to come back.
-const STATE_TTL_MS: u64 = 10 * 60 * 1000;
+/// How long a `state` may wait for the merchant to come back (`ONBOARDING_STATE_TTL_S`,
+/// default 10 minutes).
+fn state_ttl_ms(env: &Env) -> u64 {
+    crate::config::var(env, "ONBOARDING_STATE_TTL_S")
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .unwrap_or(600)
+        * 1000
+}
 
 #[derive(Serialize, Deserialize)]
 struct OnbRecord {
@@ -125,15 +132,26 @@ impl OrgOnboarding {
                     .split_once('.')
                     .map(|(_, n)| n.to_owned())
                     .unwrap_or_default();
-                let init = InitOnboardingRequest {
+                let mut init = InitOnboardingRequest {
                     org_id,
                     source,
                     r#type: kind,
                     return_url: format!("{return_base}/api/onboarding/return?state={state}"),
                 };
-                let created: InitOnboardingResponse = stream
+                let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
                     .json("POST", "/onboarding/integrations", Some(&init))
-                    .await?;
+                    .await;
+                if matches!(created, Err(ApiError::Refused(404, "org_not_found"))) {
+                    // The partner no longer knows the remembered organization: forget the
+                    // mapping, create it again, and try once more.
+                    self.state.storage().delete("org").await?;
+                    self.inner.borrow_mut().stream_org = None;
+                    init.org_id = self.stream_org(&stream, &session).await?;
+                    created = stream
+                        .json("POST", "/onboarding/integrations", Some(&init))
+                        .await;
+                }
+                let created = created?;
                 let o = created.onboarding;
                 let entry_url = o
                     .entry_url
@@ -160,7 +178,7 @@ impl OrgOnboarding {
                             onboarding_id: o.id.clone(),
                             user_id: session.user_id.clone(),
                             return_page,
-                            expires_ms: now_ms() + STATE_TTL_MS,
+                            expires_ms: now_ms() + state_ttl_ms(&self.env),
                             used: false,
                         },
                     )
@@ -186,7 +204,15 @@ impl OrgOnboarding {
             OrgOp::OrgLocations { session } => {
                 let org_id = self.stream_org(&stream, &session).await?;
                 let path = format!("/organizations/{org_id}/locations");
-                locations(&stream.call("GET", &path, None).await?)
+                match stream.call("GET", &path, None).await {
+                    // Unknown to the partner now: a new organization has no locations yet.
+                    Err(ApiError::Refused(404, "org_not_found")) => {
+                        self.state.storage().delete("org").await?;
+                        self.inner.borrow_mut().stream_org = None;
+                        ok(&gatehouse_core::contract::stream::LocationsResponse::default())
+                    }
+                    other => locations(&other?),
+                }
             }
             OrgOp::Counters => ok(&serde_json::json!({
                 "partner_status_calls": self.inner.borrow().partner_status_calls

@@ -137,7 +137,69 @@ async function watchers() {
   };
 }
 
-if (PHASE === "fanin") {
+// Load: LOAD_REQUESTS requests at LOAD_CONCURRENCY over the proxy (warm token, 5 s tokens so
+// several expire during the run) and the onboarding status route; loopback, bounded.
+const LOAD_REQUESTS = Number(process.env.LOAD_REQUESTS ?? 20000);
+const LOAD_CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 200);
+const LOAD_TOKEN_LIFETIME_S = 5;
+async function load() {
+  const { mint, claims } = await import("../tests/e2e/session.mjs");
+  const session = mint(claims({ provider_org_id: `load_${Date.now()}`, role: "owner" }));
+  const started = await (await fetch(`${WORKER}/api/onboarding`, {
+    method: "POST", headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+    body: JSON.stringify({ source: "square", type: "pos" }),
+  })).json();
+  await control("settings", { token_lifetime_s: { streamdiver: LOAD_TOKEN_LIFETIME_S } });
+  await resetCredential();
+  const before = await tokenCalls();
+  const targets = [
+    [`${WORKER}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders],
+    [`${WORKER}/api/onboarding/${started.onboarding.id}`, { authorization: `Bearer ${session}` }],
+  ];
+  const lat = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, async () => {
+    while (next < LOAD_REQUESTS) {
+      const [url, headers] = targets[next++ % targets.length];
+      const t = performance.now();
+      try {
+        const r = await fetch(url, { headers });
+        await r.arrayBuffer();
+        if (r.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      lat.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  const calls = (await tokenCalls()) - before;
+  await control("reset", {});
+  await resetCredential();
+  lat.sort((a, b) => a - b);
+  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  const lifetimes = Math.max(1, Math.ceil(seconds / LOAD_TOKEN_LIFETIME_S));
+  return {
+    load_requests: lat.length,
+    load_concurrency: LOAD_CONCURRENCY,
+    load_seconds: Math.round(seconds * 10) / 10,
+    load_errors: errors,
+    load_p50_ms: q(0.5),
+    load_p99_ms: q(0.99),
+    load_token_lifetime_s: LOAD_TOKEN_LIFETIME_S,
+    load_token_calls: calls,
+    load_token_calls_per_expiry: Math.round((calls / lifetimes) * 100) / 100,
+  };
+}
+
+if (PHASE === "load") {
+  const results = JSON.parse(readFileSync(OUT, "utf8"));
+  Object.assign(results, await load());
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
+  console.log(JSON.stringify(results, null, 2));
+} else if (PHASE === "fanin") {
   const results = { generated_at: new Date().toISOString(), requests_per_series: REQUESTS, rounds: ROUNDS, concurrency_for_rps: CONCURRENCY };
   Object.assign(results, await fanIn());
   Object.assign(results, await watchers());

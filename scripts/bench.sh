@@ -21,3 +21,5 @@ start_group "$LOGS/baseline.log" "$WRANGLER" dev --config "$ROOT/bench/baseline/
   --show-interactive-dev-session=false --var "TOKEN:$TOKEN" --var "UPSTREAM:http://127.0.0.1:18790/streamdiver"
 wait_for_url "http://127.0.0.1:18788/api/proxy/x/v2/tenants/current/settings" 60
 BASELINE_TOKEN="$TOKEN" node bench/run.mjs serve
+# Last: the load run (it leaves nothing behind: it resets the sandbox and the credential).
+node bench/run.mjs load

@@ -8,6 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # ---- pinned tools ---------------------------------------------------------------------------
 WORKER_BUILD_VERSION="0.8.7"
+CARGO_FUZZ_VERSION=0.13.2
 # Must equal the wasm-bindgen version in Cargo.lock (checked below).
 WASM_BINDGEN_VERSION="0.2.130"
 CHROME_FLAGS=(--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run

@@ -1,5 +1,6 @@
 // Leak scan (SECURITY.md items 1 and 3): after the end-to-end tiers, no configured secret may
-// appear in any log line the servers wrote, in the built worker bundle or in the npm package.
+// appear in any log line the servers wrote, in any worker answer a browser could receive
+// (recorded during the run), in the built worker bundle or in the npm package.
 // Issued tokens are checked too: the sandbox lists every token it issued during the run
 // (passed in as a file by scripts/test.sh).
 import { test } from "node:test";
@@ -44,4 +45,13 @@ test("no secret in the built worker bundle or the npm package", () => {
   const built = [...files(join(root, "crates/worker/build")), ...files(join(root, "crates/web/pkg"))];
   assert.ok(built.some((p) => p.endsWith(".wasm")));
   assert.deepEqual(scan(built, vars), []);
+});
+
+test("no secret or issued token in any answer a browser could receive", () => {
+  // Recorded by tests/e2e/env.mjs (node tests) and page.test.mjs (Chromium) during the run.
+  const answers = files(join(root, "tests/.out/responses")).filter((p) => p.endsWith(".log"));
+  assert.ok(answers.length >= 2, `recorded answers: ${answers}`);
+  const recorded = answers.reduce((n, p) => n + readFileSync(p, "utf8").split("\n----\n").length - 1, 0);
+  assert.ok(recorded >= 200, `only ${recorded} answers recorded`);
+  assert.deepEqual(scan(answers, [...vars, ...issued]), []);
 });

@@ -1,6 +1,6 @@
 // Where the stack under test runs (set by scripts/test.sh) and the throwaway dev secrets it was
 // given (`wrangler dev --env-file .dev.vars.example`).
-import { readFileSync } from "node:fs";
+import { readFileSync, appendFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const WORKER = process.env.GATEHOUSE_URL ?? "http://127.0.0.1:18787";
@@ -61,3 +61,35 @@ export async function sandboxStreamOrg(name = "Test Org") {
   if (r.status !== 200 && r.status !== 201) throw new Error(`create org: ${r.status} ${await r.text()}`);
   return (await r.json()).org_id;
 }
+
+// ---- Every answer a browser could receive, recorded for the leak scan (SECURITY.md item 1) ----
+// Gatehouse answers to /api/* other than the proxy and the admin routes (which browsers are
+// refused) are appended to tests/.out/responses/; tests/leak-scan.mjs then looks in them for every
+// configured secret and every token the partners issued. The one deliberate exception is the SSO
+// redirect's Location (SECURITY.md item 12): it is recorded as a marker. Only the answer is
+// recorded — the request's own query (which may carry a partner's one-time code) is not.
+const RESPONSES = `${OUT}/responses`;
+const partnerPorts = new Set(["18790", "18791", "18792"]);
+
+/** Records one answer (status, headers, body) a browser could receive. */
+export function recordBrowserResponse(url, method, status, headers, body) {
+  const u = new URL(url);
+  if (partnerPorts.has(u.port) || !u.pathname.startsWith("/api/")) return;
+  if (/^\/api\/(proxy|admin)\//.test(u.pathname)) return;
+  const shown = Object.entries(headers).map(([k, v]) =>
+    k.toLowerCase() === "location" && u.pathname === "/api/sso" && status === 303
+      ? `${k}: [the SSO redirect, allowed by SECURITY.md item 12]` : `${k}: ${v}`);
+  mkdirSync(RESPONSES, { recursive: true });
+  appendFileSync(`${RESPONSES}/${process.pid}.log`, `${method} ${u.pathname} → ${status}\n${shown.join("\n")}\n\n${body}\n----\n`);
+}
+
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init = {}) => {
+  const resp = await realFetch(input, init);
+  const url = typeof input === "string" ? input : input.url;
+  try {
+    const body = resp.status === 304 || resp.status === 204 ? "" : await resp.clone().text();
+    recordBrowserResponse(url, init.method ?? "GET", resp.status, Object.fromEntries(resp.headers), body);
+  } catch { /* an aborted body: nothing to record */ }
+  return resp;
+};

@@ -17,6 +17,7 @@ const FAULTS = {
   "502 with an empty body": { status: 502, body: "empty" },
   "429 with Retry-After": { status: 429, retry_after: 1 },
   "200 with malformed JSON": { body: "malformed" },
+  "a connection reset mid-answer": { body: "reset" },
 };
 
 async function retryable(r, label) {
@@ -95,4 +96,20 @@ test("a partner slower than the 10 s timeout is a retryable timeout, not a hang"
   const ms = Date.now() - t0;
   await retryable(r, "slow proxy");
   assert.ok(ms >= 9_000 && ms < 14_000, `gave up after ${ms} ms`);
+});
+
+test("a partner body slower than the timeout (SSO, onboarding, token) is a retryable error, not a hang", { timeout: 120_000 }, async () => {
+  for (const [route, call] of [
+    ["stream.sso", () => fetch(`${WORKER}/api/sso`, { method: "POST", redirect: "manual", headers: { authorization: `Bearer ${owner()}` } })],
+    ["stream.onboarding.init", () => fetch(`${WORKER}/api/onboarding`, {
+      method: "POST", headers: { authorization: `Bearer ${owner()}`, "content-type": "application/json" },
+      body: JSON.stringify({ source: "square", type: "pos" }),
+    })],
+  ]) {
+    await sandboxControl("faults", { route, slow_body_ms: 12_000, times: 1 });
+    const t0 = Date.now();
+    const r = await call();
+    await retryable(r, `${route} slow body`);
+    assert.ok(Date.now() - t0 < 14_000, `${route}: gave up in time`);
+  }
 });

@@ -4,7 +4,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { WORKER, OUT } from "./env.mjs";
+import { WORKER, OUT, recordBrowserResponse } from "./env.mjs";
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -13,8 +13,16 @@ const browser = await chromium.launch({
 });
 after(() => browser.close());
 
+// Every answer the pages receive from the worker goes to the leak scan's record.
+const record = (page) => page.on("response", async (r) => {
+  let body = "";
+  try { body = r.status() >= 300 && r.status() < 400 ? "" : (await r.body()).toString("latin1"); } catch { /* navigated away */ }
+  recordBrowserResponse(r.url(), r.request().method(), r.status(), r.headers(), body);
+});
+
 test("the local page loads the wasm package and shows the worker's health", async () => {
   const page = await browser.newPage();
+  record(page);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -37,6 +45,8 @@ for (const [user, name, org, role] of [
   test(`SSO click-through for ${name} (${role} of ${org}), then the link is spent`, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
+  record(page);
+    record(page);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -72,6 +82,7 @@ for (const [user, name, org, role] of [
 test("a role that may not use SSO gets a clear page, not a dead end: forbidden_role", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  record(page);
   await page.goto(`${WORKER}/sso`);
   await page.click('button[data-user="casey"]');
   await page.waitForFunction(() => document.getElementById("signed-in").textContent.includes("Casey"));
@@ -93,6 +104,7 @@ test("a role that may not use SSO gets a clear page, not a dead end: forbidden_r
 async function signedInOnboardingPage(user = "tony") {
   const context = await browser.newContext();
   const page = await context.newPage();
+  record(page);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

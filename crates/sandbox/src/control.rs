@@ -76,7 +76,7 @@ async fn add_faults(
         Ok(Rules::One(rule)) => vec![rule],
         Err(_) => {
             return Err(bad(
-                "expected a fault rule or an array of them: {route, status?, latency_ms?, hold_answer_ms?, body?: json|malformed|html|empty, retry_after?, times?}",
+                "expected a fault rule or an array of them: {route, status?, latency_ms?, hold_answer_ms?, slow_body_ms?, body?: json|malformed|html|empty|reset, retry_after?, times?}",
             ))
         }
     };

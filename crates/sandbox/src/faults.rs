@@ -49,6 +49,8 @@ pub(crate) enum FaultBody {
     Html,
     /// No body.
     Empty,
+    /// The start of a JSON body, then the connection is cut (a reset mid-answer).
+    Reset,
 }
 
 /// One rule from `POST /_control/faults`.
@@ -67,6 +69,10 @@ pub(crate) struct FaultRule {
     /// answer this long: a partner that did the work but whose answer arrives late or never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) hold_answer_ms: Option<u64>,
+    /// Handle the request normally, send the status and headers, then deliver the body in two
+    /// halves this many milliseconds apart (a slow body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) slow_body_ms: Option<u64>,
     /// The answer's body; alone (no status) it answers 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) body: Option<FaultBody>,
@@ -133,6 +139,18 @@ impl FaultRule {
             )
                 .into_response(),
             FaultBody::Empty => (status, Body::empty()).into_response(),
+            FaultBody::Reset => {
+                let chunks: Vec<Result<&'static str, std::io::Error>> = vec![
+                    Ok(r#"{"access_token":"sandbox-cut"#),
+                    Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault injected: reset")),
+                ];
+                (
+                    status,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    Body::from_stream(futures_util::stream::iter(chunks)),
+                )
+                    .into_response()
+            }
         };
         if let Some(seconds) = self.retry_after {
             response
@@ -190,6 +208,30 @@ async fn apply(
         }
         if let Some(response) = rule.answer() {
             return response;
+        }
+        if let Some(ms) = rule.slow_body_ms.filter(|ms| *ms > 0) {
+            let (parts, body) = next.run(req).await.into_parts();
+            let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "sandbox: unreadable answer",
+                )
+                    .into_response();
+            };
+            let half = bytes.len() / 2;
+            let (first, second) = (bytes.slice(..half), bytes.slice(half..));
+            let chunks = [first, second];
+            let slow = futures_util::stream::unfold(0usize, move |i| {
+                let chunks = chunks.clone();
+                async move {
+                    let chunk = chunks.get(i)?.clone();
+                    if i == 1 {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                    }
+                    Some((Ok::<_, std::io::Error>(chunk), i + 1))
+                }
+            });
+            return Response::from_parts(parts, Body::from_stream(slow));
         }
         if let Some(ms) = rule.hold_answer_ms.filter(|ms| *ms > 0) {
             let response = next.run(req).await;

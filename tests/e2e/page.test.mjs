@@ -4,7 +4,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { WORKER, OUT, recordBrowserResponse } from "./env.mjs";
+import { WORKER, OUT, ADMIN_API_KEY, recordBrowserResponse } from "./env.mjs";
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -178,4 +178,17 @@ test("onboarding widget, popup mode with the popup blocked: falls back to the fu
   await Promise.all([page.waitForURL(/\/onboarding($|\?)/), page.click("#consent-authorize")]);
   await state(page, "locations");
   await context.close();
+});
+
+test("the operators' credential health page lists the credentials after the key is entered", async () => {
+  const page = await browser.newPage();
+  record(page);
+  await page.goto(`${WORKER}/admin`);
+  await page.fill("#key", ADMIN_API_KEY);
+  await page.click('#key-form button[type="submit"]');
+  await page.waitForSelector('#credentials tr[data-credential="stream"]');
+  assert.ok(await page.locator("#credentials tbody tr").count() >= 4);
+  assert.equal(await page.inputValue("#key"), "", "the key is not left in the form");
+  await page.screenshot({ path: `${OUT}/screenshots/admin-credentials.png`, fullPage: true });
+  await page.close();
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { admin, proxy, resetCredential, sleep } from "./env.mjs";
 
 const DOT = process.env.DOT_URL ?? "http://127.0.0.1:18792";
-const IDS = ["real-keycloak-acme", "real-keycloak-wrong", "real-powerepos-org001", "real-powerepos-wrong",
+const IDS = ["real-fifth-partner", "real-keycloak-acme", "real-keycloak-wrong", "real-powerepos-org001", "real-powerepos-wrong",
   "real-dot-company-1", "real-dot-cc-1", "real-dot-wrong-password"];
 
 async function status(id, warm = false) {
@@ -113,4 +113,14 @@ test("django-oauth-toolkit itself: a rotated refresh token cannot be reused (inv
   assert.equal(reuse.status, 400);
   assert.equal((await reuse.json()).error, "invalid_grant");
   assert.equal((await token({ grant_type: "refresh_token", refresh_token: second.refresh_token })).status, 200);
+});
+
+test("a fifth partner added by configuration only (provider `custom`, docs/adding-a-provider.md) works against oidc-provider", async () => {
+  const s = await status("real-fifth-partner", true);
+  assert.equal(s.code, 200, JSON.stringify(s.body));
+  assert.equal(s.body.provider, "custom");
+  assert.equal(s.body.state, "valid");
+  const r = await proxy("real-fifth-partner/settings");
+  assert.equal(r.status, 200);
+  assert.equal((await proxy("real-fifth-partner/other")).status, 403, "only the allowlisted path");
 });

@@ -3,7 +3,8 @@
 // Durable Object).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { WORKER, SANDBOX, ADMIN_API_KEY, admin, sandboxControl } from "./env.mjs";
+import { readFileSync } from "node:fs";
+import { WORKER, SANDBOX, OUT, ADMIN_API_KEY, SECRET_VALUES, admin, sandboxControl } from "./env.mjs";
 
 test("health answers JSON with the version and mode", async () => {
   const r = await fetch(`${WORKER}/api/health`);
@@ -91,4 +92,29 @@ test("pages are served from www/ with a Content-Security-Policy", async () => {
   for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "'wasm-unsafe-eval'"]) {
     assert.ok(csp.includes(d), `CSP has ${d}: ${csp}`);
   }
+});
+
+test("operators list every credential's health, without a token or a secret", async () => {
+  const r = await admin("/api/admin/credentials");
+  assert.equal(r.status, 200);
+  const text = await r.text();
+  for (const s of SECRET_VALUES) assert.ok(!text.includes(s), "no secret in the list");
+  assert.ok(!/"access_token"|"refresh_token"/.test(text), "no token field (holds_refresh_token is a yes/no)");
+  const { credentials } = JSON.parse(text);
+  const ids = credentials.map((c) => c.credential);
+  for (const id of ["stream", "omniretain-company-1", "streamdiver-acme", "powerepos-org001"]) assert.ok(ids.includes(id), id);
+  assert.ok(credentials.every((c) => typeof c.state === "string"));
+  assert.equal((await admin("/api/admin/credentials", null)).status, 401, "key-protected");
+});
+
+test("every answer has a request id, and the worker's log lines for it carry the same id", async () => {
+  const r = await fetch(`${WORKER}/api/dev/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+  assert.equal(r.status, 400);
+  const id = r.headers.get("x-request-id");
+  assert.match(id, /^[0-9a-f]{16}$/);
+  await new Promise((res) => setTimeout(res, 500));
+  const lines = readFileSync(`${OUT}/logs/worker.log`, "utf8").split("\n").filter((l) => l.includes(`"request_id":"${id}"`));
+  assert.ok(lines.some((l) => l.includes('"code":"invalid_request"')), "the error line");
+  assert.ok(lines.some((l) => l.includes('"path":"/api/dev/session"')), "the access line");
+  for (const l of lines) assert.doesNotThrow(() => JSON.parse(l.slice(l.indexOf("{"))), "structured JSON");
 });

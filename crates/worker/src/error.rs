@@ -224,12 +224,22 @@ impl ApiError {
 
     /// Turns the error into its JSON response, logging internal detail through the one log point.
     pub fn into_response(self) -> Response {
+        self.respond("")
+    }
+
+    /// The same, with the request's id on the log line (the worker's front door).
+    pub fn into_response_for(self, request_id: &str) -> Response {
+        self.respond(request_id)
+    }
+
+    fn respond(self, request_id: &str) -> Response {
         let (status, code, message, retryable) = self.parts();
+        let rid = ("request_id", request_id);
         if let Some(detail) = self.detail() {
-            crate::log::event("error", &[("code", code), ("detail", detail)]);
+            crate::log::event("error", &[rid, ("code", code), ("detail", detail)]);
         }
         if let Self::InvalidSession(e) = &self {
-            crate::log::event("warn", &[("code", code), ("detail", &e.to_string())]);
+            crate::log::event("warn", &[rid, ("code", code), ("detail", &e.to_string())]);
         }
         let body = ErrorBody {
             code: code.into(),

@@ -124,3 +124,19 @@ pub async fn ask_object(
     let req = Request::new_with_init("https://object.internal/", &init)?;
     Ok(stub.fetch_with_request(req).await?)
 }
+
+/// The request's id for logs and the `X-Request-Id` answer header: the id part of Cloudflare's
+/// `cf-ray` (16 hex digits, without the `-<colo>` suffix) when present, else 16 random hex digits.
+pub fn request_id(req: &Request) -> String {
+    let ray = req.headers().get("cf-ray").ok().flatten();
+    if let Some(id) = ray
+        .as_deref()
+        .and_then(|r| r.split('-').next())
+        .filter(|r| (8..=16).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return id.to_owned();
+    }
+    let mut b = [0u8; 8];
+    let _ = random_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

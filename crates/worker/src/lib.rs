@@ -26,12 +26,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let allowed = config::allowed_origins(&env);
     let method = req.method();
     let path = req.path();
+    let request_id = http::request_id(&req);
     let resp = if method == Method::Options {
         http::preflight(origin.as_deref(), &allowed)
     } else {
         dispatch(req, &env, &method, &path)
             .await
-            .unwrap_or_else(ApiError::into_response)
+            .unwrap_or_else(|e| e.into_response_for(&request_id))
     };
     let status = resp.status_code();
     let level = match status {
@@ -43,12 +44,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         &env,
         level,
         &[
+            ("request_id", &request_id),
             ("method", method.as_ref()),
             ("path", &path),
             ("status", &status.to_string()),
         ],
     );
-    Ok(http::with_cors(resp, origin.as_deref(), &allowed))
+    let mut resp = http::with_cors(resp, origin.as_deref(), &allowed);
+    let _ = resp.headers_mut().set("x-request-id", &request_id);
+    Ok(resp)
 }
 
 async fn dispatch(
@@ -92,6 +96,7 @@ async fn dispatch(
         }
         (_, ["api", "sso"]) => Err(ApiError::MethodNotAllowed),
         (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
+        (Method::Get, ["api", "admin", "credentials"]) => credentials::admin_list(&req, env).await,
         (Method::Get, ["api", "admin", "credentials", id]) => {
             credentials::admin(&req, env, id, false).await
         }

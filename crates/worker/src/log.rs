@@ -6,6 +6,10 @@ pub fn event(level: &str, fields: &[(&str, &str)]) {
     let mut map = serde_json::Map::new();
     map.insert("level".into(), level.into());
     for (k, v) in fields {
+        // An empty request id (a line written inside a Durable Object) is left out.
+        if *k == "request_id" && v.is_empty() {
+            continue;
+        }
         map.insert((*k).into(), gatehouse_core::redact::redact(v).into());
     }
     worker::console_log!("{}", serde_json::Value::Object(map));

@@ -106,9 +106,15 @@ pub fn load_credential(env: &Env, id: &str) -> Result<Rc<Credential>, profile::C
 
 /// Whether `id` names a configured credential (without reading its secrets).
 pub fn is_configured(env: &Env, id: &str) -> bool {
+    configured_ids(env).iter().any(|c| c == id)
+}
+
+/// The ids in `CREDENTIALS` (without reading any secret).
+fn configured_ids(env: &Env) -> Vec<String> {
     crate::config::var(env, "CREDENTIALS")
         .and_then(|json| serde_json::from_str::<HashMap<String, serde_json::Value>>(&json).ok())
-        .is_some_and(|m| m.contains_key(id))
+        .map(|m| m.into_keys().collect())
+        .unwrap_or_default()
 }
 
 /// The storage encryption keys (`STORAGE_ENCRYPTION_KEY` secret, `<id>:<base64>` comma-separated).
@@ -245,4 +251,34 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
         return Err(relay_error(resp).await);
     }
     Ok(resp)
+}
+
+/// `GET /api/admin/credentials`: every configured credential's health, for operators
+/// (`ADMIN_API_KEY`). A credential whose object cannot answer (a missing secret, say) is listed
+/// with the error's code as its state. Never a token or a secret.
+pub async fn admin_list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    crate::auth::require_admin(req, env)?;
+    let mut ids = configured_ids(env);
+    ids.sort();
+    let mut list = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut resp = ask(env, &id, &Op::Status { id: id.clone() }).await?;
+        let entry = if resp.status_code() == 200 {
+            resp.json::<serde_json::Value>()
+                .await
+                .unwrap_or(serde_json::Value::Null)
+        } else {
+            let code = resp
+                .json::<gatehouse_core::api::ErrorBody>()
+                .await
+                .map(|b| b.code)
+                .unwrap_or_else(|_| "internal".into());
+            serde_json::json!({"credential": id, "state": code, "last_error": code})
+        };
+        list.push(entry);
+    }
+    Ok(crate::http::json(
+        200,
+        &serde_json::json!({ "credentials": list }),
+    ))
 }

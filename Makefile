@@ -1,5 +1,5 @@
 # The two commands (see README): `make run` and `make test`. Both install what is missing.
-.PHONY: run test build setup bench
+.PHONY: run test build setup bench check-config
 run:
 	./scripts/run.sh
 test:
@@ -11,3 +11,7 @@ setup:
 
 bench:
 	./scripts/bench.sh
+
+# Before deploying: `make check-config ENV=production [SECRETS=file]` names every problem.
+check-config:
+	cargo run -q -p gatehouse-config-check -- --env "$(ENV)" $(if $(SECRETS),--secrets "$(SECRETS)")

@@ -37,7 +37,7 @@ tier() { # name cmd...
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     if [ "$rc" -eq 0 ]; then p=1; else f=1; fi          # a check, not a test runner
   elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # e.g. a crash after the tests
-  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); LAST_RC=$rc
   if [ "$rc" -eq 0 ]; then
     REPORT+=("ok    $name ($p passed)")
   else
@@ -47,9 +47,9 @@ tier() { # name cmd...
 }
 
 tier fmt cargo fmt --all -- --check
-tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox --all-targets -- -D warnings
+tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --all-targets -- -D warnings
 tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
-tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox --features gatehouse-core/ts
+tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts
 tier fuzz "$ROOT/scripts/fuzz.sh"
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
@@ -64,7 +64,14 @@ if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT"
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
     tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs
-  tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs
+  # The npm package in a fresh Vite app, built and served on the test page origin (:18799, on
+  # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
+  tier vite-app "$ROOT/scripts/vite-app.sh"
+  if [ "$LAST_RC" -eq 0 ]; then
+    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port 18799 --strictPort"
+    wait_for_url "http://127.0.0.1:18799/" 60 || true
+  fi
+  tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/vite-app.test.mjs
   curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"
 else
   FAILED=$((FAILED + 1)); REPORT+=("FAIL  start sandbox + worker — logs in tests/.out/logs/")

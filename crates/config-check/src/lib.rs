@@ -1,0 +1,213 @@
+//! The pre-deploy configuration check: reads one environment of `wrangler.toml` and, optionally,
+//! a secrets file (`KEY=value` lines, like `.dev.vars`), and names every problem — a credential
+//! profile the worker would refuse, a missing secret, a return page or origin that is not an
+//! exact absolute URL, a session configuration the worker cannot use. The same core functions
+//! the worker runs do the checking, so the check and the worker cannot disagree.
+
+use gatehouse_core::onboarding::{parse_return_pages, safe_absolute_url};
+use gatehouse_core::sealed::keys_from_secret;
+use gatehouse_core::session::{Alg, SessionConfig};
+use gatehouse_core::tokens::profile;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// The outcome: problems (deploy would fail or misbehave) and the secrets to `wrangler secret put`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Each problem, naming the var, secret or credential.
+    pub problems: Vec<String>,
+    /// Every secret the configuration needs.
+    pub required_secrets: Vec<String>,
+}
+
+/// Reads `KEY=value` lines (comments and blanks skipped).
+pub fn parse_secrets(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// Checks environment `env` (`""` for the top level) of a `wrangler.toml` text. With `secrets`,
+/// their values are checked too; without, only that the configuration is usable and which secret
+/// names it needs.
+pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, String>>) -> Report {
+    let mut report = Report::default();
+    let doc: toml::Table = match wrangler_toml.parse() {
+        Ok(d) => d,
+        Err(e) => {
+            report
+                .problems
+                .push(format!("wrangler.toml is not TOML: {e}"));
+            return report;
+        }
+    };
+    let scope = if env.is_empty() {
+        Some(&doc)
+    } else {
+        doc.get("env")
+            .and_then(|e| e.get(env))
+            .and_then(|e| e.as_table())
+    };
+    let Some(scope) = scope else {
+        report
+            .problems
+            .push(format!("wrangler.toml has no [env.{env}]"));
+        return report;
+    };
+    let vars: BTreeMap<String, String> = scope
+        .get("vars")
+        .and_then(|v| v.as_table())
+        .map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let var = |name: &str| vars.get(name).filter(|v| !v.is_empty()).cloned();
+    let needed = RefCell::new(vec![
+        "ADMIN_API_KEY".to_owned(),
+        "PROXY_API_KEY".to_owned(),
+        "STORAGE_ENCRYPTION_KEY".to_owned(),
+    ]);
+    let lookup = |name: &str| -> Option<String> {
+        needed.borrow_mut().push(name.to_owned());
+        match secrets {
+            Some(s) => s.get(name).filter(|v| !v.is_empty()).cloned(),
+            None => Some("(checked at deploy)".to_owned()),
+        }
+    };
+
+    // Partner credentials: the worker's own loader.
+    match profile::load(&var("CREDENTIALS").unwrap_or_else(|| "{}".into()), lookup) {
+        Ok(creds) if creds.is_empty() => report
+            .problems
+            .push("CREDENTIALS lists no credential".into()),
+        Ok(_) => {}
+        Err(e) => report.problems.push(format!("CREDENTIALS: {e}")),
+    }
+    // Portal sessions.
+    match SessionConfig::from_vars(|n| var(n)) {
+        Ok(cfg) => {
+            if cfg.algorithms.contains(&Alg::HS256) {
+                needed.borrow_mut().push("SESSION_SECRET".into());
+                if let Some(s) = secrets.and_then(|s| s.get("SESSION_SECRET")) {
+                    if s.len() < 32 {
+                        report
+                            .problems
+                            .push("secret SESSION_SECRET is shorter than 32 bytes".into());
+                    }
+                }
+            }
+            if cfg.algorithms.iter().any(|a| *a != Alg::HS256) && var("SESSION_JWKS").is_none() {
+                report.problems.push(
+                    "SESSION_ALGORITHMS allows ES256/RS256 but SESSION_JWKS is not set".into(),
+                );
+            }
+        }
+        Err(e) => report.problems.push(e),
+    }
+    // Browser boundary and redirects.
+    for origin in var("ALLOWED_ORIGINS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        let path_free = origin.splitn(4, '/').nth(3).is_none();
+        if !safe_absolute_url(origin) || !path_free {
+            report.problems.push(format!(
+                "ALLOWED_ORIGINS: {origin:?} is not an exact origin (scheme://host[:port])"
+            ));
+        }
+    }
+    match var("WHITE_LABEL_DOMAIN") {
+        Some(d) if !safe_absolute_url(&d) => report.problems.push(format!(
+            "WHITE_LABEL_DOMAIN: {d:?} is not an absolute https URL"
+        )),
+        None => report
+            .problems
+            .push("var WHITE_LABEL_DOMAIN is not set".into()),
+        _ => {}
+    }
+    if let Err(e) = parse_return_pages(&var("ONBOARDING_RETURN_PAGES").unwrap_or_default()) {
+        report.problems.push(e);
+    }
+    // Secret values, when given.
+    if let Some(s) = secrets {
+        if let Some(k) = s.get("STORAGE_ENCRYPTION_KEY") {
+            if let Err(e) = keys_from_secret(k) {
+                report
+                    .problems
+                    .push(format!("secret STORAGE_ENCRYPTION_KEY: {e}"));
+            }
+        }
+        for name in needed.borrow().iter() {
+            if s.get(name).is_none_or(String::is_empty) {
+                report.problems.push(format!("secret {name} is not set"));
+            }
+        }
+    }
+    let mut required = needed.into_inner();
+    required.sort();
+    required.dedup();
+    report.problems.sort();
+    report.problems.dedup();
+    report.required_secrets = required;
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    const WRANGLER: &str = include_str!("../../../wrangler.toml");
+    const DEV_VARS: &str = include_str!("../../../.dev.vars.example");
+
+    #[test]
+    fn the_shipped_configurations_pass() {
+        let secrets = parse_secrets(DEV_VARS);
+        for env in ["", "test"] {
+            let r = check(WRANGLER, env, Some(&secrets));
+            assert_eq!(r.problems, Vec::<String>::new(), "env {env:?}");
+            assert!(r.required_secrets.contains(&"SESSION_SECRET".to_owned()));
+            assert!(r
+                .required_secrets
+                .contains(&"STREAM_CLIENT_SECRET".to_owned()));
+        }
+    }
+
+    #[test]
+    fn problems_are_named() {
+        let broken = r#"
+[vars]
+ALLOWED_ORIGINS = "https://portal.example/path, javascript:alert(1)"
+SESSION_ISSUER = "https://portal.example"
+SESSION_ALGORITHMS = "HS256,RS256"
+WHITE_LABEL_DOMAIN = "http://evil.example"
+ONBOARDING_RETURN_PAGES = "https://user@portal.example/done"
+CREDENTIALS = '{"pe": {"provider": "powerepos", "auth_base": "https://a.example", "client_id": "c", "username": "u", "secrets": {"client_secret": "PE_SECRET", "password": "PE_PASSWORD"}}}'
+"#;
+        let secrets =
+            parse_secrets("ADMIN_API_KEY=x\nSTORAGE_ENCRYPTION_KEY=nonsense\nSESSION_SECRET=short");
+        let r = check(broken, "", Some(&secrets));
+        let all = r.problems.join("\n");
+        for expected in [
+            "CREDENTIALS: credential `pe`: `org_id` is required",
+            "var SESSION_AUDIENCE is not set",
+            "ALLOWED_ORIGINS: \"https://portal.example/path\"",
+            "ALLOWED_ORIGINS: \"javascript:alert(1)\"",
+            "WHITE_LABEL_DOMAIN: \"http://evil.example\"",
+            "ONBOARDING_RETURN_PAGES: \"https://user@portal.example/done\"",
+            "secret STORAGE_ENCRYPTION_KEY:",
+            "secret PROXY_API_KEY is not set",
+        ] {
+            assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+        }
+        assert!(check("not toml [", "", None).problems[0].contains("not TOML"));
+        assert!(check(WRANGLER, "nope", None).problems[0].contains("[env.nope]"));
+    }
+}

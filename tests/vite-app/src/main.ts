@@ -1,0 +1,50 @@
+// A partner's app built with Vite, importing the packed @gatehouse/web the way any npm user
+// would. The session comes from the worker's development-only route here; a real portal gets
+// it from its own backend (README: "Portal sessions and white-label SSO").
+import init, { GatehouseClient } from "@gatehouse/web";
+import type { OnboardingView, WatchEvent, LocationsResponse } from "@gatehouse/web";
+
+const WORKER = "http://127.0.0.1:18787";
+type WithSession = HTMLElement & { sessionToken?: string };
+
+/** The typed client API, checked by `tsc --noEmit` (not called by the test page). */
+export async function typedUsage(session: string): Promise<OnboardingView> {
+  const client = new GatehouseClient(WORKER, session);
+  const started = await client.startOnboarding("square", "pos");
+  const handle = client.watchOnboarding(started.onboarding.id, (e: WatchEvent) => {
+    if (e.type === "status") console.log(e.onboarding.status);
+    else console.log(e.error.code, e.retryInMs);
+  });
+  handle.stop();
+  const locations: LocationsResponse = await client.organizationLocations();
+  console.log(locations.locations.map((l) => l.type));
+  return client.onboardingStatus(started.onboarding.id);
+}
+
+function mount(session: string) {
+  const app = document.getElementById("app")!;
+  const widget = document.createElement("gatehouse-onboarding") as WithSession;
+  widget.setAttribute("gatehouse", WORKER);
+  widget.setAttribute("sources", "square:pos:Square");
+  widget.setAttribute("return-page", `${location.origin}/onboarding`);
+  widget.sessionToken = session;
+  const sso = document.createElement("gatehouse-sso-button") as WithSession;
+  sso.setAttribute("gatehouse", WORKER);
+  sso.sessionToken = session;
+  sso.textContent = "Open dashboard";
+  app.replaceChildren(widget, sso);
+}
+
+await init();
+const saved = sessionStorage.getItem("gatehouse-session");
+if (saved) mount(saved);
+document.getElementById("sign-in")!.addEventListener("click", async () => {
+  const r = await fetch(`${WORKER}/api/dev/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user: "tony" }),
+  });
+  const { session } = (await r.json()) as { session: string };
+  sessionStorage.setItem("gatehouse-session", session);
+  mount(session);
+});

@@ -63,7 +63,7 @@ if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
-    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs
+    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
   # The npm package in a fresh Vite app, built and served on the test page origin (:18799, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
   tier vite-app "$ROOT/scripts/vite-app.sh"

@@ -22,6 +22,7 @@ pub mod sealed;
 pub mod secret;
 pub mod session;
 pub mod tokens;
+pub mod webhook;
 
 /// TypeScript declarations of the API types the browser package hands to JavaScript, generated
 /// from these Rust types (`ts-rs`); the committed `crates/web/types.d.ts` must match (the test

@@ -27,3 +27,11 @@ pub fn allowed_origins(env: &Env) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Reads a secret; `None` when unset or empty.
+pub fn secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.is_empty())
+}

@@ -2,7 +2,8 @@
 //!
 //! Routes live under `/api/`; everything else is served from `www/` as static assets.
 //! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object and the
-//! token cache), [`proxy`] (partner calls for trusted server code),
+//! token cache), [`proxy`] (partner calls for trusted server code), [`webhooks`] (signed events
+//! to the partner's backend, one outbox Durable Object per target),
 //! with the edge concerns in [`http`] (CORS), [`auth`], [`error`] and [`log`].
 
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod onboarding;
 pub mod proxy;
 pub mod session;
 pub mod sso;
+pub mod webhooks;
 
 use error::ApiError;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -104,6 +106,8 @@ async fn dispatch(
             credentials::admin(&req, env, id, true).await
         }
         (_, ["api", "admin", "credentials", ..]) => Err(ApiError::MethodNotAllowed),
+        (Method::Get, ["api", "admin", "webhooks"]) => webhooks::admin(&req, env).await,
+        (_, ["api", "admin", "webhooks"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

@@ -95,6 +95,8 @@ struct Inner {
     upstream_calls: u64,
     last_refresh_ms: Option<u64>,
     last_error: Option<String>,
+    /// A `credential.needs_reauth` webhook event not yet handed to the outboxes.
+    unreported: Option<gatehouse_core::webhook::Event>,
 }
 
 /// One per credential, named by the credential id.
@@ -243,6 +245,22 @@ impl CredentialBroker {
                 }
                 Err(f) => {
                     inner.last_error = Some(f.code.to_owned());
+                    let was_reauth = inner
+                        .blocked
+                        .as_ref()
+                        .is_some_and(|(b, _)| b.class == FailureClass::NeedsReauth);
+                    if f.class == FailureClass::NeedsReauth && !was_reauth {
+                        // A new episode (a success or an operator's reset ends one).
+                        let provider = self
+                            .credential(id)
+                            .map(|c| c.profile.provider.clone())
+                            .unwrap_or_default();
+                        inner.unreported = Some(gatehouse_core::webhook::needs_reauth_event(
+                            id,
+                            &provider,
+                            now_ms(),
+                        ));
+                    }
                     if matches!(
                         f.class,
                         FailureClass::NeedsReauth | FailureClass::Misconfigured
@@ -275,7 +293,22 @@ impl CredentialBroker {
                 ],
             );
         }
+        self.report().await;
         result.map_err(Failure::into_api)
+    }
+
+    /// Hands an unreported `needs_reauth` event to the webhook outboxes; kept for the next
+    /// acquisition if that fails.
+    async fn report(&self) {
+        let Some(event) = self.inner.borrow().unreported.clone() else {
+            return;
+        };
+        if crate::webhooks::emit(&self.env, &event).await {
+            let mut inner = self.inner.borrow_mut();
+            if inner.unreported.as_ref().is_some_and(|e| e.id == event.id) {
+                inner.unreported = None;
+            }
+        }
     }
 
     async fn acquire(&self, id: &str) -> Outcome {

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 use web_sys::ReadableStream;
-use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit, Response, ResponseBody};
+use worker::{
+    AbortSignal, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+    ResponseBody,
+};
 
 /// Every upstream call gives up after this long.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -79,7 +82,7 @@ impl Opened {
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
 pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
-    let (resp, signal) = call(req).await?;
+    let (resp, signal) = call(req, RequestRedirect::Follow).await?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let content_type = resp.headers().get("content-type").ok().flatten();
     let body = match resp.body() {
@@ -97,7 +100,16 @@ pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
 
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
 pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
-    let (mut resp, signal) = call(req).await?;
+    send_with(req, RequestRedirect::Follow).await
+}
+
+/// [`send`] with a redirect mode: webhooks use `Manual`, so a signed event never follows a
+/// redirect to another host (a `3xx` counts as a failed delivery).
+pub async fn send_with(
+    req: http::Request<Vec<u8>>,
+    redirect: RequestRedirect,
+) -> Result<Answer, Transport> {
+    let (mut resp, signal) = call(req, redirect).await?;
     let body = resp.bytes().await.map_err(|e| failure(&signal, e))?;
     Ok(Answer {
         status: resp.status_code(),
@@ -107,7 +119,10 @@ pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
     })
 }
 
-async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSignal), Transport> {
+async fn call(
+    req: http::Request<Vec<u8>>,
+    redirect: RequestRedirect,
+) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let headers = Headers::new();
     for (name, value) in req.headers() {
         let value = value
@@ -118,7 +133,9 @@ async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSi
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
     let mut init = RequestInit::new();
-    init.with_method(method(req.method())).with_headers(headers);
+    init.with_method(method(req.method()))
+        .with_headers(headers)
+        .with_redirect(redirect);
     if !req.body().is_empty() {
         init.with_body(Some(js_sys::Uint8Array::from(req.body().as_slice()).into()));
     }

@@ -13,6 +13,7 @@ use gatehouse_core::contract::stream::{
 };
 use gatehouse_core::onboarding::{make_state, OnboardingView, StartResponse};
 use gatehouse_core::session::Session;
+use gatehouse_core::webhook;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -33,6 +34,12 @@ struct OnbRecord {
     id: String,
     started_by: String,
     created_ms: u64,
+    /// The portal organization (for webhook events; records from before webhooks lack it).
+    #[serde(default)]
+    provider_org_id: Option<String>,
+    /// The last status a webhook event was stored for (docs/webhooks.md).
+    #[serde(default)]
+    notified: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -168,6 +175,8 @@ impl OrgOnboarding {
                             id: o.id.clone(),
                             started_by: session.user_id.clone(),
                             created_ms: now_ms(),
+                            provider_org_id: Some(session.provider_org_id.clone()),
+                            notified: None,
                         },
                     )
                     .await?;
@@ -261,6 +270,7 @@ impl OrgOnboarding {
                 .map_err(|e| ApiError::PartnerUnavailable(format!("revoke answer: {e}")))?;
             let view = OnboardingView::from(&o);
             self.remember(&view);
+            self.observe(&view).await;
             return ok(&view);
         }
         locations(&answer)
@@ -430,7 +440,46 @@ impl OrgOnboarding {
         for w in waiters {
             let _ = w.send(result.as_ref().map(Clone::clone).map_err(to_pair));
         }
+        if let Ok(c) = &result {
+            self.observe(&c.view).await;
+        }
         result
+    }
+
+    /// A status seen from the partner: when it is one receivers are told about and differs
+    /// from the last one told, a webhook event is stored for every target, then recorded as
+    /// told. Should the hand-over fail, the record stays as it was and the next observation
+    /// emits the same event (same id) again.
+    async fn observe(&self, view: &OnboardingView) {
+        let status = view.status.as_str();
+        if !webhook::notifies(status) {
+            return;
+        }
+        let key = format!("onb:{}", view.id);
+        let storage = self.state.storage();
+        let Some(mut rec) = storage.get::<OnbRecord>(&key).await.ok().flatten() else {
+            return;
+        };
+        if rec.notified.as_deref() == Some(status) {
+            return;
+        }
+        let event = webhook::onboarding_event(
+            &view.id,
+            rec.provider_org_id.as_deref().unwrap_or_default(),
+            status,
+            rec.notified.as_deref(),
+            view.source.as_deref(),
+            now_ms() / 1000,
+        );
+        if crate::webhooks::emit(&self.env, &event).await {
+            rec.notified = Some(status.to_owned());
+            if let Err(e) = storage.put(&key, &rec).await {
+                crate::log::event(
+                    "warn",
+                    &[("onboarding", &view.id), ("record", &e.to_string())],
+                );
+            }
+        }
     }
 
     async fn finish_return(
@@ -484,6 +533,7 @@ impl OrgOnboarding {
             Ok(o) => {
                 let view = OnboardingView::from(&o);
                 self.remember(&view);
+                self.observe(&view).await;
                 Ok(ReturnOutcome {
                     onboarding_id: id,
                     return_page: page,

@@ -90,6 +90,15 @@ pub async fn hmac_key(env: &Env, sign: bool) -> Result<PinnedKey, ApiError> {
                 "secret SESSION_SECRET is not set or shorter than 32 bytes".into(),
             )
         })?;
+    import_hmac(name, &secret, sign).await
+}
+
+/// Imports `secret` as an HMAC-SHA-256 key for signing or verifying, kept per isolate under
+/// `name` (the caller names the secret it came from, never its value).
+pub async fn import_hmac(name: &str, secret: &str, sign: bool) -> Result<PinnedKey, ApiError> {
+    if let Some(k) = cached(name) {
+        return Ok(k);
+    }
     let usages = Array::of1(&(if sign { "sign" } else { "verify" }).into());
     let raw = Uint8Array::from(secret.as_bytes());
     let key = promise(
@@ -100,7 +109,7 @@ pub async fn hmac_key(env: &Env, sign: bool) -> Result<PinnedKey, ApiError> {
             false,
             &usages,
         ),
-        "importing SESSION_SECRET",
+        "importing an HMAC key",
     )
     .await?;
     Ok(remember(
@@ -185,7 +194,7 @@ pub async fn verify(
     Ok(ok.as_bool().unwrap_or(false))
 }
 
-/// HMAC-SHA-256 of `input` (development session minting only).
+/// HMAC-SHA-256 of `input` (development session minting and webhook signatures).
 pub async fn sign_hmac(key: &PinnedKey, input: &str) -> Result<Vec<u8>, ApiError> {
     let sig = promise(
         subtle()?.sign_with_object_and_u8_array(
@@ -193,7 +202,7 @@ pub async fn sign_hmac(key: &PinnedKey, input: &str) -> Result<Vec<u8>, ApiError
             &key.key,
             input.as_bytes(),
         ),
-        "signing a session",
+        "HMAC signing",
     )
     .await?;
     Ok(Uint8Array::new(&sig).to_vec())

@@ -1,0 +1,436 @@
+//! Webhooks to the partner's backend (Stream has none, so Gatehouse provides them): the events,
+//! their signature, the target allowlist and the retry schedule. Sans-IO: the worker's outbox
+//! Durable Object stores deliveries, signs with WebCrypto and sends; every decision is here.
+//!
+//! **Signature** (documented for receivers in `docs/webhooks.md`): each delivery carries
+//! `Gatehouse-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>`, one `v1` per
+//! configured signing key (two during a key rotation), and `Gatehouse-Event-Id`, the idempotency
+//! id: the same event delivered twice has the same id.
+//!
+//! ```
+//! use gatehouse_core::webhook::{signature_header, signing_input};
+//! assert_eq!(signing_input(1700000000, "{}"), "1700000000.{}");
+//! assert_eq!(signature_header(1700000000, &["ab".into(), "cd".into()]), "t=1700000000,v1=ab,v1=cd");
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// The event types Gatehouse sends.
+pub mod kind {
+    /// An onboarding reached `active`, `revoked` or `failed`.
+    pub const ONBOARDING_STATUS: &str = "onboarding.status_changed";
+    /// A credential's partner refused its grant: an operator must re-authorize it.
+    pub const CREDENTIAL_NEEDS_REAUTH: &str = "credential.needs_reauth";
+}
+
+/// One event, as POSTed (JSON) to every configured URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// The idempotency id: derived from what happened, so a repeated emission of the same change
+    /// carries the same id and receivers can drop duplicates.
+    pub id: String,
+    /// One of [`kind`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When Gatehouse saw the change (Unix seconds).
+    pub created: u64,
+    /// The event's fields.
+    pub data: EventData,
+}
+
+/// The fields of an [`Event`], by type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EventData {
+    /// `onboarding.status_changed`.
+    Onboarding {
+        /// The onboarding id.
+        onboarding_id: String,
+        /// The portal organization (`provider_org_id`) that started it.
+        provider_org_id: String,
+        /// `active`, `revoked` or `failed`.
+        status: String,
+        /// The status Gatehouse last reported for it, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous_status: Option<String>,
+        /// The platform (`square`, `ubereats`, ...), when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// `credential.needs_reauth`.
+    Credential {
+        /// The configured credential id.
+        credential: String,
+        /// Its provider preset.
+        provider: String,
+        /// The failure class (`needs_reauth`).
+        error: String,
+    },
+}
+
+/// Whether an onboarding status is one receivers are told about.
+pub fn notifies(status: &str) -> bool {
+    matches!(status, "active" | "revoked" | "failed")
+}
+
+/// The event for an onboarding that reached `status`. Its id is the same for the same
+/// onboarding and status, whoever emits it and however often.
+pub fn onboarding_event(
+    onboarding_id: &str,
+    provider_org_id: &str,
+    status: &str,
+    previous_status: Option<&str>,
+    source: Option<&str>,
+    now_s: u64,
+) -> Event {
+    Event {
+        id: format!("evt_onb_{}_{}", sanitize(onboarding_id), sanitize(status)),
+        kind: kind::ONBOARDING_STATUS.into(),
+        created: now_s,
+        data: EventData::Onboarding {
+            onboarding_id: onboarding_id.into(),
+            provider_org_id: provider_org_id.into(),
+            status: status.into(),
+            previous_status: previous_status.map(Into::into),
+            source: source.map(Into::into),
+        },
+    }
+}
+
+/// The event for a credential that became `needs_reauth`; `since_ms` (when it did) tells one
+/// episode from the next.
+pub fn needs_reauth_event(credential: &str, provider: &str, since_ms: u64) -> Event {
+    Event {
+        id: format!("evt_cred_{}_{since_ms}", sanitize(credential)),
+        kind: kind::CREDENTIAL_NEEDS_REAUTH.into(),
+        created: since_ms / 1000,
+        data: EventData::Credential {
+            credential: credential.into(),
+            provider: provider.into(),
+            error: "needs_reauth".into(),
+        },
+    }
+}
+
+/// Ids are made of `[A-Za-z0-9_-]` only (anything else becomes `-`), so they are safe as
+/// storage keys, header values and file names at the receiver.
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .take(128)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// What is signed: `"<t>.<body>"`.
+pub fn signing_input(timestamp_s: u64, body: &str) -> String {
+    format!("{timestamp_s}.{body}")
+}
+
+/// The `Gatehouse-Signature` header value for hex signatures (one per signing key).
+pub fn signature_header(timestamp_s: u64, signatures_hex: &[String]) -> String {
+    let mut h = format!("t={timestamp_s}");
+    for s in signatures_hex {
+        h.push_str(",v1=");
+        h.push_str(s);
+    }
+    h
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Why a webhook setting is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookConfigError {
+    /// A URL that is not absolute `https://` (or `http://` to the loopback host).
+    #[error(
+        "WEBHOOK_URLS: {0:?} is not an https:// URL (http:// only for 127.0.0.1 or localhost)"
+    )]
+    BadUrl(String),
+    /// More targets than the outbox serves.
+    #[error("WEBHOOK_URLS: at most {MAX_TARGETS} URLs")]
+    TooMany,
+    /// No key, or one shorter than 32 bytes.
+    #[error("WEBHOOK_SECRET: each comma-separated key must be at least 32 bytes")]
+    WeakKey,
+}
+
+/// Most webhook URLs.
+pub const MAX_TARGETS: usize = 8;
+
+/// Parses `WEBHOOK_URLS` (comma-separated, exact URLs). Empty → no webhooks.
+pub fn parse_targets(value: &str) -> Result<Vec<String>, WebhookConfigError> {
+    let targets: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if targets.len() > MAX_TARGETS {
+        return Err(WebhookConfigError::TooMany);
+    }
+    for t in &targets {
+        if !target_ok(t) {
+            return Err(WebhookConfigError::BadUrl(t.clone()));
+        }
+    }
+    Ok(targets)
+}
+
+fn target_ok(url: &str) -> bool {
+    let rest = if let Some(r) = url.strip_prefix("https://") {
+        r
+    } else if let Some(r) = url.strip_prefix("http://") {
+        let host = r.split(['/', ':']).next().unwrap_or("");
+        if host != "127.0.0.1" && host != "localhost" {
+            return false;
+        }
+        r
+    } else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    !authority.is_empty()
+        && !authority.contains('@')
+        && url.len() <= 2048
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'\\' && b != b'#')
+}
+
+/// Parses `WEBHOOK_SECRET`: one key, or several comma-separated during a rotation (each signs;
+/// the first is the current one).
+pub fn parse_keys(value: &str) -> Result<Vec<String>, WebhookConfigError> {
+    let keys: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if keys.is_empty() || keys.iter().any(|k| k.len() < 32) {
+        return Err(WebhookConfigError::WeakKey);
+    }
+    Ok(keys)
+}
+
+/// One event waiting for one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The event's id (the idempotency id).
+    pub event_id: String,
+    /// The event as JSON, exactly as it will be sent (signed as is).
+    pub body: String,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When it was queued (Unix milliseconds).
+    pub queued_ms: u64,
+    /// When the next attempt is due (Unix milliseconds).
+    pub next_at_ms: u64,
+    /// The last failure (`status 500`, `timeout`, ...), for operators.
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+/// Retries with jittered exponential backoff, then a dead letter kept for operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrySchedule {
+    /// The first retry's delay.
+    pub base_ms: u64,
+    /// The longest delay.
+    pub cap_ms: u64,
+    /// Attempts before giving up.
+    pub max_attempts: u32,
+}
+
+impl Default for RetrySchedule {
+    /// 10 s doubling to at most 1 h, 12 attempts: about 4.5 hours before a dead letter.
+    fn default() -> Self {
+        Self {
+            base_ms: 10_000,
+            cap_ms: 3_600_000,
+            max_attempts: 12,
+        }
+    }
+}
+
+/// What happens to a delivery after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Try again at this time (Unix milliseconds).
+    RetryAt(u64),
+    /// Out of attempts: keep it as a dead letter.
+    GiveUp,
+}
+
+impl RetrySchedule {
+    /// Records a failed attempt on `d` and says what next. `retry_after_ms` (a receiver's 429/503
+    /// `Retry-After`) is honoured up to the cap; `random` in `[0, 1)` spreads retries between
+    /// half and all of the delay.
+    pub fn after_failure(
+        &self,
+        d: &mut Delivery,
+        error: String,
+        now_ms: u64,
+        retry_after_ms: Option<u64>,
+        random: f64,
+    ) -> AfterFailure {
+        d.attempts = d.attempts.saturating_add(1);
+        d.last_error = Some(error);
+        if d.attempts >= self.max_attempts {
+            return AfterFailure::GiveUp;
+        }
+        let exp = self
+            .base_ms
+            .saturating_mul(1u64 << (d.attempts - 1).min(30))
+            .min(self.cap_ms);
+        let r = if random.is_finite() {
+            random.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let jittered = exp / 2 + ((exp / 2) as f64 * r) as u64;
+        let wait = retry_after_ms.map_or(jittered, |ra| ra.min(self.cap_ms).max(jittered));
+        d.next_at_ms = now_ms.saturating_add(wait.max(1));
+        AfterFailure::RetryAt(d.next_at_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery() -> Delivery {
+        Delivery {
+            event_id: "evt".into(),
+            body: "{}".into(),
+            attempts: 0,
+            queued_ms: 0,
+            next_at_ms: 0,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_and_safe() {
+        let a = onboarding_event("onb_1", "org", "active", None, Some("square"), 5);
+        let b = onboarding_event("onb_1", "org", "active", Some("pending"), None, 99);
+        assert_eq!(a.id, b.id, "same change, same idempotency id");
+        assert_ne!(
+            a.id,
+            onboarding_event("onb_1", "org", "revoked", None, None, 5).id
+        );
+        let weird = onboarding_event("a/b\"c\n", "o", "active", None, None, 0);
+        assert_eq!(weird.id, "evt_onb_a-b-c-_active");
+        let c = needs_reauth_event("omni 1", "omniretain", 1_700_000_000_123);
+        assert_eq!(c.id, "evt_cred_omni-1_1700000000123");
+        assert_eq!(c.created, 1_700_000_000);
+    }
+
+    #[test]
+    fn events_serialize_with_type_and_flat_data() {
+        let e = onboarding_event("onb_1", "org_a", "failed", Some("pending"), None, 7);
+        let v: serde_json::Value = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["type"], "onboarding.status_changed");
+        assert_eq!(v["data"]["onboarding_id"], "onb_1");
+        assert_eq!(v["data"]["previous_status"], "pending");
+        assert!(v["data"].get("source").is_none());
+        let back: Event = serde_json::from_value(v).unwrap();
+        assert_eq!(back, e);
+        let c = serde_json::to_value(needs_reauth_event("c", "stream", 1000)).unwrap();
+        assert_eq!(c["data"]["error"], "needs_reauth");
+    }
+
+    #[test]
+    fn notifies_only_terminal_and_active() {
+        assert!(notifies("active") && notifies("revoked") && notifies("failed"));
+        assert!(!notifies("pending") && !notifies("weird"));
+    }
+
+    #[test]
+    fn signature_format() {
+        assert_eq!(signature_header(1, &[]), "t=1");
+        assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
+    }
+
+    #[test]
+    fn targets_are_exact_https_or_loopback_http() {
+        assert_eq!(
+            parse_targets(" https://a.example/hook , http://127.0.0.1:9/x").unwrap(),
+            vec!["https://a.example/hook", "http://127.0.0.1:9/x"]
+        );
+        assert_eq!(parse_targets("").unwrap(), Vec::<String>::new());
+        for bad in [
+            "http://a.example/hook",
+            "ftp://a.example",
+            "https://",
+            "https://user@a.example/",
+            "https://a.example/ x",
+            "https://a.example/#frag",
+            "/relative",
+            "javascript:alert(1)",
+            "http://127.0.0.1.evil.example/",
+        ] {
+            assert!(parse_targets(bad).is_err(), "{bad}");
+        }
+        let many = ["https://a.example/"; MAX_TARGETS + 1].join(",");
+        assert_eq!(parse_targets(&many), Err(WebhookConfigError::TooMany));
+    }
+
+    #[test]
+    fn keys_need_32_bytes_each() {
+        let k = "k".repeat(32);
+        assert_eq!(parse_keys(&k).unwrap(), vec![k.clone()]);
+        assert_eq!(parse_keys(&format!("{k},{k}x")).unwrap().len(), 2);
+        assert!(parse_keys("").is_err());
+        assert!(parse_keys(&format!("{k},short")).is_err());
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_caps_and_gives_up() {
+        let s = RetrySchedule {
+            base_ms: 1000,
+            cap_ms: 8000,
+            max_attempts: 6,
+        };
+        let mut d = delivery();
+        let mut waits = Vec::new();
+        for _ in 0..5 {
+            match s.after_failure(&mut d, "status 500".into(), 100, None, 1.0) {
+                AfterFailure::RetryAt(t) => waits.push(t - 100),
+                AfterFailure::GiveUp => panic!("too early"),
+            }
+        }
+        assert_eq!(waits, vec![1000, 2000, 4000, 8000, 8000]);
+        assert_eq!(
+            s.after_failure(&mut d, "timeout".into(), 100, None, 0.0),
+            AfterFailure::GiveUp
+        );
+        assert_eq!(d.attempts, 6);
+        assert_eq!(d.last_error.as_deref(), Some("timeout"));
+        // Jitter: between half and all of the delay; a Retry-After is honoured up to the cap.
+        let mut d = delivery();
+        assert_eq!(
+            s.after_failure(&mut d, "x".into(), 0, None, 0.0),
+            AfterFailure::RetryAt(500)
+        );
+        let mut d = delivery();
+        assert_eq!(
+            s.after_failure(&mut d, "x".into(), 0, Some(60_000), f64::NAN),
+            AfterFailure::RetryAt(8000)
+        );
+    }
+}

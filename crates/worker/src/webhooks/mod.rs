@@ -1,0 +1,105 @@
+//! Webhooks to the partner's backend (docs/webhooks.md). Stream has none, so Gatehouse sends
+//! them: an onboarding that reaches `active`, `revoked` or `failed`, and a credential that becomes
+//! `needs_reauth`, are POSTed as signed JSON events to every `WEBHOOK_URLS` target.
+//!
+//! [`emit`] hands an event to one [`outbox::WebhookOutbox`] Durable Object per target, which
+//! stores it before answering (so an acknowledged event is never lost), delivers it from an
+//! alarm, and retries with jittered backoff until the target answers `2xx` (at least once; the
+//! event id is the idempotency id). Signing, ids, the target allowlist and the schedule are in
+//! [`gatehouse_core::webhook`].
+
+pub mod outbox;
+
+use crate::error::ApiError;
+use gatehouse_core::webhook::{self, Event};
+use serde::{Deserialize, Serialize};
+use worker::{Env, Request, Response};
+
+/// The Durable Object binding of the outboxes.
+const BINDING: &str = "WEBHOOK_OUTBOX";
+
+/// A message to a target's outbox.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxOp {
+    /// Store and deliver this event (a known id is acknowledged without a second copy).
+    Enqueue {
+        /// The target URL (the object is named by it).
+        target: String,
+        /// The event id.
+        event_id: String,
+        /// The event's JSON.
+        body: String,
+    },
+    /// Pending, delivered and dead-lettered counts, for operators and tests.
+    Status,
+}
+
+/// The configured targets; a bad `WEBHOOK_URLS` is a configuration error (named, logged).
+pub fn targets(env: &Env) -> Result<Vec<String>, ApiError> {
+    let raw = crate::config::var(env, "WEBHOOK_URLS").unwrap_or_default();
+    webhook::parse_targets(&raw).map_err(|e| ApiError::Misconfigured(e.to_string()))
+}
+
+/// Hands `event` to every target's outbox. `true` when every outbox stored it (or none is
+/// configured); on `false` the caller keeps its own record of the change unmarked, so the next
+/// observation emits the same event (same id) again.
+pub async fn emit(env: &Env, event: &Event) -> bool {
+    let targets = match targets(env) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = e.into_response(); // logged through the one log point
+            return false;
+        }
+    };
+    if targets.is_empty() {
+        return true;
+    }
+    let Ok(body) = serde_json::to_string(event) else {
+        return false;
+    };
+    let mut all = true;
+    for target in targets {
+        let op = OutboxOp::Enqueue {
+            target: target.clone(),
+            event_id: event.id.clone(),
+            body: body.clone(),
+        };
+        let stored = match serde_json::to_string(&op) {
+            Ok(message) => crate::http::ask_object(env, BINDING, &target, &message)
+                .await
+                .is_ok_and(|r| r.status_code() == 200),
+            Err(_) => false,
+        };
+        if !stored {
+            all = false;
+            crate::log::event(
+                "error",
+                &[("webhook_enqueue_failed", &event.id), ("type", &event.kind)],
+            );
+        }
+    }
+    all
+}
+
+/// `GET /api/admin/webhooks`: each target's outbox (pending with attempts and last error,
+/// delivered count, dead letters). Operators' key; shows event ids, never a body or a key.
+pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    crate::auth::require_admin(req, env)?;
+    let mut list = Vec::new();
+    for target in targets(env)? {
+        let message = serde_json::to_string(&OutboxOp::Status)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut resp = crate::http::ask_object(env, BINDING, &target, &message).await?;
+        let mut status: serde_json::Value = resp
+            .json()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        status["target"] = target.into();
+        list.push(status);
+    }
+    Ok(crate::http::json(
+        200,
+        &serde_json::json!({ "targets": list }),
+    ))
+}

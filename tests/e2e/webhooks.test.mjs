@@ -1,0 +1,211 @@
+// Webhooks to the partner's backend (docs/webhooks.md), end to end: a worker of its own in
+// workerd (own port and storage, WEBHOOK_URLS pointing at a receiver this file runs), real
+// onboarding flows through the sandbox, and a credential that becomes needs_reauth. The receiver
+// checks every delivery with the docs' verification snippets (Node and Python), fails some on
+// purpose, and the outbox retries with backoff, keeps the idempotency id, dead-letters after its
+// attempts and survives a SIGKILL of workerd.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ADMIN_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
+import { startWorker, stopWorker } from "./spawn-worker.mjs";
+import { claims, mint } from "./session.mjs";
+import { verifyGatehouseWebhook } from "../../docs/examples/verify-webhook.mjs";
+
+const PORT = 18778;
+const RECEIVER_PORT = 18796;
+const HOOK = (path) => `http://127.0.0.1:${RECEIVER_PORT}${path}`;
+const devVars = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
+const OLD_KEY = devVars.match(/^WEBHOOK_SECRET=(.*)$/m)[1].trim();
+// A rotation in progress: the new key first (both sign every delivery).
+const NEW_KEY = `rotated-${randomBytes(24).toString("hex")}`;
+
+// ---- the receiver: records every delivery; `plan[path]` answers a list of statuses first ----
+const received = { "/a": [], "/b": [], "/dead": [] };
+const plan = { "/a": [], "/b": [], "/dead": [] };
+const receiver = http.createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const list = received[req.url];
+    if (!list) { res.writeHead(404).end(); return; }
+    const status = req.url === "/dead" ? 500 : (plan[req.url].shift() ?? 204);
+    list.push({ at: Date.now(), headers: req.headers, raw, status });
+    res.writeHead(status).end();
+  });
+});
+
+const persist = mkdtempSync(join(tmpdir(), "gatehouse-webhooks-"));
+let worker = null;
+const start = async () => {
+  worker = await startWorker({
+    port: PORT, persist, log: "webhooks-worker.log",
+    vars: {
+      WEBHOOK_URLS: [HOOK("/a"), HOOK("/b"), HOOK("/dead")].join(","),
+      WEBHOOK_SECRET: `${NEW_KEY},${OLD_KEY}`,
+      WEBHOOK_RETRY_BASE_MS: "300",
+      WEBHOOK_MAX_ATTEMPTS: "4",
+    },
+  });
+};
+
+before(async () => {
+  await new Promise((r) => receiver.listen(RECEIVER_PORT, "127.0.0.1", r));
+  await sandboxControl("reset", {});
+  await start();
+});
+
+after(async () => {
+  stopWorker(worker);
+  await new Promise((r) => receiver.close(r));
+  await sleep(300);
+  rmSync(persist, { recursive: true, force: true });
+});
+
+const api = (token, path, init = {}) => fetch(`${worker.url}${path}`, {
+  redirect: "manual", ...init,
+  headers: { authorization: `Bearer ${token}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+});
+const admin = (path) => fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+
+/** An onboarding through the sandbox's consent page; answers its id once the worker redirected. */
+async function onboard(token, decision) {
+  const r = await api(token, "/api/onboarding", { method: "POST", body: JSON.stringify({ source: "square", type: "pos" }) });
+  assert.equal(r.status, 200, await r.clone().text());
+  const { onboarding, entry_url } = await r.json();
+  assert.ok(entry_url.startsWith(`${SANDBOX}/consent/`));
+  const c = await fetch(entry_url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `decision=${decision}` });
+  const back = await fetch(c.headers.get("location"), { redirect: "manual" });
+  assert.equal(back.status, 303);
+  return onboarding.id;
+}
+
+const events = (path, pred) => received[path].filter((d) => pred(JSON.parse(d.raw)));
+async function until(what, check, ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(received, null, 1).slice(0, 2000)}`);
+    await sleep(100);
+  }
+}
+const isOnb = (id, status) => (e) => e.type === "onboarding.status_changed" && e.data.onboarding_id === id && e.data.status === status;
+
+test("an onboarding that becomes active, then revoked, is POSTed to every target, signed with every key", { timeout: 60_000 }, async () => {
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const owner = mint(claims({ provider_org_id: org, role: "owner" }));
+  plan["/b"].push(500, 503); // target b fails twice, then accepts
+  const id = await onboard(owner, "authorize");
+
+  const [a] = await until("active at /a", () => events("/a", isOnb(id, "active")).length && events("/a", isOnb(id, "active")));
+  const event = JSON.parse(a.raw);
+  assert.equal(event.id, `evt_onb_${id}_active`);
+  assert.equal(a.headers["gatehouse-event-id"], event.id);
+  assert.equal(a.headers["content-type"], "application/json");
+  assert.deepEqual(event.data, { onboarding_id: id, provider_org_id: org, status: "active", source: "square" });
+  assert.ok(Math.abs(event.created - Date.now() / 1000) < 30);
+  // Two v1 signatures during the rotation: a receiver that knows either key accepts.
+  assert.match(a.headers["gatehouse-signature"], /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+  assert.ok(verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], OLD_KEY), "old key");
+  assert.ok(verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], NEW_KEY), "new key");
+  assert.ok(!verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], "another-key-0123456789-0123456789"), "wrong key");
+  assert.ok(!verifyGatehouseWebhook(a.raw.replace("active", "revoked"), a.headers["gatehouse-signature"], OLD_KEY), "tampered body");
+  assert.ok(!verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], OLD_KEY, { nowS: Date.now() / 1000 + 3600 }), "too old");
+  // The Python snippet agrees.
+  const py = execFileSync("python3", [new URL("../../docs/examples/verify_webhook.py", import.meta.url).pathname, a.headers["gatehouse-signature"], OLD_KEY], { input: a.raw }).toString().trim();
+  assert.equal(py, "valid");
+  const pyBad = execFileSync("python3", [new URL("../../docs/examples/verify_webhook.py", import.meta.url).pathname, a.headers["gatehouse-signature"], "nope-nope-nope-nope-nope-nope-nope"], { input: a.raw }).toString().trim();
+  assert.equal(pyBad, "invalid");
+
+  // Target b: 500, 503, then 204 — three attempts of the same event, backing off, each signed anew.
+  const b = await until("three attempts at /b", () => events("/b", isOnb(id, "active")).length >= 3 && events("/b", isOnb(id, "active")));
+  assert.equal(b.length, 3, "no attempt after the 2xx");
+  assert.deepEqual(b.map((d) => d.status), [500, 503, 204]);
+  assert.deepEqual(b.map((d) => d.headers["gatehouse-delivery-attempt"]), ["1", "2", "3"]);
+  assert.ok(b.every((d) => d.headers["gatehouse-event-id"] === event.id && d.raw === a.raw), "same id, same body");
+  assert.ok(b.every((d) => verifyGatehouseWebhook(d.raw, d.headers["gatehouse-signature"], OLD_KEY)));
+  assert.ok(b[1].at - b[0].at >= 150, `first retry after ≥ half the 300 ms base: ${b[1].at - b[0].at}`);
+  assert.ok(b[2].at - b[1].at >= 300, `second retry after ≥ half of 600 ms: ${b[2].at - b[1].at}`);
+
+  // Watching the status again does not emit the same change twice.
+  assert.equal((await api(owner, `/api/onboarding/${id}`)).status, 200);
+  const r = await api(owner, `/api/onboarding/${id}/revoke`, { method: "POST" });
+  assert.equal(r.status, 200);
+  assert.equal((await api(owner, `/api/onboarding/${id}/revoke`, { method: "POST" })).status, 200, "revoke twice");
+  const [rev] = await until("revoked at /a", () => events("/a", isOnb(id, "revoked")).length && events("/a", isOnb(id, "revoked")));
+  const revoked = JSON.parse(rev.raw);
+  assert.equal(revoked.data.previous_status, "active");
+  await sleep(1000);
+  assert.equal(events("/a", isOnb(id, "active")).length, 1, "active once");
+  assert.equal(events("/a", isOnb(id, "revoked")).length, 1, "revoked once, though revoked twice");
+});
+
+test("a denied onboarding is reported as failed; a credential the partner refuses as needs_reauth", { timeout: 60_000 }, async () => {
+  const t = mint(claims({ provider_org_id: `org_${randomBytes(5).toString("hex")}`, role: "manager" }));
+  const id = await onboard(t, "deny");
+  const s = await api(t, `/api/onboarding/${id}`);
+  assert.equal((await s.json()).status, "failed");
+  await until("failed at /a", () => events("/a", isOnb(id, "failed")).length);
+
+  const warm = await admin("/api/admin/credentials/omniretain-wrong-password?warm=1");
+  assert.equal(warm.status, 502, await warm.clone().text());
+  assert.equal((await warm.json()).code, "needs_reauth");
+  const isReauth = (e) => e.type === "credential.needs_reauth" && e.data.credential === "omniretain-wrong-password";
+  const [d] = await until("needs_reauth at /a", () => events("/a", isReauth).length && events("/a", isReauth));
+  const e = JSON.parse(d.raw);
+  assert.deepEqual(e.data, { credential: "omniretain-wrong-password", provider: "omniretain", error: "needs_reauth" });
+  assert.match(e.id, /^evt_cred_omniretain-wrong-password_\d+$/);
+  assert.ok(!d.raw.includes("not-the-password") && !d.raw.includes("omni-secret"), "no secret in an event");
+  // Still refused (same episode): no second event.
+  await admin("/api/admin/credentials/omniretain-wrong-password?warm=1");
+  await sleep(800);
+  assert.equal(events("/a", isReauth).length, 1);
+});
+
+test("a target that never accepts gets its attempts, then a dead letter operators can see", { timeout: 60_000 }, async () => {
+  const first = await until("the first event at /dead", () => received["/dead"][0]?.headers["gatehouse-event-id"]);
+  await until("four attempts at /dead", () => received["/dead"].filter((d) => d.headers["gatehouse-event-id"] === first).length >= 4);
+  let view;
+  for (let i = 0; i < 100; i++) {
+    view = await (await admin("/api/admin/webhooks")).json();
+    const dead = view.targets.find((t) => t.target === HOOK("/dead"));
+    if (dead.dead.some((d) => d.event_id === first)) break;
+    await sleep(200);
+  }
+  const dead = view.targets.find((t) => t.target === HOOK("/dead"));
+  const tries = received["/dead"].filter((d) => d.headers["gatehouse-event-id"] === first);
+  assert.equal(tries.length, 4, "WEBHOOK_MAX_ATTEMPTS");
+  const letter = dead.dead.find((d) => d.event_id === first);
+  assert.ok(letter, JSON.stringify(dead));
+  assert.equal(letter.attempts, 4);
+  assert.equal(letter.last_error, "status 500");
+  const a = view.targets.find((t) => t.target === HOOK("/a"));
+  assert.ok(a.delivered >= 4 && a.dead.length === 0, JSON.stringify(a));
+  assert.ok(!JSON.stringify(view).includes(OLD_KEY) && !JSON.stringify(view).includes("raw"), "no key, no body");
+  assert.equal((await fetch(`${worker.url}/api/admin/webhooks`)).status, 401);
+});
+
+test("an event stored before workerd is killed is delivered after the restart", { timeout: 90_000 }, async () => {
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const owner = mint(claims({ provider_org_id: org, role: "owner" }));
+  plan["/b"].push(...Array(3).fill(500)); // b is down for the first attempts
+  const id = await onboard(owner, "authorize");
+  await until("a first failed attempt at /b", () => events("/b", isOnb(id, "active")).length >= 1);
+  stopWorker(worker);
+  await sleep(500);
+  plan["/b"].length = 0; // b is back
+  await start();
+  const got = await until("delivery after the restart", () => {
+    const l = events("/b", isOnb(id, "active"));
+    return l.some((d) => d.status === 204) && l;
+  }, 40_000);
+  assert.ok(got.length >= 2);
+  assert.ok(got.every((d) => d.headers["gatehouse-event-id"] === `evt_onb_${id}_active`));
+});

@@ -13,7 +13,7 @@ say "building the worker (worker-build --release)"
 # worker-build runs wasm-opt at its default level; optimise once more for size.
 WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-"$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/worker/build/index_bg.wasm -o crates/worker/build/index_bg.wasm
+"$WASM_OPT_BIN" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" crates/worker/build/index_bg.wasm -o crates/worker/build/index_bg.wasm
 
 say "building the browser package"
 cargo build -q --release --target wasm32-unknown-unknown -p gatehouse-web

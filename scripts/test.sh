@@ -51,6 +51,7 @@ tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gat
 tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts
 tier fuzz "$ROOT/scripts/fuzz.sh"
+tier deploy-config "$ROOT/scripts/deploy-check.sh"
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.

@@ -175,18 +175,18 @@ test("a target that never accepts gets its attempts, then a dead letter operator
   let view;
   for (let i = 0; i < 100; i++) {
     view = await (await admin("/api/admin/webhooks")).json();
-    const dead = view.targets.find((t) => t.target === HOOK("/dead"));
+    const dead = view.targets.find((t) => t.target === HOOK("/dead")).outbox;
     if (dead.dead.some((d) => d.event_id === first)) break;
     await sleep(200);
   }
-  const dead = view.targets.find((t) => t.target === HOOK("/dead"));
+  const dead = view.targets.find((t) => t.target === HOOK("/dead")).outbox;
   const tries = received["/dead"].filter((d) => d.headers["gatehouse-event-id"] === first);
   assert.equal(tries.length, 4, "WEBHOOK_MAX_ATTEMPTS");
   const letter = dead.dead.find((d) => d.event_id === first);
   assert.ok(letter, JSON.stringify(dead));
   assert.equal(letter.attempts, 4);
   assert.equal(letter.last_error, "status 500");
-  const a = view.targets.find((t) => t.target === HOOK("/a"));
+  const a = view.targets.find((t) => t.target === HOOK("/a")).outbox;
   assert.ok(a.delivered >= 4 && a.dead.length === 0, JSON.stringify(a));
   assert.ok(!JSON.stringify(view).includes(OLD_KEY) && !JSON.stringify(view).includes("raw"), "no key, no body");
   assert.equal((await fetch(`${worker.url}/api/admin/webhooks`)).status, 401);

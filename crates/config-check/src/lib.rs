@@ -8,6 +8,7 @@ use gatehouse_core::onboarding::{parse_return_pages, safe_absolute_url};
 use gatehouse_core::sealed::keys_from_secret;
 use gatehouse_core::session::{Alg, SessionConfig};
 use gatehouse_core::tokens::profile;
+use gatehouse_core::webhook;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -135,6 +136,19 @@ pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, S
     if let Err(e) = parse_return_pages(&var("ONBOARDING_RETURN_PAGES").unwrap_or_default()) {
         report.problems.push(e);
     }
+    // Webhooks (docs/webhooks.md): exact URLs, and a signing key when any is configured.
+    match webhook::parse_targets(&var("WEBHOOK_URLS").unwrap_or_default()) {
+        Ok(t) if !t.is_empty() => {
+            needed.borrow_mut().push("WEBHOOK_SECRET".into());
+            if let Some(k) = secrets.and_then(|s| s.get("WEBHOOK_SECRET")) {
+                if let Err(e) = webhook::parse_keys(k) {
+                    report.problems.push(format!("secret {e}"));
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(e) => report.problems.push(e.to_string()),
+    }
     // Secret values, when given.
     if let Some(s) = secrets {
         if let Some(k) = s.get("STORAGE_ENCRYPTION_KEY") {
@@ -153,6 +167,27 @@ pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, S
     let mut required = needed.into_inner();
     required.sort();
     required.dedup();
+    // `[secrets] required` makes `wrangler deploy` fail while one is missing (and is what
+    // `wrangler dev` loads from .dev.vars): every secret the configuration uses must be listed.
+    let declared: Vec<&str> = scope
+        .get("secrets")
+        .and_then(|s| s.get("required"))
+        .and_then(|r| r.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    if scope.get("secrets").is_none() {
+        report.problems.push(
+            "no [secrets] required = [...]: a deploy without its secrets would not fail".into(),
+        );
+    } else {
+        for name in &required {
+            if !declared.contains(&name.as_str()) {
+                report.problems.push(format!(
+                    "secret {name} is used but not in [secrets] required (a deploy without it would not fail)"
+                ));
+            }
+        }
+    }
     report.problems.sort();
     report.problems.dedup();
     report.required_secrets = required;
@@ -178,6 +213,13 @@ mod tests {
                 .required_secrets
                 .contains(&"STREAM_CLIENT_SECRET".to_owned()));
         }
+        // The deployments: usable as shipped (their secrets are checked at deploy), every
+        // secret they use declared required, webhooks configured and so WEBHOOK_SECRET needed.
+        for env in ["staging", "production"] {
+            let r = check(WRANGLER, env, None);
+            assert_eq!(r.problems, Vec::<String>::new(), "env {env:?}");
+            assert!(r.required_secrets.contains(&"WEBHOOK_SECRET".to_owned()));
+        }
     }
 
     #[test]
@@ -189,6 +231,7 @@ SESSION_ISSUER = "https://portal.example"
 SESSION_ALGORITHMS = "HS256,RS256"
 WHITE_LABEL_DOMAIN = "http://evil.example"
 ONBOARDING_RETURN_PAGES = "https://user@portal.example/done"
+WEBHOOK_URLS = "http://backend.example/hook"
 CREDENTIALS = '{"pe": {"provider": "powerepos", "auth_base": "https://a.example", "client_id": "c", "username": "u", "secrets": {"client_secret": "PE_SECRET", "password": "PE_PASSWORD"}}}'
 "#;
         let secrets =
@@ -204,10 +247,42 @@ CREDENTIALS = '{"pe": {"provider": "powerepos", "auth_base": "https://a.example"
             "ONBOARDING_RETURN_PAGES: \"https://user@portal.example/done\"",
             "secret STORAGE_ENCRYPTION_KEY:",
             "secret PROXY_API_KEY is not set",
+            "WEBHOOK_URLS: \"http://backend.example/hook\" is not an https:// URL",
         ] {
             assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
         }
+        assert!(all.contains("no [secrets] required"), "{all}");
         assert!(check("not toml [", "", None).problems[0].contains("not TOML"));
         assert!(check(WRANGLER, "nope", None).problems[0].contains("[env.nope]"));
+        // A secret used but not declared required, and a weak webhook key, are named.
+        let undeclared = WRANGLER.replacen(
+            "required = [\"ADMIN_API_KEY\", \"PROXY_API_KEY\", \"STORAGE_ENCRYPTION_KEY\", \"SESSION_SECRET\", \"WEBHOOK_SECRET\",\n  \"STREAM_CLIENT_SECRET\"]",
+            "required = [\"ADMIN_API_KEY\", \"PROXY_API_KEY\", \"STORAGE_ENCRYPTION_KEY\", \"SESSION_SECRET\"]",
+            1,
+        );
+        assert_ne!(
+            undeclared, WRANGLER,
+            "the staging list is where the test expects it"
+        );
+        let r = check(&undeclared, "staging", None);
+        assert!(
+            r.problems.iter().any(|p| p
+                .starts_with("secret STREAM_CLIENT_SECRET is used but not in [secrets] required")),
+            "{:?}",
+            r.problems
+        );
+        assert!(r
+            .problems
+            .iter()
+            .any(|p| p.starts_with("secret WEBHOOK_SECRET is used")));
+        let weak = parse_secrets("WEBHOOK_SECRET=short");
+        let r = check(WRANGLER, "production", Some(&weak));
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.contains("WEBHOOK_SECRET: each")),
+            "{:?}",
+            r.problems
+        );
     }
 }

@@ -24,6 +24,17 @@ pub mod session;
 pub mod tokens;
 pub mod webhook;
 
+/// The entries of a comma-separated setting, trimmed, empty ones dropped
+/// (`ONBOARDING_RETURN_PAGES`, `WEBHOOK_URLS`, `WEBHOOK_SECRET`, ...).
+pub fn comma_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// TypeScript declarations of the API types the browser package hands to JavaScript, generated
 /// from these Rust types (`ts-rs`); the committed `crates/web/types.d.ts` must match (the test
 /// fails when it is stale; `UPDATE_TS=1` rewrites it).

@@ -124,12 +124,7 @@ pub fn pick_return_page(pages: &[String], requested: Option<&str>) -> Option<Str
 /// (or `http://` on 127.0.0.1/localhost), with no userinfo, fragment, whitespace or control
 /// characters; the error names the offending entry.
 pub fn parse_return_pages(var: &str) -> Result<Vec<String>, String> {
-    let pages: Vec<String> = var
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let pages = crate::comma_list(var);
     if pages.is_empty() {
         return Err("ONBOARDING_RETURN_PAGES is empty".into());
     }

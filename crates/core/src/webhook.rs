@@ -174,12 +174,7 @@ pub const MAX_TARGETS: usize = 8;
 
 /// Parses `WEBHOOK_URLS` (comma-separated, exact URLs). Empty → no webhooks.
 pub fn parse_targets(value: &str) -> Result<Vec<String>, WebhookConfigError> {
-    let targets: Vec<String> = value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let targets = crate::comma_list(value);
     if targets.len() > MAX_TARGETS {
         return Err(WebhookConfigError::TooMany);
     }
@@ -192,35 +187,13 @@ pub fn parse_targets(value: &str) -> Result<Vec<String>, WebhookConfigError> {
 }
 
 fn target_ok(url: &str) -> bool {
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://") {
-        let host = r.split(['/', ':']).next().unwrap_or("");
-        if host != "127.0.0.1" && host != "localhost" {
-            return false;
-        }
-        r
-    } else {
-        return false;
-    };
-    let authority = rest.split('/').next().unwrap_or("");
-    !authority.is_empty()
-        && !authority.contains('@')
-        && url.len() <= 2048
-        && url
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'\\' && b != b'#')
+    url.len() <= 2048 && crate::onboarding::safe_absolute_url(url)
 }
 
 /// Parses `WEBHOOK_SECRET`: one key, or several comma-separated during a rotation (each signs;
 /// the first is the current one).
 pub fn parse_keys(value: &str) -> Result<Vec<String>, WebhookConfigError> {
-    let keys: Vec<String> = value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let keys = crate::comma_list(value);
     if keys.is_empty() || keys.iter().any(|k| k.len() < 32) {
         return Err(WebhookConfigError::WeakKey);
     }
@@ -232,7 +205,8 @@ pub fn parse_keys(value: &str) -> Result<Vec<String>, WebhookConfigError> {
 pub struct Delivery {
     /// The event's id (the idempotency id).
     pub event_id: String,
-    /// The event as JSON, exactly as it will be sent (signed as is).
+    /// The event as JSON, exactly as it will be sent (signed as is); left out of operators' views.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
     /// Attempts made so far.
     pub attempts: u32,
@@ -306,6 +280,114 @@ impl RetrySchedule {
         let wait = retry_after_ms.map_or(jittered, |ra| ra.min(self.cap_ms).max(jittered));
         d.next_at_ms = now_ms.saturating_add(wait.max(1));
         AfterFailure::RetryAt(d.next_at_ms)
+    }
+}
+
+/// Most pending deliveries one target's outbox holds; a full outbox refuses new events (the
+/// emitter keeps the change unreported and tries again on its next observation).
+pub const MAX_PENDING: usize = 150;
+/// Dead letters kept per target (the oldest are dropped first).
+pub const MAX_DEAD: usize = 25;
+/// Delivered ids remembered per target, to drop repeated emissions.
+pub const MAX_DONE: usize = 400;
+
+/// One target's queue, stored as a single value: pending deliveries in the order they came,
+/// dead letters, and the ids recently delivered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// Waiting deliveries, oldest first.
+    pub pending: Vec<Delivery>,
+    /// Deliveries that ran out of attempts, newest last.
+    #[serde(default)]
+    pub dead: Vec<Delivery>,
+    /// Ids delivered recently, newest last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<String>,
+    /// Deliveries acknowledged with a `2xx` since the outbox was created.
+    #[serde(default)]
+    pub delivered: u64,
+}
+
+/// What [`Outbox::enqueue`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Stored; due now.
+    Stored,
+    /// Already pending or recently delivered: nothing stored.
+    Duplicate,
+    /// [`MAX_PENDING`] reached.
+    Full,
+}
+
+impl Outbox {
+    /// Adds an event unless its id is pending or was delivered recently.
+    pub fn enqueue(&mut self, event_id: String, body: String, now_ms: u64) -> Enqueued {
+        if self.pending.iter().any(|d| d.event_id == event_id) || self.done.contains(&event_id) {
+            return Enqueued::Duplicate;
+        }
+        if self.pending.len() >= MAX_PENDING {
+            return Enqueued::Full;
+        }
+        self.pending.push(Delivery {
+            event_id,
+            body,
+            attempts: 0,
+            queued_ms: now_ms,
+            next_at_ms: now_ms,
+            last_error: None,
+        });
+        Enqueued::Stored
+    }
+
+    /// The ids due at `now_ms`, oldest first.
+    pub fn due(&self, now_ms: u64) -> Vec<String> {
+        self.pending
+            .iter()
+            .filter(|d| d.next_at_ms <= now_ms)
+            .map(|d| d.event_id.clone())
+            .collect()
+    }
+
+    /// A pending delivery by id.
+    pub fn get(&self, event_id: &str) -> Option<&Delivery> {
+        self.pending.iter().find(|d| d.event_id == event_id)
+    }
+
+    /// Records a `2xx`.
+    pub fn delivered(&mut self, event_id: &str) {
+        self.pending.retain(|d| d.event_id != event_id);
+        self.done.push(event_id.to_owned());
+        if self.done.len() > MAX_DONE {
+            self.done.remove(0);
+        }
+        self.delivered += 1;
+    }
+
+    /// Records a failed attempt; answers what became of it.
+    pub fn failed(
+        &mut self,
+        event_id: &str,
+        plan: &RetrySchedule,
+        error: String,
+        now_ms: u64,
+        retry_after_ms: Option<u64>,
+        random: f64,
+    ) -> Option<AfterFailure> {
+        let i = self.pending.iter().position(|d| d.event_id == event_id)?;
+        let after = plan.after_failure(&mut self.pending[i], error, now_ms, retry_after_ms, random);
+        if after == AfterFailure::GiveUp {
+            let d = self.pending.remove(i);
+            self.dead.push(d);
+            if self.dead.len() > MAX_DEAD {
+                self.dead.remove(0);
+            }
+        }
+        Some(after)
+    }
+
+    /// When the next pending delivery is due.
+    pub fn next_due_ms(&self) -> Option<u64> {
+        self.pending.iter().map(|d| d.next_at_ms).min()
     }
 }
 
@@ -397,6 +479,49 @@ mod tests {
         assert_eq!(parse_keys(&format!("{k},{k}x")).unwrap().len(), 2);
         assert!(parse_keys("").is_err());
         assert!(parse_keys(&format!("{k},short")).is_err());
+    }
+
+    #[test]
+    fn outbox_dedupes_orders_retries_and_dead_letters() {
+        let plan = RetrySchedule {
+            base_ms: 100,
+            cap_ms: 1000,
+            max_attempts: 2,
+        };
+        let mut o = Outbox::default();
+        assert_eq!(o.enqueue("a".into(), "{}".into(), 10), Enqueued::Stored);
+        assert_eq!(o.enqueue("b".into(), "{}".into(), 11), Enqueued::Stored);
+        assert_eq!(o.enqueue("a".into(), "{}".into(), 12), Enqueued::Duplicate);
+        assert_eq!(o.due(11), vec!["a", "b"]);
+        assert_eq!(
+            o.failed("a", &plan, "status 500".into(), 20, None, 1.0),
+            Some(AfterFailure::RetryAt(120))
+        );
+        assert_eq!(o.due(20), vec!["b"]);
+        assert_eq!(o.next_due_ms(), Some(11));
+        o.delivered("b");
+        assert_eq!(
+            o.enqueue("b".into(), "{}".into(), 30),
+            Enqueued::Duplicate,
+            "delivered recently"
+        );
+        assert_eq!(o.next_due_ms(), Some(120));
+        assert_eq!(
+            o.failed("a", &plan, "timeout".into(), 130, None, 1.0),
+            Some(AfterFailure::GiveUp)
+        );
+        assert!(o.pending.is_empty());
+        assert_eq!(o.dead[0].attempts, 2);
+        assert_eq!(o.delivered, 1);
+        assert_eq!(o.failed("zzz", &plan, "x".into(), 0, None, 0.0), None);
+        for i in 0..MAX_PENDING {
+            assert_eq!(o.enqueue(format!("e{i}"), "{}".into(), 0), Enqueued::Stored);
+        }
+        assert_eq!(o.enqueue("one-more".into(), "{}".into(), 0), Enqueued::Full);
+        for i in 0..MAX_DONE + 5 {
+            o.delivered(&format!("d{i}"));
+        }
+        assert_eq!(o.done.len(), MAX_DONE);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Opened {
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
 pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
-    let (resp, signal) = call(req, RequestRedirect::Follow).await?;
+    let (resp, signal) = call(req).await?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let content_type = resp.headers().get("content-type").ok().flatten();
     let body = match resp.body() {
@@ -100,16 +100,26 @@ pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
 
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
 pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
-    send_with(req, RequestRedirect::Follow).await
+    let (resp, signal) = call(req).await?;
+    read(resp, signal).await
 }
 
-/// [`send`] with a redirect mode: webhooks use `Manual`, so a signed event never follows a
-/// redirect to another host (a `3xx` counts as a failed delivery).
-pub async fn send_with(
-    req: http::Request<Vec<u8>>,
-    redirect: RequestRedirect,
-) -> Result<Answer, Transport> {
-    let (mut resp, signal) = call(req, redirect).await?;
+/// Sends a request built here (webhooks) and reads the whole answer, or gives up after the
+/// timeout. Redirects are not followed (`manual`): a `3xx` is answered as it is.
+pub async fn send_unfollowed(url: &str, headers: Headers, body: &str) -> Result<Answer, Transport> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_body(Some(body.into()));
+    let request =
+        Request::new_with_init(url, &init).map_err(|e| Transport::Failed(e.to_string()))?;
+    let (resp, signal) = fetch_with_timeout(request).await?;
+    read(resp, signal).await
+}
+
+/// Reads the whole answer; the timeout's signal also bounds the body.
+async fn read(mut resp: Response, signal: web_sys::AbortSignal) -> Result<Answer, Transport> {
     let body = resp.bytes().await.map_err(|e| failure(&signal, e))?;
     Ok(Answer {
         status: resp.status_code(),
@@ -119,10 +129,7 @@ pub async fn send_with(
     })
 }
 
-async fn call(
-    req: http::Request<Vec<u8>>,
-    redirect: RequestRedirect,
-) -> Result<(Response, web_sys::AbortSignal), Transport> {
+async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let headers = Headers::new();
     for (name, value) in req.headers() {
         let value = value
@@ -133,14 +140,18 @@ async fn call(
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
     let mut init = RequestInit::new();
-    init.with_method(method(req.method()))
-        .with_headers(headers)
-        .with_redirect(redirect);
+    init.with_method(method(req.method())).with_headers(headers);
     if !req.body().is_empty() {
         init.with_body(Some(js_sys::Uint8Array::from(req.body().as_slice()).into()));
     }
     let request = Request::new_with_init(&req.uri().to_string(), &init)
         .map_err(|e| Transport::Failed(e.to_string()))?;
+    fetch_with_timeout(request).await
+}
+
+async fn fetch_with_timeout(
+    request: Request,
+) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let timeout_ms = u32::try_from(UPSTREAM_TIMEOUT.as_millis()).unwrap_or(u32::MAX);
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
     let resp = Fetch::Request(request)

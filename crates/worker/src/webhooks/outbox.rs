@@ -1,38 +1,38 @@
-//! One Durable Object per webhook target: a durable queue delivered from alarms.
+//! One Durable Object per webhook target: a durable queue delivered from alarms. The queue
+//! logic is the core's [`Outbox`]; this object keeps it in memory, stores it whole (one value)
+//! after every change, and does the I/O.
 //!
-//! - **Stored first**: `Enqueue` writes the delivery (`p:<event id>`) and sets the alarm before
-//!   it answers, so an acknowledged event survives an eviction or a restart.
+//! - **Stored first**: `Enqueue` stores the queue and sets the alarm before it answers, so an
+//!   acknowledged event survives an eviction or a restart.
 //! - **At least once, in order**: the alarm sends due deliveries oldest first; a `2xx` removes
-//!   one (its id is remembered for [`DEDUPE_MS`] as `done:<id>`, so a repeated emission of the
-//!   same change is not sent again); anything else (non-2xx, a redirect, a timeout, a refused
-//!   connection) reschedules it by the core's [`RetrySchedule`]; out of attempts it becomes a
-//!   dead letter (`dead:<id>`, logged at `error`, listed at `/api/admin/webhooks`).
+//!   one (its id is remembered, so a repeated emission of the same change is not sent again);
+//!   anything else (non-2xx, a redirect, a timeout, a refused connection) reschedules it by the
+//!   core's [`RetrySchedule`]; out of attempts it becomes a dead letter (logged at `error`, listed
+//!   at `/api/admin/webhooks`).
 //! - **Signed per attempt**: each attempt signs `"<now>.<body>"` with every key in
 //!   `WEBHOOK_SECRET`, so receivers can refuse old timestamps and keys rotate without downtime.
 
 use super::OutboxOp;
 use crate::credentials::upstream::{self, Transport};
 use crate::error::ApiError;
-use gatehouse_core::webhook::{self, AfterFailure, Delivery, RetrySchedule};
-use std::cell::Cell;
-use worker::{
-    durable_object, Date, DurableObject, Env, ListOptions, Request, RequestRedirect, Response,
-    Result, State,
-};
+use gatehouse_core::webhook::{self, AfterFailure, Delivery, Enqueued, Outbox, RetrySchedule};
+use std::cell::{Cell, RefCell};
+use worker::{durable_object, Date, DurableObject, Env, Headers, Request, Response, Result, State};
 
-/// How long a delivered id is remembered, to drop repeated emissions.
-const DEDUPE_MS: u64 = 3 * 24 * 3600 * 1000;
 /// When the outbox cannot send at all (no signing key), it looks again this much later.
 const RETRY_LATER_MS: i64 = 60_000;
-/// Deliveries sent per alarm run (the rest wait for the next run, moments later).
-const BATCH: usize = 50;
+/// Storage keys: the queue, and the target URL it delivers to.
+const QUEUE: &str = "queue";
+const TARGET: &str = "target";
 
 /// One per `WEBHOOK_URLS` entry, named by the URL.
 #[durable_object]
 pub struct WebhookOutbox {
     state: State,
     env: Env,
-    /// An alarm run is sending (an enqueue meanwhile only stores).
+    /// The queue, read from storage once after the object starts.
+    queue: RefCell<Option<Outbox>>,
+    /// An alarm run is sending.
     sending: Cell<bool>,
 }
 
@@ -60,6 +60,7 @@ impl DurableObject for WebhookOutbox {
         Self {
             state,
             env,
+            queue: RefCell::new(None),
             sending: Cell::new(false),
         }
     }
@@ -86,20 +87,61 @@ impl DurableObject for WebhookOutbox {
         }
         let result = self.deliver_due().await;
         self.sending.set(false);
-        match result {
-            Ok(()) => self.rearm().await?,
+        let next = match result {
+            Ok(()) => self
+                .with_queue(|q| q.next_due_ms())
+                .map(|at| i64::try_from(at.saturating_sub(now_ms())).unwrap_or(RETRY_LATER_MS)),
             Err(e) => {
                 // Misconfigured (no WEBHOOK_SECRET) or storage trouble: logged, nothing dropped;
                 // look again in a minute rather than spin.
                 let _ = e.into_response();
-                self.state.storage().set_alarm(RETRY_LATER_MS).await?;
+                Some(RETRY_LATER_MS)
             }
+        };
+        if let Some(wait) = next {
+            self.state.storage().set_alarm(wait).await?;
         }
         Response::ok("")
     }
 }
 
 impl WebhookOutbox {
+    /// Reads the queue from storage once after this object started.
+    async fn load(&self) -> std::result::Result<(), ApiError> {
+        if self.queue.borrow().is_some() {
+            return Ok(());
+        }
+        let stored: Option<String> = self.state.storage().get(QUEUE).await?;
+        let q = match stored {
+            Some(s) => {
+                serde_json::from_str::<Outbox>(&s).map_err(|e| ApiError::Internal(e.to_string()))?
+            }
+            None => Outbox::default(),
+        };
+        self.queue.borrow_mut().get_or_insert(q);
+        Ok(())
+    }
+
+    /// Runs `f` on the loaded queue.
+    fn with_queue<T>(&self, f: impl FnOnce(&mut Outbox) -> T) -> T {
+        f(self.queue.borrow_mut().get_or_insert_with(Outbox::default))
+    }
+
+    /// Writes the queue as it is now.
+    async fn save(&self) -> std::result::Result<(), ApiError> {
+        let text = self
+            .queue
+            .borrow()
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        if let Some(text) = text {
+            self.state.storage().put(QUEUE, text).await?;
+        }
+        Ok(())
+    }
+
     async fn enqueue(
         &self,
         target: String,
@@ -107,73 +149,37 @@ impl WebhookOutbox {
         body: String,
     ) -> std::result::Result<Response, ApiError> {
         let storage = self.state.storage();
-        if storage
-            .get::<String>("target")
-            .await
-            .ok()
-            .flatten()
-            .is_none()
-        {
-            storage.put("target", &target).await?;
+        if storage.get::<String>(TARGET).await.ok().flatten().is_none() {
+            storage.put(TARGET, &target).await?;
         }
-        let pending = format!("p:{event_id}");
-        let known = storage
-            .get::<String>(&pending)
-            .await
-            .ok()
-            .flatten()
-            .is_some()
-            || storage
-                .get::<u64>(&format!("done:{event_id}"))
-                .await
-                .ok()
-                .flatten()
-                .is_some();
-        if !known {
-            let now = now_ms();
-            let d = Delivery {
-                event_id,
-                body,
-                attempts: 0,
-                queued_ms: now,
-                next_at_ms: now,
-                last_error: None,
-            };
-            storage.put(&pending, to_json(&d)?).await?;
-            // Due now: an alarm at or before now runs at once.
-            match storage.get_alarm().await? {
-                Some(at) if u64::try_from(at).unwrap_or(0) <= now => {}
-                _ => storage.set_alarm(0i64).await?,
+        self.load().await?;
+        let outcome = self.with_queue(|q| q.enqueue(event_id, body, now_ms()));
+        match outcome {
+            Enqueued::Full => {
+                return Err(ApiError::StorageUnavailable("webhook outbox full".into()))
+            }
+            Enqueued::Duplicate => {}
+            Enqueued::Stored => {
+                self.save().await?;
+                if !self.sending.get() {
+                    storage.set_alarm(0i64).await?;
+                }
             }
         }
-        Ok(crate::http::json(
-            200,
-            &serde_json::json!({ "stored": true, "duplicate": known }),
-        ))
-    }
-
-    async fn deliveries(&self, prefix: &str) -> std::result::Result<Vec<Delivery>, ApiError> {
-        let map = self
-            .state
-            .storage()
-            .list_with_options(ListOptions::new().prefix(prefix))
-            .await?;
-        let mut out = Vec::new();
-        map.for_each(&mut |value, _key| {
-            if let Some(d) = value
-                .as_string()
-                .and_then(|s| serde_json::from_str::<Delivery>(&s).ok())
-            {
-                out.push(d);
-            }
-        });
-        Ok(out)
+        // `true` when it was already known.
+        Ok(crate::http::json(200, &(outcome == Enqueued::Duplicate)))
     }
 
     /// Sends every due delivery, oldest first; reschedules or dead-letters the failures.
     async fn deliver_due(&self) -> std::result::Result<(), ApiError> {
-        let storage = self.state.storage();
-        let Some(target) = storage.get::<String>("target").await.ok().flatten() else {
+        let Some(target) = self
+            .state
+            .storage()
+            .get::<String>(TARGET)
+            .await
+            .ok()
+            .flatten()
+        else {
             return Ok(());
         };
         let keys = crate::config::secret(&self.env, "WEBHOOK_SECRET")
@@ -182,69 +188,42 @@ impl WebhookOutbox {
                 webhook::parse_keys(&k).map_err(|e| ApiError::Misconfigured(e.to_string()))
             })?;
         let plan = schedule(&self.env);
-        let mut due: Vec<Delivery> = self
-            .deliveries("p:")
-            .await?
-            .into_iter()
-            .filter(|d| d.next_at_ms <= now_ms())
-            .collect();
-        due.sort_by_key(|d| (d.queued_ms, d.event_id.clone()));
-        for mut d in due.into_iter().take(BATCH) {
-            let key = format!("p:{}", d.event_id);
-            match self.send(&target, &keys, &d).await {
+        self.load().await?;
+        for id in self.with_queue(|q| q.due(now_ms())) {
+            let Some(d) = self.with_queue(|q| q.get(&id).cloned()) else {
+                continue;
+            };
+            let result = self.send(&target, &keys, &d).await;
+            let attempt = (d.attempts + 1).to_string();
+            let (level, what, error) = match result {
                 Ok(()) => {
-                    storage
-                        .put(&format!("done:{}", d.event_id), now_ms())
-                        .await?;
-                    storage.delete(&key).await?;
-                    let delivered = storage.get::<u64>("delivered").await.ok().flatten();
-                    storage.put("delivered", delivered.unwrap_or(0) + 1).await?;
-                    crate::log::event(
-                        "info",
-                        &[
-                            ("webhook_delivered", &d.event_id),
-                            ("attempt", &(d.attempts + 1).to_string()),
-                        ],
-                    );
+                    self.with_queue(|q| q.delivered(&id));
+                    ("info", "webhook_delivered", String::new())
                 }
                 Err((why, retry_after_ms)) => {
-                    match plan.after_failure(
-                        &mut d,
-                        why.clone(),
-                        now_ms(),
-                        retry_after_ms,
-                        js_sys::Math::random(),
-                    ) {
-                        AfterFailure::RetryAt(_) => {
-                            storage.put(&key, to_json(&d)?).await?;
-                            crate::log::event(
-                                "warn",
-                                &[
-                                    ("webhook_retry", &d.event_id),
-                                    ("attempt", &d.attempts.to_string()),
-                                    ("error", &why),
-                                ],
-                            );
-                        }
-                        AfterFailure::GiveUp => {
-                            storage
-                                .put(&format!("dead:{}", d.event_id), to_json(&d)?)
-                                .await?;
-                            storage.delete(&key).await?;
-                            crate::log::event(
-                                "error",
-                                &[
-                                    ("webhook_dead", &d.event_id),
-                                    ("attempts", &d.attempts.to_string()),
-                                    ("error", &why),
-                                ],
-                            );
-                        }
+                    let after = self.with_queue(|q| {
+                        q.failed(
+                            &id,
+                            &plan,
+                            why.clone(),
+                            now_ms(),
+                            retry_after_ms,
+                            js_sys::Math::random(),
+                        )
+                    });
+                    match after {
+                        Some(AfterFailure::GiveUp) => ("error", "webhook_dead", why),
+                        _ => ("warn", "webhook_retry", why),
                     }
                 }
-            }
+            };
+            self.save().await?;
+            crate::log::event(
+                level,
+                &[(what, &id), ("attempt", &attempt), ("error", &error)],
+            );
         }
-        self.forget_old_ids().await
+        Ok(())
     }
 
     /// One signed POST; `Err((why, retry_after_ms))` for anything but a `2xx`.
@@ -258,23 +237,28 @@ impl WebhookOutbox {
         let input = webhook::signing_input(ts, &d.body);
         let mut sigs = Vec::with_capacity(keys.len());
         for (i, k) in keys.iter().enumerate() {
-            let key = crate::session::crypto::import_hmac(&format!("webhook:{i}"), k, true)
-                .await
-                .map_err(|e| (format!("signing: {e:?}"), None))?;
-            let sig = crate::session::crypto::sign_hmac(&key, &input)
-                .await
-                .map_err(|e| (format!("signing: {e:?}"), None))?;
-            sigs.push(webhook::hex(&sig));
+            let signed =
+                match crate::session::crypto::import_hmac(&format!("webhook:{i}"), k, true).await {
+                    Ok(key) => crate::session::crypto::sign_hmac(&key, &input).await,
+                    Err(e) => Err(e),
+                };
+            sigs.push(webhook::hex(
+                &signed.map_err(|_| ("signing failed".to_owned(), None))?,
+            ));
         }
-        let req = http::Request::post(target)
-            .header("content-type", "application/json")
-            .header("user-agent", "Gatehouse-Webhooks/1")
-            .header("gatehouse-event-id", &d.event_id)
-            .header("gatehouse-delivery-attempt", (d.attempts + 1).to_string())
-            .header("gatehouse-signature", webhook::signature_header(ts, &sigs))
-            .body(d.body.clone().into_bytes())
-            .map_err(|e| (format!("request: {e}"), None))?;
-        match upstream::send_with(req, RequestRedirect::Manual).await {
+        let headers = Headers::new();
+        for (name, value) in [
+            ("content-type", "application/json"),
+            ("user-agent", "Gatehouse-Webhooks/1"),
+            ("gatehouse-event-id", &d.event_id),
+            ("gatehouse-delivery-attempt", &(d.attempts + 1).to_string()),
+            ("gatehouse-signature", &webhook::signature_header(ts, &sigs)),
+        ] {
+            headers
+                .set(name, value)
+                .map_err(|_| ("bad header".to_owned(), None))?;
+        }
+        match upstream::send_unfollowed(target, headers, &d.body).await {
             Ok(a) if (200..300).contains(&a.status) => Ok(()),
             Ok(a) => {
                 let retry_after = a
@@ -288,76 +272,21 @@ impl WebhookOutbox {
         }
     }
 
-    async fn forget_old_ids(&self) -> std::result::Result<(), ApiError> {
-        let storage = self.state.storage();
-        let map = storage
-            .list_with_options(ListOptions::new().prefix("done:"))
-            .await?;
-        let cutoff = now_ms().saturating_sub(DEDUPE_MS);
-        let mut old = Vec::new();
-        map.for_each(&mut |value, key| {
-            let at = value.as_f64().unwrap_or(0.0);
-            if at < cutoff as f64 {
-                if let Some(k) = key.as_string() {
-                    old.push(k);
-                }
-            }
-        });
-        for k in old {
-            storage.delete(&k).await?;
-        }
-        Ok(())
-    }
-
-    /// The alarm for the earliest pending delivery (none when the queue is empty).
-    async fn rearm(&self) -> Result<()> {
-        let next = self
-            .deliveries("p:")
-            .await
-            .map_err(|e| worker::Error::RustError(format!("{e:?}")))?
-            .iter()
-            .map(|d| d.next_at_ms)
-            .min();
-        if let Some(at) = next {
-            let wait = at.saturating_sub(now_ms());
-            self.state
-                .storage()
-                .set_alarm(i64::try_from(wait).unwrap_or(i64::MAX))
-                .await?;
-        }
-        Ok(())
-    }
-
+    /// The queue without the events' bodies (operators see ids, attempts and errors).
     async fn status(&self) -> std::result::Result<Response, ApiError> {
-        let pending = self.deliveries("p:").await?;
-        let dead = self.deliveries("dead:").await?;
-        let delivered = self
-            .state
-            .storage()
-            .get::<u64>("delivered")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(0);
-        let show = |d: &Delivery| {
-            serde_json::json!({
-                "event_id": d.event_id,
-                "attempts": d.attempts,
-                "next_at_ms": d.next_at_ms,
-                "last_error": d.last_error,
-            })
-        };
-        Ok(crate::http::json(
-            200,
-            &serde_json::json!({
-                "pending": pending.iter().map(show).collect::<Vec<_>>(),
-                "dead": dead.iter().map(show).collect::<Vec<_>>(),
-                "delivered": delivered,
-            }),
-        ))
+        self.load().await?;
+        let view = self.with_queue(|q| {
+            let mut v = Outbox {
+                pending: q.pending.clone(),
+                dead: q.dead.clone(),
+                done: Vec::new(),
+                delivered: q.delivered,
+            };
+            for d in v.pending.iter_mut().chain(v.dead.iter_mut()) {
+                d.body.clear();
+            }
+            v
+        });
+        Ok(crate::http::json(200, &view))
     }
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> std::result::Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()))
 }

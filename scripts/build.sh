@@ -25,3 +25,12 @@ sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | se
   crates/web/package.template.json > crates/web/pkg/package.json
 cp crates/web/README.md crates/web/pkg/README.md
 rm -rf www/pkg && cp -r crates/web/pkg www/pkg
+
+# The deployments' static assets: www/ with each environment's security headers (frame-ancestors
+# from FRAME_ANCESTORS, form-action to its white-label app), from its wrangler.toml section.
+say "writing the deployments' assets (target/assets/{staging,production})"
+cargo build -q -p gatehouse-config-check
+for env in staging production; do
+  rm -rf "target/assets/$env" && mkdir -p target/assets && cp -r www "target/assets/$env"
+  target/debug/gatehouse-config-check --env "$env" --headers-from www/_headers > "target/assets/$env/_headers"
+done

@@ -14,6 +14,8 @@ for env in staging production; do
   "$WRANGLER" deploy --dry-run --env "$env" --outdir "$out" 2>&1 | tee "$out/log" | grep -E "Durable Object|Total Upload|ERROR" || true
   grep -q -- "--dry-run: exiting now." "$out/log" || { cat "$out/log"; exit 1; }
   grep -q "env.WEBHOOK_OUTBOX (WebhookOutbox)" "$out/log" || { echo "WEBHOOK_OUTBOX binding missing for $env"; exit 1; }
+  grep -q "assets directory $ROOT/target/assets/$env" "$out/log" || { echo "$env does not deploy target/assets/$env"; exit 1; }
+  grep -q "frame-ancestors" "target/assets/$env/_headers" || { echo "no CSP in target/assets/$env/_headers"; exit 1; }
   rm -rf "$out"
 done
 echo "deployments: OK"

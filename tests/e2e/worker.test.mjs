@@ -118,3 +118,16 @@ test("every answer has a request id, and the worker's log lines for it carry the
   assert.ok(lines.some((l) => l.includes('"path":"/api/dev/session"')), "the access line");
   for (const l of lines) assert.doesNotThrow(() => JSON.parse(l.slice(l.indexOf("{"))), "structured JSON");
 });
+
+test("lines written inside a Durable Object carry the id of the request that caused them", async () => {
+  const id = "omniretain-wrong-password";
+  assert.equal((await fetch(`${WORKER}/api/admin/credentials/${id}/reset`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_API_KEY}` } })).status, 200);
+  const r = await admin(`/api/admin/credentials/${id}?warm=1`);
+  assert.equal(r.status, 502);
+  const rid = r.headers.get("x-request-id");
+  await new Promise((res) => setTimeout(res, 500));
+  const lines = readFileSync(`${OUT}/logs/worker.log`, "utf8").split("\n").filter((l) => l.includes(`"request_id":"${rid}"`));
+  // The broker's own line (written in its Durable Object), beside the worker's access line.
+  assert.ok(lines.some((l) => l.includes('"token_failure":"needs_reauth"') && l.includes(`"credential":"${id}"`)), lines.join("\n"));
+  assert.ok(lines.some((l) => l.includes(`"path":"/api/admin/credentials/${id}"`)), "the access line");
+});

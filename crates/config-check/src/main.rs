@@ -19,6 +19,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // `--headers-from www/_headers`: print the deployment's `_headers` (scripts/build.sh).
+    if let Some(template) = arg("--headers-from") {
+        let made = std::fs::read_to_string(&template)
+            .map_err(|e| format!("cannot read {template}: {e}"))
+            .and_then(|t| gatehouse_config_check::deployment_headers(&t, &text, &env));
+        return match made {
+            Ok(h) => {
+                print!("{h}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let secrets = match arg("--secrets").map(std::fs::read_to_string) {
         Some(Ok(s)) => Some(gatehouse_config_check::parse_secrets(&s)),
         Some(Err(e)) => {

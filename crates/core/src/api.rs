@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// `GET /api/health`: liveness and version of the deployed worker.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Health {
     /// Always `"ok"` when the worker answers.
     pub status: String,
@@ -21,6 +22,7 @@ pub struct Health {
 /// human-readable `message`. Internal details are logged (redacted), never sent.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Stable error code, e.g. `not_found`, `unauthorized`, `partner_unavailable`.
     pub code: String,
@@ -34,6 +36,7 @@ pub struct ErrorBody {
 /// `GET /api/admin/credentials/{id}`: the health of one configured partner credential, as an
 /// operator sees it. Never carries a token or a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CredentialStatus {
     /// The credential's configured id (also the name of its Durable Object).
     pub credential: String,
@@ -58,4 +61,35 @@ pub struct CredentialStatus {
     /// Whether a refresh token is held (never the token itself).
     #[serde(default)]
     pub holds_refresh_token: bool,
+}
+
+/// `GET`/`POST /api/session`: what the browser may know about its session (never the token).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Serialize)]
+pub struct Profile<'a> {
+    /// The portal user id.
+    pub user_id: &'a str,
+    /// Full name.
+    pub full_name: &'a str,
+    /// Email.
+    pub email: &'a str,
+    /// The partner's organization id.
+    pub provider_org_id: &'a str,
+    /// Role.
+    pub role: &'a crate::contract::stream::Role,
+    /// When the session expires (Unix seconds).
+    pub expires_at: u64,
+}
+
+impl<'a> From<&'a crate::session::Session> for Profile<'a> {
+    fn from(s: &'a crate::session::Session) -> Self {
+        Self {
+            user_id: &s.user_id,
+            full_name: &s.full_name,
+            email: &s.email,
+            provider_org_id: &s.provider_org_id,
+            role: &s.role,
+            expires_at: s.expires_at,
+        }
+    }
 }

@@ -16,6 +16,8 @@
 pub mod api;
 pub mod contract;
 pub mod onboarding;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod proxy;
 pub mod redact;
 pub mod sealed;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// An onboarding as the browser sees it: no partner-internal URLs, no codes.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OnboardingView {
     /// Onboarding id.
     pub id: String,
@@ -57,20 +58,31 @@ impl OnboardingView {
 /// `POST /api/onboarding`: what the page asks for. The organization comes from the session.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct StartRequest {
     /// The platform to connect (`square`, `toast`, `ubereats`, ...).
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = r"^[a-z0-9_-]{1,64}$")))]
     pub source: String,
     /// `pos` or `dsp`.
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schemars(schema_with = "integration_type_input"))]
     pub kind: IntegrationType,
     /// Which allowlisted page the merchant comes back to (default: the first).
     #[serde(default)]
     pub return_page: Option<String>,
 }
 
+/// A start request's `type`: only the documented values are accepted.
+#[cfg(feature = "openapi")]
+fn integration_type_input(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let known: Vec<&str> = IntegrationType::KNOWN.iter().map(|k| k.as_str()).collect();
+    schemars::json_schema!({ "type": "string", "enum": known })
+}
+
 /// `POST /api/onboarding` answer.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct StartResponse {
     /// The new onboarding (`pending`).
     pub onboarding: OnboardingView,

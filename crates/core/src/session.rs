@@ -387,6 +387,7 @@ pub fn allowed_roles(var: Option<&str>) -> Vec<Role> {
 /// the verified session the request is refused (a user of org A asking for org B, or for a
 /// higher role).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ClaimedIdentity {
     /// A `provider_org_id` in the body.
     pub provider_org_id: Option<String>,

@@ -25,6 +25,7 @@ pub mod kind {
 
 /// One event, as POSTed (JSON) to every configured URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Event {
     /// The idempotency id: derived from what happened, so a repeated emission of the same change
     /// carries the same id and receivers can drop duplicates.
@@ -41,6 +42,7 @@ pub struct Event {
 /// The fields of an [`Event`], by type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum EventData {
     /// `onboarding.status_changed`.
     Onboarding {
@@ -202,6 +204,7 @@ pub fn parse_keys(value: &str) -> Result<Vec<String>, WebhookConfigError> {
 
 /// One event waiting for one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Delivery {
     /// The event's id (the idempotency id).
     pub event_id: String,
@@ -294,6 +297,7 @@ pub const MAX_DONE: usize = 400;
 /// One target's queue, stored as a single value: pending deliveries in the order they came,
 /// dead letters, and the ids recently delivered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Outbox {
     /// Waiting deliveries, oldest first.
     pub pending: Vec<Delivery>,

@@ -117,6 +117,10 @@ pub async fn ask_object(
     let stub = env.durable_object(binding)?.get_by_name(name)?;
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
+    let id = crate::log::current_request_id();
+    if !id.is_empty() {
+        headers.set(crate::log::REQUEST_ID_HEADER, &id)?;
+    }
     let mut init = worker::RequestInit::new();
     init.with_method(worker::Method::Post)
         .with_headers(headers)

@@ -32,7 +32,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let resp = if method == Method::Options {
         http::preflight(origin.as_deref(), &allowed)
     } else {
-        dispatch(req, &env, &method, &path)
+        log::scoped(&request_id, dispatch(req, &env, &method, &path))
             .await
             .unwrap_or_else(|e| e.into_response_for(&request_id))
     };

@@ -1,16 +1,82 @@
 //! The one logging point: structured JSON lines, every value passed through
-//! [`gatehouse_core::redact::redact`].
+//! [`gatehouse_core::redact::redact`], each carrying the id of the request it was written for.
+//!
+//! **Request ids across awaits and Durable Objects.** A request's work runs inside [`scoped`]:
+//! a future that sets the current request id each time it is polled and restores the previous one
+//! after, so requests interleaved in one isolate (or one Durable Object) never see each other's
+//! id. [`crate::http::ask_object`] passes the current id to the object in a header, and each
+//! object's `fetch` runs in a scope of that id: lines written inside a Durable Object carry the
+//! `request_id` of the worker request that caused them.
 
-/// Writes one structured log line: `{"level":..., "<k>": "<redacted v>", ...}`.
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// The header the worker passes its request id to a Durable Object in (internal only).
+pub const REQUEST_ID_HEADER: &str = "x-gatehouse-request-id";
+
+thread_local! {
+    static CURRENT: RefCell<Rc<str>> = RefCell::new(Rc::from(""));
+}
+
+/// The id of the request being served now (empty outside any request, e.g. in an alarm).
+pub fn current_request_id() -> Rc<str> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// A future that runs with `id` as the current request id.
+pub struct Scoped<F> {
+    id: Rc<str>,
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let id = self.id.clone();
+        let previous = CURRENT.with(|c| c.replace(id));
+        let out = self.inner.as_mut().poll(cx);
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+        out
+    }
+}
+
+/// Runs `fut` with `id` as the current request id.
+pub fn scoped<F: Future>(id: &str, fut: F) -> Scoped<F> {
+    Scoped {
+        id: Rc::from(id),
+        inner: Box::pin(fut),
+    }
+}
+
+/// The request id a Durable Object was asked under (empty when none was passed).
+pub fn incoming_request_id(req: &worker::Request) -> String {
+    req.headers()
+        .get(REQUEST_ID_HEADER)
+        .ok()
+        .flatten()
+        .filter(|id| id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or_default()
+}
+
+/// Writes one structured log line: `{"level":..., "<k>": "<redacted v>", ...}`, with the current
+/// request id unless the fields carry one.
 pub fn event(level: &str, fields: &[(&str, &str)]) {
     let mut map = serde_json::Map::new();
     map.insert("level".into(), level.into());
     for (k, v) in fields {
-        // An empty request id (a line written inside a Durable Object) is left out.
         if *k == "request_id" && v.is_empty() {
             continue;
         }
         map.insert((*k).into(), gatehouse_core::redact::redact(v).into());
+    }
+    if !map.contains_key("request_id") {
+        let id = current_request_id();
+        if !id.is_empty() {
+            map.insert("request_id".into(), (*id).into());
+        }
     }
     worker::console_log!("{}", serde_json::Value::Object(map));
 }

@@ -92,6 +92,22 @@ macro_rules! open_enum {
                 String::deserialize(deserializer).map(Self::from)
             }
         }
+
+        /// A string: one of the documented values, or a value a later version adds (kept).
+        #[cfg(feature = "openapi")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let known: Vec<&str> = vec![$($text),+];
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": format!("One of {}; other values a later version adds are passed on as they are.", known.join(", ")),
+                    "examples": known,
+                })
+            }
+        }
     };
 }
 

@@ -305,6 +305,7 @@ pub struct ListOnboardingLocationsQuery {
 /// A location (POS or DSP) as Stream lists it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Location {
     /// Location id.
     #[serde(rename = "_id")]
@@ -332,6 +333,7 @@ pub struct Location {
 /// `{"locations":[...]}`: the answer of every location listing.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LocationsResponse {
     /// The locations.
     #[serde(default)]
@@ -341,6 +343,7 @@ pub struct LocationsResponse {
 /// One location imported from the POS (IngestOnboardingLocation).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct IngestOnboardingLocation {
     /// The location's id at the POS.
     pub external_id: String,
@@ -363,6 +366,7 @@ pub struct IngestLocationsRequest {
 /// One DSP-to-POS binding (BindOnboardingLocation).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct BindOnboardingLocation {
     /// A location of the DSP onboarding.
     pub dsp_location_id: String,

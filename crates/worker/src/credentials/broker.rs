@@ -116,7 +116,41 @@ impl DurableObject for CredentialBroker {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        // Lines written while serving carry the id of the worker request that asked.
+        let id = crate::log::incoming_request_id(&req);
+        crate::log::scoped(&id, self.serve(req)).await
+    }
+}
+
+fn issued(h: &Held) -> IssuedToken {
+    IssuedToken {
+        access_token: h.token.expose().to_owned(),
+        api_base: h.api_base.clone(),
+        refresh_at_ms: h.life.refresh_at_ms,
+        generation: h.generation,
+        from_cache: false,
+    }
+}
+
+fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// 12 random bytes from the runtime's CSPRNG.
+fn random_nonce() -> std::result::Result<[u8; 12], String> {
+    let mut n = [0u8; 12];
+    crate::http::random_bytes(&mut n)?;
+    Ok(n)
+}
+
+impl CredentialBroker {
+    /// The object's answer to one message (run inside the asking request's scope).
+    async fn serve(&self, mut req: Request) -> Result<Response> {
         let op: Op = match req.json().await {
             Ok(op) => op,
             Err(_) => return Ok(ApiError::Internal("bad broker message".into()).into_response()),
@@ -150,34 +184,7 @@ impl DurableObject for CredentialBroker {
         };
         Ok(result.unwrap_or_else(ApiError::into_response))
     }
-}
 
-fn issued(h: &Held) -> IssuedToken {
-    IssuedToken {
-        access_token: h.token.expose().to_owned(),
-        api_base: h.api_base.clone(),
-        refresh_at_ms: h.life.refresh_at_ms,
-        generation: h.generation,
-        from_cache: false,
-    }
-}
-
-fn now_ms() -> u64 {
-    Date::now().as_millis()
-}
-
-fn random() -> f64 {
-    js_sys::Math::random()
-}
-
-/// 12 random bytes from the runtime's CSPRNG.
-fn random_nonce() -> std::result::Result<[u8; 12], String> {
-    let mut n = [0u8; 12];
-    crate::http::random_bytes(&mut n)?;
-    Ok(n)
-}
-
-impl CredentialBroker {
     fn credential(&self, id: &str) -> std::result::Result<std::rc::Rc<Credential>, Failure> {
         super::load_credential(&self.env, id).map_err(|e| Failure {
             class: FailureClass::Misconfigured,

@@ -110,7 +110,16 @@ impl DurableObject for OrgOnboarding {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        // Lines written while serving carry the id of the worker request that asked.
+        let id = crate::log::incoming_request_id(&req);
+        crate::log::scoped(&id, self.serve(req)).await
+    }
+}
+
+impl OrgOnboarding {
+    /// The object's answer to one message (run inside the asking request's scope).
+    async fn serve(&self, mut req: Request) -> Result<Response> {
         let op: OrgOp = match req.json().await {
             Ok(op) => op,
             Err(_) => return Ok(ApiError::Internal("bad org message".into()).into_response()),
@@ -118,9 +127,7 @@ impl DurableObject for OrgOnboarding {
         let result = self.handle(op).await;
         Ok(result.unwrap_or_else(ApiError::into_response))
     }
-}
 
-impl OrgOnboarding {
     async fn handle(&self, op: OrgOp) -> std::result::Result<Response, ApiError> {
         let stream = Stream::new(&self.env)?;
         match op {

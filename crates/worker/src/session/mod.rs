@@ -14,7 +14,7 @@ pub mod crypto;
 use crate::config;
 use crate::error::ApiError;
 use gatehouse_core::session::{self, Alg, Session, SessionConfig, SessionError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{Date, Env, Headers, Request, Response};
 
 /// The session cookie: `__Host-` (Secure, Path=/, no Domain), HttpOnly, SameSite=Strict.
@@ -119,35 +119,7 @@ pub async fn require(
     Ok((verify(env, &token).await?, source))
 }
 
-/// What the browser may know about its session (no token).
-#[derive(Debug, Serialize)]
-pub struct Profile<'a> {
-    /// The portal user id.
-    pub user_id: &'a str,
-    /// Full name.
-    pub full_name: &'a str,
-    /// Email.
-    pub email: &'a str,
-    /// The partner's organization id.
-    pub provider_org_id: &'a str,
-    /// Role.
-    pub role: &'a gatehouse_core::contract::stream::Role,
-    /// Unix seconds.
-    pub expires_at: u64,
-}
-
-impl<'a> From<&'a Session> for Profile<'a> {
-    fn from(s: &'a Session) -> Self {
-        Self {
-            user_id: &s.user_id,
-            full_name: &s.full_name,
-            email: &s.email,
-            provider_org_id: &s.provider_org_id,
-            role: &s.role,
-            expires_at: s.expires_at,
-        }
-    }
-}
+pub use gatehouse_core::api::Profile;
 
 fn set_cookie(resp: &mut Response, value: &str, max_age: u64) {
     let _ = resp.headers_mut().append(

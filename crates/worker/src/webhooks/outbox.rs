@@ -65,20 +65,10 @@ impl DurableObject for WebhookOutbox {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let op: OutboxOp = match req.json().await {
-            Ok(op) => op,
-            Err(_) => return Ok(ApiError::Internal("bad outbox message".into()).into_response()),
-        };
-        let result = match op {
-            OutboxOp::Enqueue {
-                target,
-                event_id,
-                body,
-            } => self.enqueue(target, event_id, body).await,
-            OutboxOp::Status => self.status().await,
-        };
-        Ok(result.unwrap_or_else(ApiError::into_response))
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        // Lines written while serving carry the id of the worker request that asked.
+        let id = crate::log::incoming_request_id(&req);
+        crate::log::scoped(&id, self.serve(req)).await
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -106,6 +96,23 @@ impl DurableObject for WebhookOutbox {
 }
 
 impl WebhookOutbox {
+    /// The object's answer to one message (run inside the asking request's scope).
+    async fn serve(&self, mut req: Request) -> Result<Response> {
+        let op: OutboxOp = match req.json().await {
+            Ok(op) => op,
+            Err(_) => return Ok(ApiError::Internal("bad outbox message".into()).into_response()),
+        };
+        let result = match op {
+            OutboxOp::Enqueue {
+                target,
+                event_id,
+                body,
+            } => self.enqueue(target, event_id, body).await,
+            OutboxOp::Status => self.status().await,
+        };
+        Ok(result.unwrap_or_else(ApiError::into_response))
+    }
+
     /// Reads the queue from storage once after this object started.
     async fn load(&self) -> std::result::Result<(), ApiError> {
         if self.queue.borrow().is_some() {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The API reference checked against the real routes: schemathesis (PyPI, pinned in
+# tests/schemathesis/requirements.txt) loads www/openapi.json from the running worker and
+# generates requests for every operation (examples, coverage, fuzzing and the stateful phase that
+# follows the document's links), three times: with the operators' key, a portal session (owner)
+# and the proxy key. Checks: no 5xx, every answer matches the documented schema and content type.
+# Run by scripts/test.sh while the test stack is up; GATEHOUSE_URL names it.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+req="$ROOT/tests/schemathesis/requirements.txt"
+venv="$HOME/.cache/gatehouse/schemathesis-venv-$(sha256sum "$req" | cut -c1-12)"
+if [ ! -x "$venv/bin/schemathesis" ] || [ ! -f "$venv/.installed" ]; then
+  say "installing schemathesis (pip, once)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+  touch "$venv/.installed"
+fi
+url="${GATEHOUSE_URL:?}"
+key() { awk -F= -v k="$1" '$1==k {print substr($0, index($0,"=")+1)}' "$ROOT/.dev.vars.example"; }
+session=$(node -e 'import("./tests/e2e/session.mjs").then((m) => console.log(m.mint(m.claims({
+  provider_org_id: "org_schemathesis", role: "owner", exp: Math.floor(Date.now() / 1000) + 1800 }))))')
+export SCHEMATHESIS_HOOKS="" NO_COLOR=1
+failed=0
+for who in admin session proxy; do
+  case $who in
+    admin) token=$(key ADMIN_API_KEY) ;;
+    session) token=$session ;;
+    proxy) token=$(key PROXY_API_KEY) ;;
+  esac
+  log="${TEST_OUT:-$ROOT/tests/.out}/logs/schemathesis-$who.log"
+  mkdir -p "$(dirname "$log")"
+  say "schemathesis as $who (log: $log)"
+  if "$venv/bin/schemathesis" run "$url/openapi.json" --url "$url" -H "Authorization: Bearer $token" \
+      --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+      --phases examples,coverage,fuzzing,stateful --max-examples 25 --workers 1 \
+      --seed 20261202 --wait-for-schema 30 >"$log" 2>&1; then
+    echo "schemathesis as $who: ok, $(grep -oE '[0-9]+ generated' "$log" | head -n 1) test cases, every check held"
+  else
+    tail -n 60 "$log"; echo "schemathesis as $who: FAILED"; failed=1
+  fi
+done
+exit $failed

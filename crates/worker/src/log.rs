@@ -26,15 +26,16 @@ pub fn current_request_id() -> Rc<str> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
-/// A future that runs with `id` as the current request id.
-pub struct Scoped<F> {
+/// A future that runs with `id` as the current request id (boxed: one poll wrapper serves
+/// every use, which keeps the wasm small).
+pub struct Scoped<'a, T> {
     id: Rc<str>,
-    inner: Pin<Box<F>>,
+    inner: Pin<Box<dyn Future<Output = T> + 'a>>,
 }
 
-impl<F: Future> Future for Scoped<F> {
-    type Output = F::Output;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+impl<T> Future for Scoped<'_, T> {
+    type Output = T;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let id = self.id.clone();
         let previous = CURRENT.with(|c| c.replace(id));
         let out = self.inner.as_mut().poll(cx);
@@ -44,7 +45,7 @@ impl<F: Future> Future for Scoped<F> {
 }
 
 /// Runs `fut` with `id` as the current request id.
-pub fn scoped<F: Future>(id: &str, fut: F) -> Scoped<F> {
+pub fn scoped<'a, T>(id: &str, fut: impl Future<Output = T> + 'a) -> Scoped<'a, T> {
     Scoped {
         id: Rc::from(id),
         inner: Box::pin(fut),

@@ -1,5 +1,6 @@
-// Credential health for operators: GET /api/admin/credentials with the operator's key (kept in
-// this module's memory only). The answer never contains a token or a secret.
+// Credential health for operators: GET /api/admin/credentials and /api/admin/webhooks with the
+// operator's key (kept in this module's memory only). Neither answer contains a token, a secret
+// or an event body.
 const $ = (id) => document.getElementById(id);
 let key = "";
 
@@ -24,6 +25,23 @@ async function refresh() {
     return tr;
   });
   $("credentials").tBodies[0].replaceChildren(...rows);
+  await refreshWebhooks();
+}
+
+async function refreshWebhooks() {
+  const r = await fetch("/api/admin/webhooks", { headers: { authorization: `Bearer ${key}` } });
+  if (!r.ok) return;
+  const { targets } = await r.json();
+  const rows = targets.map(({ target, outbox }) => {
+    const tr = document.createElement("tr");
+    tr.dataset.target = target;
+    const last = [...outbox.pending, ...outbox.dead].map((d) => d.last_error).filter(Boolean).pop();
+    tr.append(cell(target), cell(String(outbox.pending.length)), cell(String(outbox.delivered)),
+      cell(String(outbox.dead.length)), cell(last ?? "—"));
+    return tr;
+  });
+  $("webhooks").tBodies[0].replaceChildren(...rows);
+  $("webhooks-empty").hidden = targets.length > 0;
 }
 
 $("key-form").addEventListener("submit", (e) => {

@@ -189,6 +189,9 @@ test("the operators' credential health page lists the credentials after the key 
   await page.waitForSelector('#credentials tr[data-credential="stream"]');
   assert.ok(await page.locator("#credentials tbody tr").count() >= 4);
   assert.equal(await page.inputValue("#key"), "", "the key is not left in the form");
+  // [env.test] configures no webhook target (tests/e2e/webhooks.test.mjs runs a worker that does).
+  await page.waitForSelector("#webhooks-empty:not([hidden])");
+  assert.equal(await page.locator("#webhooks tbody tr").count(), 0);
   await page.screenshot({ path: `${OUT}/screenshots/admin-credentials.png`, fullPage: true });
   await page.close();
 });

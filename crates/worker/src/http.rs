@@ -5,7 +5,14 @@ use worker::{Headers, Request, Response};
 
 /// A JSON response with the given status; `Cache-Control: no-store` on everything the API answers.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
-    let text = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    json_text(
+        status,
+        serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec()),
+    )
+}
+
+/// A response whose JSON is already written (answers assembled from Durable Objects' answers).
+pub fn json_text(status: u16, text: Vec<u8>) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");

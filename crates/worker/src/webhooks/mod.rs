@@ -18,21 +18,19 @@ use worker::{Env, Request, Response};
 /// The Durable Object binding of the outboxes.
 const BINDING: &str = "WEBHOOK_OUTBOX";
 
-/// A message to a target's outbox.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxOp {
-    /// Store and deliver this event (a known id is acknowledged without a second copy).
-    Enqueue {
-        /// The target URL (the object is named by it).
-        target: String,
-        /// The event id.
-        event_id: String,
-        /// The event's JSON.
-        body: String,
-    },
-    /// Pending deliveries, dead letters and the delivered count, for operators and tests.
-    Status,
+/// A message to a target's outbox: store and deliver this event (a known id is acknowledged
+/// without a second copy); with an empty `event_id`, answer the outbox's state instead.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct OutboxOp {
+    /// The target URL (the object is named by it).
+    #[serde(default)]
+    pub target: String,
+    /// The event id; empty for a status request.
+    #[serde(default)]
+    pub event_id: String,
+    /// The event's JSON.
+    #[serde(default)]
+    pub body: String,
 }
 
 /// The configured targets; a bad `WEBHOOK_URLS` is a configuration error (named, logged).
@@ -60,7 +58,7 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
     };
     let mut all = true;
     for target in targets {
-        let op = OutboxOp::Enqueue {
+        let op = OutboxOp {
             target: target.clone(),
             event_id: event.id.clone(),
             body: body.clone(),
@@ -85,8 +83,8 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
 /// answer is passed on as it came (it is already that JSON).
 pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
     crate::auth::require_admin(req, env)?;
-    let message =
-        serde_json::to_string(&OutboxOp::Status).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let message = serde_json::to_string(&OutboxOp::default())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut out = String::from("{\"targets\":[");
     for (i, target) in targets(env)?.iter().enumerate() {
         let mut resp = crate::http::ask_object(env, BINDING, target, &message).await?;

@@ -102,13 +102,10 @@ impl WebhookOutbox {
             Ok(op) => op,
             Err(_) => return Ok(ApiError::Internal("bad outbox message".into()).into_response()),
         };
-        let result = match op {
-            OutboxOp::Enqueue {
-                target,
-                event_id,
-                body,
-            } => self.enqueue(target, event_id, body).await,
-            OutboxOp::Status => self.status().await,
+        let result = if op.event_id.is_empty() {
+            self.status().await
+        } else {
+            self.enqueue(op.target, op.event_id, op.body).await
         };
         Ok(result.unwrap_or_else(ApiError::into_response))
     }

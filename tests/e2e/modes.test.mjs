@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sleep } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
+import { MerchantBrowser } from "./merchant-browser.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 
 const persist = mkdtempSync(join(tmpdir(), "gatehouse-modes-"));
@@ -44,13 +45,11 @@ test("an expired onboarding state is refused (ONBOARDING_STATE_TTL_S=2 on this w
   });
   assert.equal(r.status, 200);
   const { entry_url } = await r.json();
-  const consent = await fetch(entry_url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "decision=authorize" });
-  const back = consent.headers.get("location");
+  const merchant = new MerchantBrowser(worker.url);
+  const back = await MerchantBrowser.decide(await merchant.go(entry_url), "authorize");
   assert.ok(back.startsWith(`${worker.url}/api/onboarding/return?`), back);
   await sleep(2500);
-  const landed = await fetch(back, { redirect: "manual" });
-  assert.equal(landed.status, 303);
-  const page = new URL(landed.headers.get("location"));
+  const page = await merchant.comeBack(back);
   assert.equal(page.searchParams.get("error"), "state_expired");
   assert.equal(`${page.origin}${page.pathname}`, "http://127.0.0.1:18787/onboarding");
 });

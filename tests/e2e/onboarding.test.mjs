@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { WORKER, SANDBOX, sandboxControl, resetCredential, ADMIN_API_KEY } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
+import { MerchantBrowser } from "./merchant-browser.mjs";
 
 const PAGE = `${WORKER}/onboarding`;
 const newOrg = () => `org_${randomBytes(6).toString("hex")}`;
@@ -23,20 +24,9 @@ async function start(token, body = { source: "square", type: "pos" }) {
   return r.json();
 }
 
-/** The merchant at the partner's consent page: authorize or deny; answers the worker's return URL. */
-async function consent(entryUrl, decision) {
-  const r = await fetch(entryUrl, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `decision=${decision}` });
-  assert.equal(r.status, 303);
-  return r.headers.get("location");
-}
-
-/** Follows the return URL like the browser: the worker's 303 to the page. */
-async function comeBack(returnUrl, headers = {}) {
-  const r = await fetch(returnUrl, { redirect: "manual", headers });
-  assert.equal(r.status, 303);
-  assert.equal(r.headers.get("cache-control"), "no-store");
-  return new URL(r.headers.get("location"));
-}
+const browser = () => new MerchantBrowser(WORKER);
+/** A whole onboarding round in a fresh merchant browser; answers the landing page. */
+const onboard = (entryUrl, decision = "authorize") => browser().onboard(entryUrl, decision);
 
 beforeEach(async () => {
   await sandboxControl("reset", {});
@@ -49,11 +39,16 @@ test("start → consent → return: the worker completes with the code and lands
   const { onboarding, entry_url } = await start(t);
   assert.equal(onboarding.status, "pending");
   assert.equal(onboarding.type, "pos");
-  assert.ok(entry_url.startsWith(`${SANDBOX}/consent/`));
-  const back = await consent(entry_url, "authorize");
+  assert.ok(entry_url.startsWith(`${WORKER}/api/onboarding/go?ticket=`), entry_url);
+  const b = browser();
+  const partner = await b.go(entry_url);
+  assert.ok(partner.startsWith(`${SANDBOX}/consent/`), partner);
+  assert.equal(b.jar.size, 1, "one binding cookie");
+  const back = await MerchantBrowser.decide(partner, "authorize");
   assert.ok(back.startsWith(`${WORKER}/api/onboarding/return?state=`), back);
   assert.match(back, /[?&]code=/);
-  const landed = await comeBack(back);
+  const landed = await b.comeBack(back);
+  assert.equal(b.jar.size, 0, "the binding cookie is spent with the flow");
   assert.equal(`${landed.origin}${landed.pathname}`, PAGE);
   assert.deepEqual([...landed.searchParams.keys()].sort(), ["onboarding", "status"], "no code, no state on the page");
   assert.equal(landed.searchParams.get("onboarding"), onboarding.id);
@@ -68,8 +63,8 @@ test("start → consent → return: the worker completes with the code and lands
   assert.match(tag, /^"[0-9a-f]{16}"$/);
   const again = await api(t, `/api/onboarding/${onboarding.id}`, { headers: { "if-none-match": tag } });
   assert.equal(again.status, 304);
-  // The state is single use: the same return URL again.
-  const replay = await comeBack(back);
+  // The state is single use: the same return URL again, even in the same browser.
+  const replay = await b.comeBack(back);
   assert.equal(replay.searchParams.get("error"), "state_already_used");
   assert.equal(`${replay.origin}${replay.pathname}`, PAGE);
 });
@@ -77,7 +72,7 @@ test("start → consent → return: the worker completes with the code and lands
 test("deny at the partner comes back as a clear error, and the onboarding is failed", async () => {
   const t = user(newOrg());
   const { onboarding, entry_url } = await start(t);
-  const landed = await comeBack(await consent(entry_url, "deny"));
+  const landed = await onboard(entry_url, "deny");
   assert.equal(landed.searchParams.get("error"), "access_denied");
   assert.equal(landed.searchParams.get("onboarding"), onboarding.id);
   const view = await (await api(t, `/api/onboarding/${onboarding.id}`)).json();
@@ -87,24 +82,26 @@ test("deny at the partner comes back as a clear error, and the onboarding is fai
 test("garbage, forged and foreign states are refused without leaving the allowlist", async () => {
   const orgA = newOrg();
   const { entry_url } = await start(user(orgA));
-  const back = await consent(entry_url, "authorize");
+  const merchant = browser();
+  const back = await MerchantBrowser.decide(await merchant.go(entry_url), "authorize");
   for (const bad of [
     `${WORKER}/api/onboarding/return`,
     `${WORKER}/api/onboarding/return?state=nonsense&code=x`,
     `${WORKER}/api/onboarding/return?state=${Buffer.from(orgA).toString("base64url")}.${"A".repeat(43)}&code=x`,
     `${back}&state=again`,
   ]) {
-    const landed = await comeBack(bad);
+    const landed = await merchant.comeBack(bad);
     assert.equal(`${landed.origin}${landed.pathname}`, PAGE, bad);
     assert.ok(landed.searchParams.get("error"), bad);
   }
   // A browser signed in to another organization cannot complete org A's onboarding.
   const cookie = await fetch(`${WORKER}/api/session`, { method: "POST", headers: { authorization: `Bearer ${user(newOrg())}` } });
   const jar = cookie.headers.get("set-cookie").split(";")[0];
-  const foreign = await comeBack(back, { cookie: jar });
+  const binding = [...merchant.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const foreign = await browser().comeBack(back, { cookie: `${jar}; ${binding}` });
   assert.equal(foreign.searchParams.get("error"), "foreign_state");
   // Still usable by org A's own merchant afterwards.
-  assert.equal((await comeBack(back)).searchParams.get("status"), "active");
+  assert.equal((await merchant.comeBack(back)).searchParams.get("status"), "active");
 });
 
 test("every call is scoped to the caller's organization: another org gets 404", async () => {
@@ -170,9 +167,9 @@ test("bad input: hostile return pages, unknown types, wrong content type, unknow
 test("locations: ingest POS locations, then bind a DSP location to a POS location", async () => {
   const t = user(newOrg(), "owner");
   const pos = await start(t, { source: "square", type: "pos" });
-  await comeBack(await consent(pos.entry_url, "authorize"));
+  await onboard(pos.entry_url);
   const dsp = await start(t, { source: "ubereats", type: "dsp" });
-  await comeBack(await consent(dsp.entry_url, "authorize"));
+  await onboard(dsp.entry_url);
   let r = await api(t, `/api/onboarding/${pos.onboarding.id}/locations/ingest`, { method: "POST", body: JSON.stringify({ locations: [{ external_id: "store-9", name: "Harbour St" }] }) });
   assert.equal(r.status, 200);
   const posLocations = (await r.json()).locations;

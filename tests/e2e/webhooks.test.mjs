@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { ADMIN_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 import { claims, mint } from "./session.mjs";
+import { MerchantBrowser } from "./merchant-browser.mjs";
 import { verifyGatehouseWebhook } from "../../docs/examples/verify-webhook.mjs";
 
 const PORT = 18778;
@@ -79,10 +80,11 @@ async function onboard(token, decision) {
   const r = await api(token, "/api/onboarding", { method: "POST", body: JSON.stringify({ source: "square", type: "pos" }) });
   assert.equal(r.status, 200, await r.clone().text());
   const { onboarding, entry_url } = await r.json();
-  assert.ok(entry_url.startsWith(`${SANDBOX}/consent/`));
-  const c = await fetch(entry_url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `decision=${decision}` });
-  const back = await fetch(c.headers.get("location"), { redirect: "manual" });
-  assert.equal(back.status, 303);
+  const merchant = new MerchantBrowser(worker.url);
+  const consentPage = await merchant.go(entry_url);
+  assert.ok(consentPage.startsWith(`${SANDBOX}/consent/`));
+  const landed = await merchant.comeBack(await MerchantBrowser.decide(consentPage, decision));
+  assert.ok(!landed.searchParams.has("error") || decision === "deny", landed.href);
   return onboarding.id;
 }
 

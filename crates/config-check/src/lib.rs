@@ -81,12 +81,22 @@ pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, S
         }
     };
 
-    // Partner credentials: the worker's own loader.
-    match profile::load(&var("CREDENTIALS").unwrap_or_else(|| "{}".into()), lookup) {
+    // Partner credentials: the worker's own loader, each credential on its own (one problem
+    // per broken credential, as the worker reports them).
+    let development = var("GATEHOUSE_MODE").as_deref() == Some("development");
+    match profile::load_each(&var("CREDENTIALS").unwrap_or_else(|| "{}".into()), lookup) {
         Ok(creds) if creds.is_empty() => report
             .problems
             .push("CREDENTIALS lists no credential".into()),
-        Ok(_) => {}
+        Ok(creds) => {
+            for (_, loaded) in creds {
+                match loaded {
+                    Ok(c) if !development => report.problems.extend(plain_http_urls(&c)),
+                    Ok(_) => {}
+                    Err(e) => report.problems.push(format!("CREDENTIALS: {e}")),
+                }
+            }
+        }
         Err(e) => report.problems.push(format!("CREDENTIALS: {e}")),
     }
     // Portal sessions.
@@ -298,7 +308,18 @@ mod tests {
         let secrets = parse_secrets(DEV_VARS);
         for env in ["", "test"] {
             let r = check(WRANGLER, env, Some(&secrets));
-            assert_eq!(r.problems, Vec::<String>::new(), "env {env:?}");
+            // [env.test] carries one credential whose secret is deliberately unset (the e2e test
+            // that one broken credential does not stop the others): it, and only it, is named.
+            let expected: Vec<String> = if env == "test" {
+                vec![
+                    "CREDENTIALS: credential `wrong-missing-secret`: secret `NOT_SET_ANYWHERE` (for client_secret) is not set".into(),
+                    "secret NOT_SET_ANYWHERE is not set".into(),
+                    "secret NOT_SET_ANYWHERE is used but not in [secrets] required (a deploy without it would not fail)".into(),
+                ]
+            } else {
+                Vec::new()
+            };
+            assert_eq!(r.problems, expected, "env {env:?}");
             assert!(r.required_secrets.contains(&"SESSION_SECRET".to_owned()));
             assert!(r
                 .required_secrets
@@ -354,6 +375,37 @@ mod tests {
         }
         assert!(deployment_headers("/*\n  X: y\n", WRANGLER, "production").is_err());
         assert!(deployment_headers(template, WRANGLER, "nope").is_err());
+    }
+
+    #[test]
+    fn plain_http_partner_urls_are_for_development_only() {
+        let config = |mode: &str| {
+            format!(
+                r#"
+[vars]
+GATEHOUSE_MODE = "{mode}"
+CREDENTIALS = '{{"s": {{"provider": "stream", "base_url": "http://stream.example", "client_id": "c", "secrets": {{"client_secret": "S"}}}}, "ok": {{"provider": "stream", "base_url": "https://stream.example", "client_id": "c", "secrets": {{"client_secret": "S"}}}}, "broken": {{"provider": "stream", "base_url": "https://stream.example", "client_id": "c", "secrets": {{"client_secret": "MISSING"}}}}}}'
+"#
+            )
+        };
+        let secrets = parse_secrets("S=x");
+        let r = check(&config("production"), "", Some(&secrets));
+        let all = r.problems.join("\n");
+        assert!(
+            all.contains(
+                "credential `s`: token URL `http://stream.example/oauth/token` is not https"
+            ),
+            "{all}"
+        );
+        assert!(all.contains("credential `s`: API base `http://stream.example` is not https"));
+        assert!(!all.contains("credential `ok`"), "{all}");
+        // Each broken credential is named on its own.
+        assert!(
+            all.contains("credential `broken`: secret `MISSING`"),
+            "{all}"
+        );
+        let r = check(&config("development"), "", Some(&secrets));
+        assert!(!r.problems.join("\n").contains("is not https"));
     }
 
     #[test]
@@ -419,4 +471,23 @@ CREDENTIALS = '{"pe": {"provider": "powerepos", "auth_base": "https://a.example"
             r.problems
         );
     }
+}
+
+/// Outside `development`, every partner URL of a credential must be `https`: plain `http` is
+/// refused even to a loopback host, so no token request or partner call can be read or
+/// redirected on the way (docs/security.md item 27).
+fn plain_http_urls(c: &profile::Credential) -> Vec<String> {
+    let mut urls = vec![("token URL", c.profile.token_url.as_str())];
+    if let profile::ApiBase::Fixed(base) = &c.profile.api_base {
+        urls.push(("API base", base.as_str()));
+    }
+    urls.into_iter()
+        .filter(|(_, u)| !u.starts_with("https://"))
+        .map(|(what, u)| {
+            format!(
+                "CREDENTIALS: credential `{}`: {what} `{u}` is not https (plain http is for development only)",
+                c.id
+            )
+        })
+        .collect()
 }

@@ -61,6 +61,29 @@ pub struct CredentialStatus {
     /// Whether a refresh token is held (never the token itself).
     #[serde(default)]
     pub holds_refresh_token: bool,
+    /// Why the credential cannot load at all (a missing secret by name, a bad field), when so;
+    /// the other credentials are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl CredentialStatus {
+    /// The status of a credential whose configuration does not load: `misconfigured`, with the
+    /// problem (which names secrets, never holds one).
+    pub fn unloadable(credential: &str, problem: String) -> Self {
+        Self {
+            credential: credential.to_owned(),
+            provider: String::new(),
+            state: "misconfigured".into(),
+            expires_in_s: None,
+            scopes: Vec::new(),
+            upstream_token_calls: 0,
+            last_refresh_ms: None,
+            last_error: Some("misconfigured".into()),
+            holds_refresh_token: false,
+            problem: Some(problem),
+        }
+    }
 }
 
 /// `GET`/`POST /api/session`: what the browser may know about its session (never the token).

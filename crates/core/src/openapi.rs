@@ -247,12 +247,25 @@ pub fn document() -> Value {
         ),
     );
     add(
+        "/api/onboarding/go",
+        "get",
+        operation(
+            json!({
+        "summary": "The start answer's entry_url: binds the flow to this browser", "operationId": "onboardingGo",
+        "description": "Followed once by the merchant's browser (a top-level navigation). Spends the single-use ticket, sets the flow's `__Host-gatehouse_onb_…` binding cookie (Secure, HttpOnly, SameSite=Lax) and answers 303 to the partner's entry URL. A spent, expired or unknown ticket answers 303 to an allowlisted page with `error`.",
+        "parameters": [ { "name": "ticket", "in": "query", "schema": { "type": "string" } } ],
+        "responses": { "303": { "description": "To the partner's entry URL, or to an allowlisted page with `error`.",
+            "headers": { "Location": { "schema": { "type": "string", "format": "uri" } } } } } }),
+            &[],
+        ),
+    );
+    add(
         "/api/onboarding/return",
         "get",
         operation(
             json!({
         "summary": "Where the partner sends the merchant back", "operationId": "onboardingReturn",
-        "description": "Checks the single-use state, exchanges the code and answers 303 to an allowlisted page carrying only `onboarding` and `status` or `error`. Every outcome, errors included, is a redirect to an allowlisted page or a JSON error: never an open redirect.",
+        "description": "Checks the single-use state and the flow's binding cookie (set by `onboardingGo` in the browser that started; without it the answer is `error=flow_not_started_here` and the partner is not called), exchanges the code and answers 303 to an allowlisted page carrying only `onboarding` and `status` or `error`. Every outcome, errors included, is a redirect to an allowlisted page or a JSON error: never an open redirect.",
         "parameters": [
             { "name": "state", "in": "query", "schema": { "type": "string" } },
             { "name": "code", "in": "query", "schema": { "type": "string" } },

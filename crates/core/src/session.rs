@@ -105,6 +105,10 @@ pub enum SessionError {
     /// No configured key for this header (`kid`).
     #[error("no configured key matches")]
     UnknownKey,
+    /// The header lists `crit` extensions; Gatehouse understands none, so it must refuse the
+    /// token (RFC 7515 §4.1.11).
+    #[error("critical header extensions are not understood")]
+    CriticalHeader,
     /// The signature does not verify.
     #[error("bad signature")]
     Signature,
@@ -144,9 +148,13 @@ impl SessionError {
 pub struct Header {
     /// The algorithm the token claims.
     pub alg: String,
-    /// The key id (JWKS keys are chosen by it).
+    /// The key id: picks one of the *configured* JWKS keys, never a key from elsewhere.
+    /// (`jku`, `x5u`, `jwk`, `x5c` are not read at all: no header can bring its own key.)
     #[serde(default)]
     pub kid: Option<String>,
+    /// Critical extensions (RFC 7515 §4.1.11): present at all, the token is refused.
+    #[serde(default)]
+    crit: Option<serde_json::Value>,
 }
 
 /// A split compact JWS whose signature has not been checked yet.
@@ -182,6 +190,9 @@ pub fn split(token: &str) -> Result<Unverified<'_>, SessionError> {
         return Err(SessionError::Malformed);
     };
     let header: Header = serde_json::from_slice(&b64(h)?).map_err(|_| SessionError::Malformed)?;
+    if header.crit.is_some() {
+        return Err(SessionError::CriticalHeader);
+    }
     let signature = b64(s)?;
     if signature.is_empty() {
         return Err(SessionError::Signature);
@@ -645,6 +656,30 @@ mod tests {
             SessionError::Malformed
         );
         assert!(check("phone_number", "+44 (20) 7946.0958".into()).is_ok());
+    }
+
+    #[test]
+    fn crit_headers_are_refused_and_no_header_brings_its_own_key() {
+        // RFC 7515 §4.1.11: Gatehouse understands no extension, so any `crit` refuses the token.
+        for header in [
+            r#"{"alg":"HS256","crit":["exp"],"exp":1}"#,
+            r#"{"alg":"HS256","crit":["b64"],"b64":false}"#,
+            r#"{"alg":"HS256","crit":[]}"#,
+            r#"{"alg":"HS256","crit":"x"}"#,
+        ] {
+            let err = split(&token(header, claims(NOW))).unwrap_err();
+            assert_eq!(err, SessionError::CriticalHeader, "{header}");
+            assert_eq!(err.code(), "invalid_session");
+        }
+        // `jku`, `x5u`, `jwk` and `x5c` are not even read: the header keeps only `alg` and `kid`,
+        // and `kid` picks among configured keys (worker `session::crypto::key_for`).
+        let t = token(
+            r#"{"alg":"HS256","kid":"k1","jku":"https://evil.example/jwks","x5u":"https://evil.example/c","jwk":{"kty":"oct","k":"AAAA"}}"#,
+            claims(NOW),
+        );
+        let u = split(&t).unwrap();
+        assert_eq!(u.header.kid.as_deref(), Some("k1"));
+        assert_eq!(u.header.alg, "HS256");
     }
 
     #[test]

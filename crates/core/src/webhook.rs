@@ -289,6 +289,8 @@ impl RetrySchedule {
 /// Most pending deliveries one target's outbox holds; a full outbox refuses new events (the
 /// emitter keeps the change unreported and tries again on its next observation).
 pub const MAX_PENDING: usize = 150;
+/// The dead-letter reason of deliveries whose target left `WEBHOOK_URLS`.
+pub const TARGET_REMOVED: &str = "target_removed: no longer in WEBHOOK_URLS";
 /// Dead letters kept per target (the oldest are dropped first).
 pub const MAX_DEAD: usize = 25;
 /// Delivered ids remembered per target, to drop repeated emissions.
@@ -387,6 +389,18 @@ impl Outbox {
             }
         }
         Some(after)
+    }
+
+    /// The target left `WEBHOOK_URLS`: nothing more is delivered to it; every pending delivery
+    /// becomes a dead letter with `reason` (kept whole, beyond the usual dead-letter cap, so an
+    /// operator can see and replay what was not sent). Answers how many were retired.
+    pub fn retire(&mut self, reason: &str) -> usize {
+        let retired = self.pending.len();
+        for mut d in self.pending.drain(..) {
+            d.last_error = Some(reason.to_owned());
+            self.dead.push(d);
+        }
+        retired
     }
 
     /// When the next pending delivery is due.
@@ -526,6 +540,31 @@ mod tests {
             o.delivered(&format!("d{i}"));
         }
         assert_eq!(o.done.len(), MAX_DONE);
+    }
+
+    #[test]
+    fn a_removed_target_retires_its_queue_to_the_dead_letters() {
+        let mut q = Outbox::default();
+        for i in 0..3 {
+            assert_eq!(
+                q.enqueue(format!("evt_{i}"), "{}".into(), 0),
+                Enqueued::Stored
+            );
+        }
+        assert_eq!(q.retire("target_removed"), 3);
+        assert!(q.pending.is_empty());
+        assert_eq!(
+            q.due(u64::MAX),
+            Vec::<String>::new(),
+            "nothing left to send"
+        );
+        assert_eq!(q.next_due_ms(), None, "no alarm needed");
+        assert_eq!(q.dead.len(), 3);
+        assert!(q
+            .dead
+            .iter()
+            .all(|d| d.last_error.as_deref() == Some("target_removed")));
+        assert_eq!(q.retire("target_removed"), 0);
     }
 
     #[test]

@@ -107,7 +107,7 @@ async fn set_settings(
 ) -> Result<impl IntoResponse, ApiError> {
     let new: Settings = json_body(&headers, &body).map_err(|e| {
         bad(format!(
-            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}}}",
+            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}, \"powerepos_service_uri\"?: url, \"skip_location_ownership\"?: bool, \"revoke_conflict\"?: bool}}",
             e.0
         ))
     })?;
@@ -118,6 +118,11 @@ async fn set_settings(
         current.omniretain = given.omniretain.or(current.omniretain);
         current.streamdiver = given.streamdiver.or(current.streamdiver);
         current.powerepos = given.powerepos.or(current.powerepos);
+        if new.powerepos_service_uri.is_some() {
+            s.settings.powerepos_service_uri = new.powerepos_service_uri;
+        }
+        s.settings.skip_location_ownership = new.skip_location_ownership;
+        s.settings.revoke_conflict = new.revoke_conflict;
         s.settings.clone()
     });
     Ok(Json(merged))

@@ -82,6 +82,10 @@ pub(crate) struct FaultRule {
     /// How many requests the rule applies to; absent = until cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) times: Option<u64>,
+    /// A `Location` header on the injected answer (a `3xx` that tries to send the caller, and
+    /// its body, elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) location: Option<String>,
 }
 
 impl FaultRule {
@@ -156,6 +160,13 @@ impl FaultRule {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(location) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            response.headers_mut().insert(header::LOCATION, location);
         }
         Some(response)
     }

@@ -71,7 +71,9 @@ const BASIC_CHALLENGE: &str = "Basic realm=\"powerepos\"";
 
 /// The Partner Services URI for an organisation.
 fn service_uri(state: &AppState, org_id: &str) -> String {
-    format!("{}/powerepos/services/{org_id}/", state.public_url())
+    state
+        .with(|s| s.settings.powerepos_service_uri.clone())
+        .unwrap_or_else(|| format!("{}/powerepos/services/{org_id}/", state.public_url()))
 }
 
 async fn token(

@@ -124,6 +124,17 @@ pub(crate) struct Lifetimes {
 pub(crate) struct Settings {
     #[serde(default)]
     pub(crate) token_lifetime_s: Lifetimes,
+    /// PowerEPOS: the Partner Services URI put in tokens (`svc` and the JWT claim) instead of
+    /// the sandbox's own, so tests can play a token server whose claim points elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) powerepos_service_uri: Option<String>,
+    /// Stream: skip the partner's own location-ownership checks on bind, so tests see whether
+    /// the worker checks first.
+    #[serde(default)]
+    pub(crate) skip_location_ownership: bool,
+    /// Stream: answer a revoke of an already revoked onboarding with `409` (as some partners do).
+    #[serde(default)]
+    pub(crate) revoke_conflict: bool,
 }
 
 /// Milliseconds since the Unix epoch.

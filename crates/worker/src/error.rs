@@ -21,8 +21,11 @@ pub enum ApiError {
     Misconfigured(String),
     /// The partner failed (5xx, timeout, unreadable answer): retry later.
     PartnerUnavailable(String),
-    /// The partner refused the credential (`invalid_client`, `invalid_grant`, ...).
+    /// The partner refused the credential (`invalid_client`, `invalid_grant`, ...), or handed
+    /// out something Gatehouse refuses to use (a service URI off the allowlist).
     PartnerRejected(String),
+    /// The partner answered a redirect, which is never followed (a misconfigured URL).
+    PartnerRedirected(String),
     /// The partner refused the grant (`invalid_grant`): an operator must re-authorize the credential.
     NeedsReauth(String),
     /// A rotated refresh token could not be stored, so no token was handed out: retry.
@@ -99,6 +102,12 @@ impl ApiError {
                 502,
                 "partner_rejected",
                 "The partner refused the configured credential.",
+                false,
+            ),
+            Self::PartnerRedirected(_) => (
+                502,
+                "partner_redirected",
+                "The partner answered a redirect, which Gatehouse does not follow; the credential's URL is misconfigured.",
                 false,
             ),
             Self::NeedsReauth(_) => (
@@ -216,6 +225,7 @@ impl ApiError {
             Self::Misconfigured(d)
             | Self::PartnerUnavailable(d)
             | Self::PartnerRejected(d)
+            | Self::PartnerRedirected(d)
             | Self::Internal(d)
             | Self::InvalidRequest(d) => Some(d),
             _ => None,

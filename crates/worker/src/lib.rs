@@ -4,9 +4,11 @@
 //! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object and the
 //! token cache), [`proxy`] (partner calls for trusted server code), [`webhooks`] (signed events
 //! to the partner's backend, one outbox Durable Object per target),
-//! with the edge concerns in [`http`] (CORS), [`auth`], [`error`] and [`log`].
+//! with the edge concerns in [`http`] (CORS), [`auth`], [`body`] (bounded request bodies),
+//! [`error`] and [`log`].
 
 pub mod auth;
+pub mod body;
 pub mod config;
 pub mod credentials;
 pub mod error;

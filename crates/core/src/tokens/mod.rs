@@ -3,6 +3,7 @@
 //! ([`classify`]) and deciding when to refresh ([`schedule`]). The worker's Durable Object does
 //! the one I/O call between building and parsing.
 
+pub mod api_base;
 pub mod claims;
 pub mod classify;
 pub mod profile;

@@ -80,6 +80,9 @@ pub struct Profile {
     /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
     /// Toolkit's `protected_resource` does), so a 403 also earns one retry with a new token.
     pub forbidden_means_invalid_token: bool,
+    /// Hosts an API base read from a token claim may name (`host` or `*.suffix`;
+    /// [`super::api_base`]). PowerEPOS's preset allows `*.powerepos.cloud`.
+    pub api_hosts: Vec<String>,
 }
 
 /// A rule of the proxy allowlist: methods and a path pattern (`*` one segment, `**` the rest).
@@ -201,21 +204,47 @@ struct Spec {
     #[serde(default)]
     forbidden_means_invalid_token: Option<bool>,
     #[serde(default)]
+    api_hosts: Option<Vec<String>>,
+    #[serde(default)]
     proxy: Vec<ProxyRule>,
 }
 
 /// Loads every credential of a `CREDENTIALS` JSON object (`{"<id>": {...}, ...}`), reading
-/// secrets through `secret(name)`.
+/// secrets through `secret(name)`; the first problem fails the whole list (config-check, tests).
 pub fn load(
     json: &str,
     secret: impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<Credential>, ConfigError> {
-    let specs: BTreeMap<String, Spec> =
-        serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
-    specs
+    load_each(json, secret)?
         .into_iter()
-        .map(|(id, spec)| build(id, spec, &secret))
+        .map(|(_, c)| c)
         .collect()
+}
+
+/// One entry of `CREDENTIALS`: its id, and the credential or what keeps it from loading.
+pub type LoadedCredential = (String, Result<Credential, ConfigError>);
+
+/// Loads each credential on its own (docs/security.md item 30): a missing secret, a typo or a
+/// bad URL in one entry is that entry's error only, and every other credential loads. Only a
+/// `CREDENTIALS` value that is not a JSON object at all fails as a whole.
+pub fn load_each(
+    json: &str,
+    secret: impl Fn(&str) -> Option<String>,
+) -> Result<Vec<LoadedCredential>, ConfigError> {
+    let specs: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+    Ok(specs
+        .into_iter()
+        .map(|(id, value)| {
+            let built = serde_json::from_value::<Spec>(value)
+                .map_err(|e| ConfigError::Invalid {
+                    id: id.clone(),
+                    problem: e.to_string(),
+                })
+                .and_then(|spec| build(id.clone(), spec, &secret));
+            (id, built)
+        })
+        .collect())
 }
 
 fn valid_id(id: &str) -> bool {
@@ -376,6 +405,32 @@ fn build(
             )
         }
     };
+    let api_hosts = match spec.api_hosts.clone() {
+        Some(hosts) => hosts,
+        None if matches!(spec.provider, Preset::Powerepos) => vec!["*.powerepos.cloud".into()],
+        None => Vec::new(),
+    };
+    if let Some(bad) = api_hosts
+        .iter()
+        .find(|h| !super::api_base::valid_host_pattern(h))
+    {
+        return Err(ConfigError::Invalid {
+            id,
+            problem: format!("api_hosts entry `{bad}` is not a host or `*.suffix`"),
+        });
+    }
+    // An override of the claim path is honoured for every provider (PowerEPOS included).
+    let api_base = match (api_base, spec.api_base_claim.clone()) {
+        (_, Some(claim)) => ApiBase::JwtClaim(claim),
+        (a, None) => a,
+    };
+    if matches!(api_base, ApiBase::JwtClaim(_)) && api_hosts.is_empty() {
+        return Err(ConfigError::Missing {
+            id,
+            provider: provider.to_owned(),
+            field: "api_hosts",
+        });
+    }
     let token_url = match &spec.token_url {
         Some(u) if !matches!(spec.provider, Preset::Custom) => http_url(&id, "token_url", u)?,
         _ => token_url,
@@ -422,10 +477,8 @@ fn build(
             scope,
             extra,
             default_lifetime_s: spec.default_lifetime_s.unwrap_or(lifetime),
-            api_base: match (api_base, spec.api_base_claim) {
-                (ApiBase::Fixed(_), Some(claim)) => ApiBase::JwtClaim(claim),
-                (a, _) => a,
-            },
+            api_base,
+            api_hosts,
             forbidden_means_invalid_token: spec
                 .forbidden_means_invalid_token
                 .unwrap_or(provider == "omniretain"),
@@ -505,7 +558,7 @@ mod tests {
         );
         // A fifth partner by configuration only: templated token URL, JSON body, claim-routed API.
         let custom = load(
-            r#"{"fifth":{"provider":"custom","token_url":"https://auth.fifth.example/t/{tenant}/oauth2/token","tenant":"shop-9","encoding":"json","grant":"client_credentials","scopes":["orders","menu"],"api_base_claim":"svc","client_id":"c","secrets":{"client_secret":"S"}}}"#,
+            r#"{"fifth":{"provider":"custom","token_url":"https://auth.fifth.example/t/{tenant}/oauth2/token","tenant":"shop-9","encoding":"json","grant":"client_credentials","scopes":["orders","menu"],"api_base_claim":"svc","api_hosts":["*.fifth.example"],"client_id":"c","secrets":{"client_secret":"S"}}}"#,
             secrets,
         )
         .unwrap();
@@ -518,6 +571,65 @@ mod tests {
         // Secrets never show in Debug output of a loaded credential.
         assert!(!format!("{creds:?}").contains("client-secret"));
         assert!(!format!("{creds:?}").contains("service-password"));
+    }
+
+    #[test]
+    fn each_credential_loads_and_fails_on_its_own() {
+        let each = load_each(
+            r#"{
+              "good": {"provider":"stream","base_url":"http://h/stream","client_id":"c","secrets":{"client_secret":"S"}},
+              "no-secret": {"provider":"stream","base_url":"http://h/stream","client_id":"c","secrets":{"client_secret":"MISSING"}},
+              "typo": {"provider":"stream","base_ur":"http://h/stream","client_id":"c","secrets":{"client_secret":"S"}},
+              "pe": {"provider":"powerepos","auth_base":"http://h/pe","org_id":"O","username":"u","client_id":"c","secrets":{"client_secret":"S","password":"P"}}
+            }"#,
+            secrets,
+        )
+        .unwrap();
+        let by = |id: &str| &each.iter().find(|(i, _)| i == id).unwrap().1;
+        assert!(by("good").is_ok());
+        assert!(by("pe").is_ok());
+        assert_eq!(
+            by("no-secret").as_ref().unwrap_err().to_string(),
+            "credential `no-secret`: secret `MISSING` (for client_secret) is not set"
+        );
+        let typo = by("typo").as_ref().unwrap_err().to_string();
+        assert!(
+            typo.starts_with("credential `typo`: unknown field `base_ur`"),
+            "{typo}"
+        );
+        // Only a value that is not an object of entries fails as a whole.
+        assert!(matches!(
+            load_each("[]", secrets),
+            Err(ConfigError::Syntax(_))
+        ));
+        // `load` still reports the first problem for config-check.
+        assert!(load(r#"{"a":{"provider":"nope"}}"#, secrets).is_err());
+    }
+
+    #[test]
+    fn claimed_api_bases_need_an_allowlist_and_the_claim_path_can_be_overridden() {
+        let pe = |extra: &str| {
+            load(
+                &format!(
+                    r#"{{"pe":{{"provider":"powerepos","auth_base":"https://auth.powerepos.cloud","org_id":"O","username":"u","client_id":"c","secrets":{{"client_secret":"S","password":"P"}}{extra}}}}}"#
+                ),
+                secrets,
+            )
+        };
+        let p = &pe("").unwrap()[0];
+        assert_eq!(p.profile.api_hosts, vec!["*.powerepos.cloud".to_owned()]);
+        let p = &pe(r#","api_base_claim":"svc_uri","api_hosts":["127.0.0.1"]"#).unwrap()[0];
+        assert_eq!(p.profile.api_base, ApiBase::JwtClaim("svc_uri".into()));
+        assert_eq!(p.profile.api_hosts, vec!["127.0.0.1".to_owned()]);
+        let err = pe(r#","api_hosts":[]"#).unwrap_err();
+        assert!(err.to_string().contains("api_hosts"), "{err}");
+        let err = pe(r#","api_hosts":["https://x"]"#).unwrap_err();
+        assert!(err.to_string().contains("api_hosts"), "{err}");
+        let err = load(r#"{"c":{"provider":"custom","token_url":"https://a.example/t","api_base_claim":"svc","client_id":"c","secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "credential `c`: `api_hosts` is required for provider `custom`"
+        );
     }
 
     #[test]
@@ -538,7 +650,7 @@ mod tests {
         assert!(err.to_string().contains("secrets.password"), "{err}");
         assert!(matches!(
             load(r#"{"x":{"provider":"nope"}}"#, secrets).unwrap_err(),
-            ConfigError::Syntax(_)
+            ConfigError::Invalid { .. }
         ));
         let err = load(r#"{"c":{"provider":"custom","token_url":"http://h/realms/{tenant}/token","api_base":"http://h","client_id":"c","secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
         assert_eq!(

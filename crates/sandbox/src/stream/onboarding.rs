@@ -179,6 +179,20 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, ONBOARDING_SCOPES)?;
+    let conflict = state.with(|s| {
+        s.settings.revoke_conflict
+            && s.stream
+                .onboardings
+                .get(&id)
+                .is_some_and(|o| o.status == OnboardingStatus::Revoked)
+    });
+    if conflict {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "already_revoked",
+            "this integration is revoked already",
+        ));
+    }
     let onboarding = state.with(|s| {
         let stored = s.stream.onboardings.get_mut(&id)?;
         stored.status = OnboardingStatus::Revoked;

@@ -24,7 +24,7 @@ use gatehouse_core::tokens::classify::{self, FailureClass, RetryPolicy};
 use gatehouse_core::tokens::profile::{ApiBase, Credential};
 use gatehouse_core::tokens::request::{token_request, Grant};
 use gatehouse_core::tokens::schedule::{Freshness, Lifetime, RefreshPolicy};
-use gatehouse_core::tokens::{claims, parse_token_response};
+use gatehouse_core::tokens::{api_base, claims, parse_token_response};
 use std::cell::RefCell;
 use std::time::Duration;
 use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, State};
@@ -386,19 +386,23 @@ impl CredentialBroker {
             Failure {
                 class,
                 code: class.code(),
-                detail: e.to_string(),
+                // A 3xx is a misconfigured URL; its target is logged without the query.
+                detail: answer.redirect().unwrap_or_else(|| e.to_string()),
             }
         })?;
         let api_base = match &cred.profile.api_base {
             ApiBase::Fixed(url) => url.clone(),
-            ApiBase::JwtClaim(path) => claims::string_claim(set.access_token.expose(), path)
-                .map_err(|e| Failure {
-                    class: FailureClass::Retryable {
-                        retry_after_ms: None,
-                    },
-                    code: "partner_unavailable",
-                    detail: format!("service URI: {e}"),
-                })?,
+            ApiBase::JwtClaim(path) => {
+                let claimed =
+                    claims::string_claim(set.access_token.expose(), path).map_err(|e| Failure {
+                        class: FailureClass::Retryable {
+                            retry_after_ms: None,
+                        },
+                        code: "partner_unavailable",
+                        detail: format!("service URI: {e}"),
+                    })?;
+                self.checked_api_base(cred, &claimed)?
+            }
         };
         let lifetime = set
             .expires_in
@@ -423,6 +427,22 @@ impl CredentialBroker {
         // written before the access token is handed to anyone.
         self.save_state_with(&cred.id, Some(&held)).await?;
         Ok(held)
+    }
+
+    /// A service URI read from a token, checked against the credential's `api_hosts` before any
+    /// call (docs/security.md item 26): refused, it is a misconfiguration naming the credential,
+    /// and no call goes there.
+    fn checked_api_base(
+        &self,
+        cred: &Credential,
+        claimed: &str,
+    ) -> std::result::Result<String, Failure> {
+        let loopback_http = crate::config::mode(&self.env) == "development";
+        api_base::check(claimed, &cred.profile.api_hosts, loopback_http).map_err(|e| Failure {
+            class: FailureClass::Misconfigured,
+            code: FailureClass::Misconfigured.code(),
+            detail: format!("credential `{}`: service URI refused: {e}", cred.id),
+        })
     }
 
     /// Writes unsaved token state (sealed), keeping the held access token.
@@ -497,6 +517,22 @@ impl CredentialBroker {
             },
             _ => None,
         };
+        // A stored service URI is checked again (the allowlist may have changed, or the state
+        // predates it): refused, the access token is not used and a new grant decides.
+        let stored = stored.map(|mut s| {
+            let claimed = matches!(
+                self.credential(id).map(|c| c.profile.api_base.clone()),
+                Ok(ApiBase::JwtClaim(_))
+            );
+            if let (true, Some(base), Ok(cred)) = (claimed, &s.api_base, self.credential(id)) {
+                if let Err(f) = self.checked_api_base(&cred, base) {
+                    crate::log::event("warn", &[("credential", id), ("stored_state", &f.detail)]);
+                    s.access_token = None;
+                    s.api_base = None;
+                }
+            }
+            s
+        });
         let mut inner = self.inner.borrow_mut();
         if inner.loaded {
             return; // another request loaded it while this one awaited storage
@@ -552,6 +588,7 @@ impl CredentialBroker {
             last_refresh_ms: inner.last_refresh_ms,
             last_error: inner.last_error.clone(),
             holds_refresh_token: inner.refresh.is_some(),
+            problem: None,
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod broker;
 pub mod upstream;
 
 use crate::error::ApiError;
+use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::sealed::{self, StorageKey};
 use gatehouse_core::tokens::profile::{self, Credential};
 use serde::{Deserialize, Serialize};
@@ -67,33 +68,43 @@ impl std::fmt::Debug for IssuedToken {
     }
 }
 
+/// Each configured credential, or the problem that keeps it from loading.
+type Loaded = Vec<(String, Result<Rc<Credential>, profile::ConfigError>)>;
+
 thread_local! {
     /// The parsed `CREDENTIALS` of this isolate: vars and secrets only change with a new
     /// deployment (a new isolate), so each isolate parses once and the hot path neither copies
-    /// the var out of JavaScript nor clones a credential.
-    static CONFIG: RefCell<Option<Rc<Vec<Rc<Credential>>>>> = const { RefCell::new(None) };
+    /// the var out of JavaScript nor clones a credential. Each credential is loaded on its own
+    /// (docs/security.md item 30): one with a missing secret or a typo keeps its own error and
+    /// the others serve.
+    static CONFIG: RefCell<Option<Rc<Loaded>>> = const { RefCell::new(None) };
 }
 
-/// Every configured credential, parsed once per isolate; a configuration error is not cached
-/// (it is reported on every use until fixed).
-fn credentials(env: &Env) -> Result<Rc<Vec<Rc<Credential>>>, profile::ConfigError> {
+/// Every configured credential, parsed once per isolate; only a `CREDENTIALS` value that is not
+/// a JSON object fails as a whole (and is not cached, so it is reported on every use until fixed).
+fn credentials(env: &Env) -> Result<Rc<Loaded>, profile::ConfigError> {
     if let Some(hit) = CONFIG.with(|c| c.borrow().clone()) {
         return Ok(hit);
     }
     let raw = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
-    let parsed: Rc<Vec<Rc<Credential>>> = Rc::new(
-        profile::load(&raw, |name| env.secret(name).ok().map(|s| s.to_string()))?
+    let parsed: Rc<Loaded> = Rc::new(
+        profile::load_each(&raw, |name| env.secret(name).ok().map(|s| s.to_string()))?
             .into_iter()
-            .map(Rc::new)
+            .map(|(id, c)| (id, c.map(Rc::new)))
             .collect(),
     );
     CONFIG.with(|c| *c.borrow_mut() = Some(parsed.clone()));
     Ok(parsed)
 }
 
-/// One credential's configuration, `None` when no credential has this id.
+/// One credential's configuration, `None` when no credential has this id; a credential that
+/// cannot load answers its own problem (never another credential's).
 pub fn find(env: &Env, id: &str) -> Result<Option<Rc<Credential>>, profile::ConfigError> {
-    Ok(credentials(env)?.iter().find(|c| c.id == id).cloned())
+    match credentials(env)?.iter().find(|(i, _)| i == id) {
+        None => Ok(None),
+        Some((_, Ok(c))) => Ok(Some(c.clone())),
+        Some((_, Err(e))) => Err(e.clone()),
+    }
 }
 
 /// Loads one credential's configuration, naming the missing piece.
@@ -178,6 +189,13 @@ pub async fn call_partner(
         let answer = upstream::open(build(&token)?)
             .await
             .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
+        if let Some(note) = answer.redirect() {
+            answer.discard();
+            return Err(ApiError::PartnerRedirected(format!(
+                "credential `{}`: the partner API {note}",
+                cred.id
+            )));
+        }
         let refused = answer.status == 401
             || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
         if refused && attempt == 0 {
@@ -234,6 +252,10 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
     if !is_configured(env, id) {
         return Err(ApiError::UnknownCredential);
     }
+    if let Err(problem) = find(env, id) {
+        let status = CredentialStatus::unloadable(id, problem.to_string());
+        return Ok(crate::http::json(200, &status));
+    }
     let warm = crate::http::query_has(req, "warm", "1");
     if warm {
         token(env, id).await?;
@@ -262,19 +284,25 @@ pub async fn admin_list(req: &Request, env: &Env) -> Result<Response, ApiError> 
     ids.sort();
     // Each object's status is already JSON: passed on as it came.
     let mut out = String::from("{\"credentials\":[");
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
     for (i, id) in ids.iter().enumerate() {
-        let mut resp = ask(env, id, &Op::Status { id: id.clone() }).await?;
-        let text = resp.text().await.unwrap_or_default();
         if i > 0 {
             out.push(',');
         }
+        if let Err(problem) = find(env, id) {
+            // Its own problem, by name (a secret's name, never a value); the others still load.
+            let status = CredentialStatus::unloadable(id, problem.to_string());
+            out.push_str(&serde_json::to_string(&status).unwrap_or_default());
+            continue;
+        }
+        let mut resp = ask(env, id, &Op::Status { id: id.clone() }).await?;
+        let text = resp.text().await.unwrap_or_default();
         if resp.status_code() == 200 {
             out.push_str(&text);
         } else {
             let code = serde_json::from_str::<gatehouse_core::api::ErrorBody>(&text)
                 .map(|b| b.code)
                 .unwrap_or_else(|_| "internal".into());
-            let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
             let (id, code) = (q(id), q(&code));
             out.push_str(&format!(
                 "{{\"credential\":{id},\"state\":{code},\"last_error\":{code}}}"

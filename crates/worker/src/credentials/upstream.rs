@@ -1,5 +1,10 @@
 //! The one I/O step of the token protocol: send a request built by the core, with a timeout,
 //! and hand back status, `Retry-After` and body for the core to parse.
+//!
+//! Partner calls never follow redirects (docs/security.md item 27): every request is sent with
+//! `redirect: manual`, so a `3xx` comes back as it is and the body (a client secret, a service
+//! password, a caller's payload) is never re-sent anywhere. Callers treat a `3xx` as a
+//! misconfiguration ([`Answer::redirect`], [`Opened::redirect`]).
 
 use std::time::Duration;
 use web_sys::ReadableStream;
@@ -19,8 +24,29 @@ pub struct Answer {
     pub retry_after: Option<String>,
     /// The `content-type` header, if any.
     pub content_type: Option<String>,
+    /// The `location` header of a `3xx`, if any.
+    pub location: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// For a `3xx`: a loggable description (the target without its query, which may carry
+    /// codes); `None` otherwise.
+    pub fn redirect(&self) -> Option<String> {
+        redirect_note(self.status, self.location.as_deref())
+    }
+}
+
+/// `"answered 307 (not followed) towards https://host/path"`, for a `3xx` only.
+pub fn redirect_note(status: u16, location: Option<&str>) -> Option<String> {
+    if !(300..400).contains(&status) {
+        return None;
+    }
+    let target = location.map_or("nowhere", |l| l.split(['?', '#']).next().unwrap_or(""));
+    Some(format!(
+        "answered {status} (redirects are not followed) towards {target}"
+    ))
 }
 
 /// Why nothing came back.
@@ -53,11 +79,18 @@ pub struct Opened {
     pub retry_after: Option<String>,
     /// The `content-type` header, if any.
     pub content_type: Option<String>,
+    /// The `location` header of a `3xx`, if any.
+    pub location: Option<String>,
     /// The body, still arriving (`None` for an empty body).
     pub body: Option<ReadableStream>,
 }
 
 impl Opened {
+    /// For a `3xx`: a loggable description (see [`Answer::redirect`]).
+    pub fn redirect(&self) -> Option<String> {
+        redirect_note(self.status, self.location.as_deref())
+    }
+
     /// Reads the whole body (for answers Gatehouse parses itself, such as SSO's).
     pub async fn bytes(self) -> Result<Vec<u8>, Transport> {
         match self.body {
@@ -85,6 +118,7 @@ pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
     let (resp, signal) = call(req).await?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let content_type = resp.headers().get("content-type").ok().flatten();
+    let location = resp.headers().get("location").ok().flatten();
     let body = match resp.body() {
         ResponseBody::Stream(s) => Some(s.clone()),
         _ => None,
@@ -94,6 +128,7 @@ pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
         status: resp.status_code(),
         retry_after,
         content_type,
+        location,
         body,
     })
 }
@@ -125,6 +160,7 @@ async fn read(mut resp: Response, signal: web_sys::AbortSignal) -> Result<Answer
         status: resp.status_code(),
         retry_after: resp.headers().get("retry-after").ok().flatten(),
         content_type: resp.headers().get("content-type").ok().flatten(),
+        location: resp.headers().get("location").ok().flatten(),
         body,
     })
 }
@@ -140,7 +176,9 @@ async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSi
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
     let mut init = RequestInit::new();
-    init.with_method(method(req.method())).with_headers(headers);
+    init.with_method(method(req.method()))
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual);
     if !req.body().is_empty() {
         init.with_body(Some(js_sys::Uint8Array::from(req.body().as_slice()).into()));
     }

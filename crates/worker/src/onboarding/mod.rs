@@ -4,7 +4,8 @@
 //! | route | role | what |
 //! |---|---|---|
 //! | `POST /api/onboarding` `{source, type, return_page?}` | owner, admin, manager | creates the Stream organization on first use, starts the partner flow with a single-use `state`; answers `{onboarding, entry_url}` |
-//! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state, completes with the code, `303` to the allowlisted page with `?onboarding=<id>&status=…` or `&error=…` |
+//! | `GET /api/onboarding/go?ticket` | (the merchant's browser) | follows the start answer's `entry_url` once: sets the flow's `__Host-` binding cookie and `303`s to the partner |
+//! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state and the binding cookie, completes with the code, `303` to the allowlisted page with `?onboarding=<id>&status=…` or `&error=…` |
 //! | `GET /api/onboarding/{id}[?wait=s]` | any | typed status; `ETag`/`If-None-Match` → `304`; `wait` long-polls up to 25 s for a change |
 //! | `POST /api/onboarding/{id}/revoke` | owner, admin | idempotent |
 //! | `GET /api/onboarding/{id}/locations` | any | the onboarding's locations |
@@ -45,6 +46,11 @@ pub enum OrgOp {
         /// This worker's origin, for the `return_url`.
         return_base: String,
     },
+    /// The merchant's browser follows the go link (`GET /api/onboarding/go`).
+    Go {
+        /// The ticket's random part.
+        ticket: String,
+    },
     /// The merchant came back.
     Return {
         /// The state's random part.
@@ -53,6 +59,10 @@ pub enum OrgOp {
         code: Option<String>,
         /// An OAuth error instead.
         error: Option<String>,
+        /// The flow's binding cookie, if the browser sent it.
+        binding: Option<String>,
+        /// The user of the browser's portal session, if it carries one.
+        session_user: Option<String>,
     },
     /// Status, cached up to `max_age_ms`.
     Status {
@@ -134,24 +144,6 @@ fn return_pages(env: &Env) -> Result<Vec<String>, ApiError> {
     core::parse_return_pages(&var).map_err(ApiError::Misconfigured)
 }
 
-/// A JSON body's bytes (non-generic, so the async part exists once).
-async fn json_bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
-    let ct = req
-        .headers()
-        .get("content-type")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if !ct.to_ascii_lowercase().starts_with("application/json") {
-        return Err(ApiError::Refused(415, "unsupported_media_type"));
-    }
-    let bytes = req.bytes().await.unwrap_or_default();
-    if bytes.len() > MAX_BODY {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    Ok(bytes)
-}
-
 fn require_role(s: &Session, action: Action) -> Result<(), ApiError> {
     if core::may(&s.role, action) {
         Ok(())
@@ -170,6 +162,7 @@ pub async fn route(
 ) -> Result<Response, ApiError> {
     match (method, rest) {
         (Method::Get, ["return"]) => return return_handler(&req, env).await,
+        (Method::Get, ["go"]) => return go_handler(&req, env).await,
         (Method::Get, [id]) => return status(&req, env, id).await,
         (Method::Post, [] | [_, "revoke"] | [_, "locations", "ingest" | "bind"])
         | (Method::Get, [_, "locations"]) => {}
@@ -182,7 +175,7 @@ pub async fn route(
     let (s, _) = session::require(&req, env, None, post).await?;
     let has_body = post && !matches!(rest, [_, "revoke"]);
     let body = if has_body {
-        json_bytes(&mut req).await?
+        crate::body::read_json_capped(&mut req, MAX_BODY).await?
     } else {
         Vec::new()
     };
@@ -349,6 +342,73 @@ async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError
     }
 }
 
+/// The single value of query parameter `name`; `Err` when it is repeated (an attack or a bug).
+fn single_param(query: &str, name: &str) -> Result<Option<String>, ()> {
+    let mut found = None;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k == name {
+            if found.is_some() {
+                return Err(());
+            }
+            found = Some(v.into_owned());
+        }
+    }
+    Ok(found)
+}
+
+/// `GET /api/onboarding/go?ticket=…`: the start answer's `entry_url`. In this first-party,
+/// top-level navigation the worker spends the ticket, sets the flow's binding cookie
+/// (`__Host-`, Secure, HttpOnly, `SameSite=Lax` so it comes back with the partner's top-level
+/// redirect) and `303`s to the partner's entry URL. Errors go to an allowlisted page.
+async fn go_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let pages = return_pages(env)?;
+    let query = crate::http::query(req).unwrap_or_default();
+    let ticket = single_param(&query, "ticket").ok().flatten();
+    let Some((org, ticket)) = ticket.as_deref().and_then(core::parse_state) else {
+        return Ok(see_other(&core::return_location(
+            &pages[0],
+            None,
+            ("error", "invalid_ticket"),
+        )));
+    };
+    let outcome: org::GoOutcome = match call(env, &org, &OrgOp::Go { ticket }).await? {
+        Ok(o) => o,
+        Err(_) => org::GoOutcome {
+            entry_url: None,
+            nonce: None,
+            binding: None,
+            max_age_s: 0,
+            return_page: None,
+            error: Some("partner_unavailable".into()),
+        },
+    };
+    if let (Some(entry), Some(nonce), Some(binding)) =
+        (&outcome.entry_url, &outcome.nonce, &outcome.binding)
+    {
+        let mut resp = see_other(entry);
+        let _ = resp.headers_mut().append(
+            "set-cookie",
+            &format!(
+                "{}={binding}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+                core::binding_cookie_name(nonce),
+                outcome.max_age_s
+            ),
+        );
+        return Ok(resp);
+    }
+    let page = outcome
+        .return_page
+        .as_deref()
+        .and_then(|p| core::pick_return_page(&pages, Some(p)))
+        .unwrap_or_else(|| pages[0].clone());
+    let why = outcome.error.as_deref().unwrap_or("invalid_ticket");
+    Ok(see_other(&core::return_location(
+        &page,
+        None,
+        ("error", why),
+    )))
+}
+
 /// `GET /api/onboarding/return?state=…&code=…` (or `&error=…`): the merchant's browser, back
 /// from the partner. Always a `303` to an allowlisted page — never elsewhere, errors included.
 async fn return_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
@@ -381,7 +441,9 @@ async fn return_handler(req: &Request, env: &Env) -> Result<Response, ApiError> 
             ("error", "invalid_state"),
         )));
     };
-    // A browser that carries a Gatehouse session must belong to the state's organization.
+    // A browser that carries a Gatehouse session must belong to the state's organization, and
+    // (checked with the state) be the user who started the flow.
+    let mut session_user = None;
     if let Ok((s, _)) = session::require(req, env, None, false).await {
         if s.provider_org_id != org {
             return Ok(see_other(&core::return_location(
@@ -390,28 +452,46 @@ async fn return_handler(req: &Request, env: &Env) -> Result<Response, ApiError> 
                 ("error", "foreign_state"),
             )));
         }
+        session_user = Some(s.user_id);
     }
-    let outcome: org::ReturnOutcome =
-        match call(env, &org, &OrgOp::Return { nonce, code, error }).await? {
-            Ok(o) => o,
-            Err(_) => org::ReturnOutcome {
-                onboarding_id: None,
-                return_page: None,
-                key: "error".into(),
-                value: "partner_unavailable".into(),
-            },
-        };
+    let cookie_name = core::binding_cookie_name(&nonce);
+    let binding = session::cookie(req, &cookie_name);
+    let op = OrgOp::Return {
+        nonce,
+        code,
+        error,
+        binding,
+        session_user,
+    };
+    let outcome: org::ReturnOutcome = match call(env, &org, &op).await? {
+        Ok(o) => o,
+        Err(_) => org::ReturnOutcome {
+            onboarding_id: None,
+            return_page: None,
+            key: "error".into(),
+            value: "partner_unavailable".into(),
+        },
+    };
     // The page recorded with the state, if it is still on the allowlist; else the first.
     let page = outcome
         .return_page
         .as_deref()
         .and_then(|p| core::pick_return_page(&pages, Some(p)))
         .unwrap_or_else(|| pages[0].clone());
-    Ok(see_other(&core::return_location(
+    let mut resp = see_other(&core::return_location(
         &page,
         outcome.onboarding_id.as_deref(),
         (&outcome.key, &outcome.value),
-    )))
+    ));
+    // The binding is spent with the flow's answer (kept only while a retry could still succeed:
+    // a return refused for a missing binding leaves the starting browser's cookie alone).
+    if outcome.value != "flow_not_started_here" {
+        let _ = resp.headers_mut().append(
+            "set-cookie",
+            &format!("{cookie_name}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"),
+        );
+    }
+    Ok(resp)
 }
 
 fn see_other(location: &str) -> Response {

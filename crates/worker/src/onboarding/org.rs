@@ -11,7 +11,9 @@ use gatehouse_core::contract::stream::{
     CreateOrganizationRequest, CreateOrganizationResponse, CreateUserOrgUser,
     InitOnboardingRequest, InitOnboardingResponse, Onboarding,
 };
-use gatehouse_core::onboarding::{make_state, OnboardingView, StartResponse};
+use gatehouse_core::onboarding::{
+    binding_input, make_state, OnboardingView, PendingState, ReturnRefusal, StartResponse,
+};
 use gatehouse_core::session::Session;
 use gatehouse_core::webhook;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,9 @@ fn state_ttl_ms(env: &Env) -> u64 {
         * 1000
 }
 
+/// How long a go link may wait to be followed (at most the state's own lifetime).
+const GO_TTL_MS: u64 = 5 * 60 * 1000;
+
 #[derive(Serialize, Deserialize)]
 struct OnbRecord {
     id: String,
@@ -42,13 +47,29 @@ struct OnbRecord {
     notified: Option<String>,
 }
 
+/// A go link not yet followed: which state it opens, until when (single use).
 #[derive(Serialize, Deserialize)]
-struct StateRecord {
-    onboarding_id: String,
-    user_id: String,
-    return_page: String,
+struct GoRecord {
+    nonce: String,
     expires_ms: u64,
-    used: bool,
+}
+
+/// What following a go link leads to: the partner's entry URL and the binding cookie to set in
+/// that browser, or an error for the allowlisted page.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GoOutcome {
+    /// The partner's entry URL, when the ticket was good.
+    pub entry_url: Option<String>,
+    /// The state's random part (names the binding cookie).
+    pub nonce: Option<String>,
+    /// The binding cookie's value (random; only its keyed hash is stored).
+    pub binding: Option<String>,
+    /// Seconds the binding cookie lives (what is left of the state's lifetime).
+    pub max_age_s: u64,
+    /// The allowlisted page recorded with the state, if known.
+    pub return_page: Option<String>,
+    /// Why the link was refused.
+    pub error: Option<String>,
 }
 
 /// What the return handler needs to redirect: the page, and the outcome.
@@ -174,6 +195,14 @@ impl OrgOnboarding {
                     .ok_or_else(|| {
                         ApiError::PartnerUnavailable("init answered no usable entry_url".into())
                     })?;
+                let mut ticket_bytes = [0u8; 32];
+                crate::http::random_bytes(&mut ticket_bytes).map_err(ApiError::Internal)?;
+                let ticket = make_state(&session.provider_org_id, &ticket_bytes);
+                let ticket_nonce = ticket
+                    .split_once('.')
+                    .map(|(_, n)| n.to_owned())
+                    .unwrap_or_default();
+                let expires_ms = now_ms() + state_ttl_ms(&self.env);
                 let storage = self.state.storage();
                 storage
                     .put(
@@ -190,25 +219,47 @@ impl OrgOnboarding {
                 storage
                     .put(
                         &format!("state:{nonce}"),
-                        StateRecord {
+                        PendingState {
                             onboarding_id: o.id.clone(),
                             user_id: session.user_id.clone(),
                             return_page,
-                            expires_ms: now_ms() + state_ttl_ms(&self.env),
+                            expires_ms,
                             used: false,
+                            entry_url,
+                            binding_tag: None,
+                        },
+                    )
+                    .await?;
+                storage
+                    .put(
+                        &format!("go:{ticket_nonce}"),
+                        GoRecord {
+                            nonce: nonce.clone(),
+                            // The page follows the link at once; a link forwarded unopened
+                            // goes stale soon (and is spent by whoever opens it first).
+                            expires_ms: expires_ms.min(now_ms() + GO_TTL_MS),
                         },
                     )
                     .await?;
                 let view = OnboardingView::from(&o);
                 self.remember(&view);
+                // The merchant goes through this worker first, so the flow is bound to the
+                // browser that follows the link (docs/security.md item 25).
                 ok(&StartResponse {
                     onboarding: view,
-                    entry_url,
+                    entry_url: format!("{return_base}/api/onboarding/go?ticket={ticket}"),
                 })
             }
-            OrgOp::Return { nonce, code, error } => {
-                ok(&self.finish_return(&stream, &nonce, code, error).await?)
-            }
+            OrgOp::Go { ticket } => ok(&self.follow_go(&ticket).await?),
+            OrgOp::Return {
+                nonce,
+                code,
+                error,
+                binding,
+                session_user,
+            } => ok(&self
+                .finish_return(&stream, &nonce, code, error, binding, session_user)
+                .await?),
             OrgOp::Status { id, max_age_ms } => {
                 self.owned(&id).await?;
                 ok(&self.status(&stream, &id, max_age_ms).await?)
@@ -261,6 +312,8 @@ impl OrgOnboarding {
                 (id, "POST", path, Some(to_json(&body)?), false)
             }
             OrgOp::Bind { id, locations } => {
+                self.owned(&id).await?;
+                self.check_bind(stream, &id, &locations).await?;
                 let body = BindLocationsRequest {
                     onboarding_id: id.clone(),
                     locations,
@@ -271,7 +324,16 @@ impl OrgOnboarding {
             _ => return Err(ApiError::Internal("not a passthrough op".into())),
         };
         self.owned(&id).await?;
-        let answer = stream.call(method, &path, body).await?;
+        let answer = match stream.call(method, &path, body).await {
+            // Revoke is idempotent (docs/security.md item 17): a partner that answers a second
+            // revoke with 409 has the integration revoked already; its current record is the answer.
+            Err(ApiError::Refused(409, _)) if revoke => {
+                stream
+                    .call("GET", &format!("/onboarding/integrations/{id}"), None)
+                    .await?
+            }
+            other => other?,
+        };
         if revoke {
             let o: Onboarding = serde_json::from_slice(&answer)
                 .map_err(|e| ApiError::PartnerUnavailable(format!("revoke answer: {e}")))?;
@@ -281,6 +343,50 @@ impl OrgOnboarding {
             return ok(&view);
         }
         locations(&answer)
+    }
+
+    /// Every location named in a bind must be this organization's own, checked here against
+    /// the partner's list of the organization's locations before the partner is asked to bind
+    /// (docs/security.md item 29; the partner's own check is the second line): each DSP
+    /// location belongs to this onboarding, each POS location is a POS location of the
+    /// organization. An id the organization does not have is `location_not_found`, whether or
+    /// not it exists elsewhere.
+    async fn check_bind(
+        &self,
+        stream: &Stream<'_>,
+        id: &str,
+        bindings: &[gatehouse_core::contract::stream::BindOnboardingLocation],
+    ) -> std::result::Result<(), ApiError> {
+        use gatehouse_core::contract::stream::{IntegrationType, LocationsResponse};
+        let remembered = self.inner.borrow().stream_org.clone();
+        let org_id = match remembered {
+            Some(o) => o,
+            None => self
+                .state
+                .storage()
+                .get::<String>("org")
+                .await
+                .ok()
+                .flatten()
+                .ok_or(ApiError::Refused(404, "location_not_found"))?,
+        };
+        let own: LocationsResponse = stream
+            .json::<(), _>("GET", &format!("/organizations/{org_id}/locations"), None)
+            .await?;
+        let find = |lid: &str| own.locations.iter().find(|l| l.id == lid);
+        for b in bindings {
+            let dsp =
+                find(&b.dsp_location_id).ok_or(ApiError::Refused(404, "location_not_found"))?;
+            if dsp.onboarding_id.as_deref() != Some(id) {
+                return Err(ApiError::Refused(400, "invalid_location"));
+            }
+            let pos =
+                find(&b.pos_location_id).ok_or(ApiError::Refused(404, "location_not_found"))?;
+            if pos.r#type != IntegrationType::Pos {
+                return Err(ApiError::Refused(400, "invalid_location"));
+            }
+        }
+        Ok(())
     }
 
     /// The Stream organization of this portal organization, created once (single flight).
@@ -489,12 +595,72 @@ impl OrgOnboarding {
         }
     }
 
+    /// Follows a go link once: spends the ticket, makes the binding cookie's value and stores
+    /// its keyed hash with the state; answers where to send the browser.
+    async fn follow_go(&self, ticket: &str) -> std::result::Result<GoOutcome, ApiError> {
+        let storage = self.state.storage();
+        let refused = |page: Option<String>, why: &str| GoOutcome {
+            entry_url: None,
+            nonce: None,
+            binding: None,
+            max_age_s: 0,
+            return_page: page,
+            error: Some(why.to_owned()),
+        };
+        let go_key = format!("go:{ticket}");
+        let Some(go) = storage.get::<GoRecord>(&go_key).await.ok().flatten() else {
+            return Ok(refused(None, "invalid_ticket"));
+        };
+        // Single use: spent before anything else happens.
+        storage.delete(&go_key).await?;
+        let key = format!("state:{}", go.nonce);
+        let Some(mut rec) = storage.get::<PendingState>(&key).await.ok().flatten() else {
+            return Ok(refused(None, "invalid_ticket"));
+        };
+        let page = Some(rec.return_page.clone());
+        let now = now_ms();
+        if now > go.expires_ms || now > rec.expires_ms {
+            return Ok(refused(page, "state_expired"));
+        }
+        if rec.used || rec.binding_tag.is_some() || rec.entry_url.is_empty() {
+            return Ok(refused(page, "invalid_ticket"));
+        }
+        let mut bytes = [0u8; 32];
+        crate::http::random_bytes(&mut bytes).map_err(ApiError::Internal)?;
+        let binding = gatehouse_core::onboarding::b64url(&bytes);
+        let tag = self.binding_tag(&binding, &go.nonce, &rec.user_id).await?;
+        rec.binding_tag = Some(tag);
+        storage.put(&key, &rec).await?;
+        Ok(GoOutcome {
+            entry_url: Some(rec.entry_url),
+            nonce: Some(go.nonce),
+            binding: Some(binding),
+            max_age_s: rec.expires_ms.saturating_sub(now) / 1000 + 1,
+            return_page: page,
+            error: None,
+        })
+    }
+
+    /// `base64url(HMAC-SHA256(binding, nonce ‖ starting user))`.
+    async fn binding_tag(
+        &self,
+        binding: &str,
+        nonce: &str,
+        user_id: &str,
+    ) -> std::result::Result<String, ApiError> {
+        let mac =
+            crate::session::crypto::hmac_one_off(binding, &binding_input(nonce, user_id)).await?;
+        Ok(gatehouse_core::onboarding::b64url(&mac))
+    }
+
     async fn finish_return(
         &self,
         stream: &Stream<'_>,
         nonce: &str,
         code: Option<String>,
         error: Option<String>,
+        binding: Option<String>,
+        session_user: Option<String>,
     ) -> std::result::Result<ReturnOutcome, ApiError> {
         let key = format!("state:{nonce}");
         let storage = self.state.storage();
@@ -504,16 +670,31 @@ impl OrgOnboarding {
             key: "error".into(),
             value: why.into(),
         };
-        let Some(mut rec) = storage.get::<StateRecord>(&key).await.ok().flatten() else {
+        let Some(mut rec) = storage.get::<PendingState>(&key).await.ok().flatten() else {
             return Ok(fail(None, None, "invalid_state"));
         };
         let page = Some(rec.return_page.clone());
         let id = Some(rec.onboarding_id.clone());
-        if rec.used {
-            return Ok(fail(page, id, "state_already_used"));
-        }
-        if now_ms() > rec.expires_ms {
-            return Ok(fail(page, id, "state_expired"));
+        let presented = match binding.filter(|b| !b.is_empty() && b.len() <= 64) {
+            Some(b) => Some(self.binding_tag(&b, nonce, &rec.user_id).await?),
+            None => None,
+        };
+        if let Err(refusal) =
+            rec.check_return(now_ms(), presented.as_deref(), session_user.as_deref())
+        {
+            if matches!(
+                refusal,
+                ReturnRefusal::NotStartedHere | ReturnRefusal::OtherUser
+            ) {
+                crate::log::event(
+                    "warn",
+                    &[
+                        ("onboarding", &rec.onboarding_id),
+                        ("return_refused", &refusal.to_string()),
+                    ],
+                );
+            }
+            return Ok(fail(page, id, &refusal.to_string()));
         }
         // Single use: spent before anything else happens.
         rec.used = true;

@@ -100,6 +100,7 @@ impl<'a> Stream<'a> {
             .unwrap_or_default();
         match PASSED_ON.iter().find(|c| **c == code) {
             Some(c) => Err(ApiError::Refused(status, c)),
+            None if status == 409 => Err(ApiError::Refused(409, "conflict")),
             None if status == 400 => Err(ApiError::Refused(400, "invalid_request")),
             None => Err(ApiError::PartnerRejected(format!(
                 "{method} {path} answered {status} {code:.64}"

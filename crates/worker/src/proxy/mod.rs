@@ -41,11 +41,8 @@ pub async fn forward(
     let body = if matches!(method, Method::Get | Method::Head) {
         Vec::new()
     } else {
-        req.bytes().await.unwrap_or_default()
+        crate::body::read_capped(&mut req, MAX_BODY).await?
     };
-    if body.len() > MAX_BODY {
-        return Err(ApiError::PayloadTooLarge);
-    }
     let (answer, from_cache) = credentials::call_partner(env, &cred, |token| {
         let mut url = format!("{}{}", token.api_base.trim_end_matches('/'), path);
         if let Some(q) = &query {

@@ -99,6 +99,15 @@ pub async fn import_hmac(name: &str, secret: &str, sign: bool) -> Result<PinnedK
     if let Some(k) = cached(name) {
         return Ok(k);
     }
+    Ok(remember(name.into(), import_raw_hmac(secret, sign).await?))
+}
+
+/// HMAC-SHA-256 of `input` under a one-off key that is not kept (onboarding binding tags).
+pub async fn hmac_one_off(secret: &str, input: &str) -> Result<Vec<u8>, ApiError> {
+    sign_hmac(&import_raw_hmac(secret, true).await?, input).await
+}
+
+async fn import_raw_hmac(secret: &str, sign: bool) -> Result<PinnedKey, ApiError> {
     let usages = Array::of1(&(if sign { "sign" } else { "verify" }).into());
     let raw = Uint8Array::from(secret.as_bytes());
     let key = promise(
@@ -112,13 +121,10 @@ pub async fn import_hmac(name: &str, secret: &str, sign: bool) -> Result<PinnedK
         "importing an HMAC key",
     )
     .await?;
-    Ok(remember(
-        name.into(),
-        PinnedKey {
-            alg: Alg::HS256,
-            key: key.unchecked_into(),
-        },
-    ))
+    Ok(PinnedKey {
+        alg: Alg::HS256,
+        key: key.unchecked_into(),
+    })
 }
 
 /// The key for a token's header: `HS256` → the shared secret; otherwise the `SESSION_JWKS` key

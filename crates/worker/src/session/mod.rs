@@ -62,12 +62,17 @@ pub async fn verify(env: &Env, token: &str) -> Result<Session, ApiError> {
     session::validate(&unverified, &cfg, now_s()).map_err(ApiError::InvalidSession)
 }
 
-fn cookie_value(req: &Request) -> Option<String> {
+/// The value of cookie `name`, if the request carries it (non-empty).
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("cookie").ok().flatten()?;
     header.split(';').find_map(|pair| {
         let (k, v) = pair.trim().split_once('=')?;
-        (k == COOKIE && !v.is_empty()).then(|| v.to_owned())
+        (k == name && !v.is_empty()).then(|| v.to_owned())
     })
+}
+
+fn cookie_value(req: &Request) -> Option<String> {
+    cookie(req, COOKIE)
 }
 
 fn bearer(req: &Request) -> Option<String> {
@@ -196,7 +201,8 @@ pub async fn dev_route(
             if crate::http::origin(req).is_some() && !origin_allowed(req, env) {
                 return Err(ApiError::OriginNotAllowed);
             }
-            let body: DevLogin = req.json().await.map_err(|_| {
+            let bytes = crate::body::read_capped(req, 1024).await?;
+            let body: DevLogin = serde_json::from_slice(&bytes).map_err(|_| {
                 ApiError::InvalidRequest("expected {\"user\": \"<demo user id>\"}".into())
             })?;
             let cfg = config(env)?;

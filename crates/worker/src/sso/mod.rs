@@ -33,10 +33,7 @@ async fn read_body(req: &mut Request) -> Result<Body, ApiError> {
         .flatten()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let bytes = req.bytes().await.unwrap_or_default();
-    if bytes.len() > MAX_BODY {
-        return Err(ApiError::PayloadTooLarge);
-    }
+    let bytes = crate::body::read_capped(req, MAX_BODY).await?;
     if bytes.is_empty() {
         return Ok(Body::default());
     }

@@ -85,8 +85,20 @@ pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
     crate::auth::require_admin(req, env)?;
     let message = serde_json::to_string(&OutboxOp::default())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // `?target=<url>` shows one outbox, also of a target no longer configured (its retired
+    // deliveries are dead letters there).
+    let asked = crate::http::query(req).and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "target")
+            .map(|(_, v)| v.into_owned())
+    });
+    let list = match asked {
+        Some(t) => webhook::parse_targets(&t)
+            .map_err(|e| ApiError::InvalidRequest(format!("target: {e}")))?,
+        None => targets(env)?,
+    };
     let mut out = String::from("{\"targets\":[");
-    for (i, target) in targets(env)?.iter().enumerate() {
+    for (i, target) in list.iter().enumerate() {
         let mut resp = crate::http::ask_object(env, BINDING, target, &message).await?;
         let outbox = resp.text().await?;
         if resp.status_code() != 200 {

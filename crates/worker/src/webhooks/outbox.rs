@@ -191,8 +191,27 @@ impl WebhookOutbox {
             .and_then(|k| {
                 webhook::parse_keys(&k).map_err(|e| ApiError::Misconfigured(e.to_string()))
             })?;
-        let plan = schedule(&self.env);
         self.load().await?;
+        // A target removed from WEBHOOK_URLS receives nothing more: its queue becomes dead
+        // letters an operator can see (docs/webhooks.md).
+        let configured = crate::config::var(&self.env, "WEBHOOK_URLS")
+            .and_then(|v| webhook::parse_targets(&v).ok())
+            .unwrap_or_default();
+        if !configured.contains(&target) {
+            let retired = self.with_queue(|q| q.retire(webhook::TARGET_REMOVED));
+            if retired > 0 {
+                self.save().await?;
+                crate::log::event(
+                    "warn",
+                    &[
+                        ("webhook_target_removed", &retired.to_string()),
+                        ("reason", webhook::TARGET_REMOVED),
+                    ],
+                );
+            }
+            return Ok(());
+        }
+        let plan = schedule(&self.env);
         for id in self.with_queue(|q| q.due(now_ms())) {
             let Some(d) = self.with_queue(|q| q.get(&id).cloned()) else {
                 continue;

@@ -56,7 +56,8 @@ tier deploy-config "$ROOT/scripts/deploy-check.sh"
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.
 trap stop_groups EXIT
-PERSIST=$(mktemp -d)
+# Kept under tests/.out until the leak scan has searched it for tokens in the clear.
+PERSIST="$OUT/state/main" && mkdir -p "$PERSIST"
 if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" --env test \
     --env-file "$ROOT/.dev.vars.example"; then
   tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" \
@@ -64,7 +65,7 @@ if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
-    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
+    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/onboarding-binding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/hardening.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
   # The npm package in a fresh Vite app, built and served on the test page origin (:18799, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
   tier vite-app "$ROOT/scripts/vite-app.sh"
@@ -81,9 +82,8 @@ else
   tail -n 40 "$OUT/logs/worker.log" "$OUT/logs/sandbox.log" || true
 fi
 stop_groups
-rm -rf "$PERSIST"
 # After the servers stopped (their logs are complete): no secret or issued token anywhere.
-tier leak-scan env ISSUED_TOKENS_FILE="$OUT/issued.json" node --test --test-reporter=tap tests/leak-scan.mjs
+tier leak-scan env ISSUED_TOKENS_FILE="$OUT/issued.json" STATE_DIR="$OUT/state" node --test --test-reporter=tap tests/leak-scan.mjs
 
 echo
 printf '%s\n' "${REPORT[@]}"

@@ -1,4 +1,4 @@
-// Leak scan (SECURITY.md items 1 and 3): after the end-to-end tiers, no configured secret may
+// Leak scan (docs/security.md items 1, 3 and 4): after the end-to-end tiers, no configured secret may
 // appear in any log line the servers wrote, in any worker answer a browser could receive
 // (recorded during the run), in the built worker bundle or in the npm package.
 // Issued tokens are checked too: the sandbox lists every token it issued during the run
@@ -17,6 +17,13 @@ const vars = readFileSync(join(root, ".dev.vars.example"), "utf8")
 const issued = existsSync(process.env.ISSUED_TOKENS_FILE ?? "")
   ? JSON.parse(readFileSync(process.env.ISSUED_TOKENS_FILE, "utf8"))
   : [];
+// The portal session JWTs the tests minted (tests/e2e/session.mjs), whole and by signature: a
+// session is a bearer credential like any token.
+const mintedFile = join(root, "tests/.out/minted-sessions.txt");
+const sessions = existsSync(mintedFile)
+  ? [...new Set(readFileSync(mintedFile, "utf8").split("\n").filter(Boolean))]
+  : [];
+const sessionNeedles = sessions.flatMap((t) => [t, t.split(".")[2]]).filter((n) => n && n.length >= 20);
 
 function files(dir) {
   if (!existsSync(dir)) return [];
@@ -35,10 +42,21 @@ function scan(paths, needles) {
   return hits;
 }
 
-test("no secret or issued token in any server log", () => {
+test("no secret, issued token or minted session in any server log", () => {
   const logs = files(join(root, "tests/.out/logs")).filter((p) => p.endsWith(".log") && /worker|sandbox/.test(p));
   assert.ok(logs.length >= 2, `logs found: ${logs}`);
-  assert.deepEqual(scan(logs, [...vars, ...issued]), []);
+  assert.ok(sessions.length >= 50, `only ${sessions.length} minted sessions recorded`);
+  assert.deepEqual(scan(logs, [...vars, ...issued, ...sessionNeedles]), []);
+});
+
+test("no issued token in the clear in the Durable Objects' storage folder", () => {
+  // The main worker's state directory (scripts/test.sh keeps it until this scan): every
+  // credential's token state is sealed (AES-256-GCM), so no token the partners issued may
+  // appear in any of its files, SQLite pages and write-ahead logs included.
+  const state = files(process.env.STATE_DIR ?? join(root, "tests/.out/state"));
+  assert.ok(state.some((p) => /sqlite/.test(p)), `storage files found: ${state.length}`);
+  assert.ok(issued.length >= 20, `only ${issued.length} issued tokens to look for`);
+  assert.deepEqual(scan(state, issued), []);
 });
 
 test("no secret in the built worker bundle or the npm package", () => {
@@ -53,5 +71,5 @@ test("no secret or issued token in any answer a browser could receive", () => {
   assert.ok(answers.length >= 2, `recorded answers: ${answers}`);
   const recorded = answers.reduce((n, p) => n + readFileSync(p, "utf8").split("\n----\n").length - 1, 0);
   assert.ok(recorded >= 200, `only ${recorded} answers recorded`);
-  assert.deepEqual(scan(answers, [...vars, ...issued]), []);
+  assert.deepEqual(scan(answers, [...vars, ...issued, ...sessionNeedles]), []);
 });

@@ -1,4 +1,4 @@
-// The bad-input matrix (SECURITY.md item 22; issue "prove it holds" §4): every route that takes
+// The bad-input matrix (docs/security.md item 22; issue "prove it holds" §4): every route that takes
 // input × malformed JSON, wrong types, an oversized body, an unknown enum value, a missing
 // field, a wrong content type and a hostile Origin → a 4xx with a stable JSON error code, never a
 // 500; and an open-redirect corpus against every redirecting route → never off the allowlist.

@@ -62,12 +62,14 @@ export async function sandboxStreamOrg(name = "Test Org") {
   return (await r.json()).org_id;
 }
 
-// ---- Every answer a browser could receive, recorded for the leak scan (SECURITY.md item 1) ----
+// ---- Every answer a browser could receive, recorded for the leak scan (docs/security.md item 1) ----
 // Gatehouse answers to /api/* other than the proxy and the admin routes (which browsers are
 // refused) are appended to tests/.out/responses/; tests/leak-scan.mjs then looks in them for every
 // configured secret and every token the partners issued. The one deliberate exception is the SSO
-// redirect's Location (SECURITY.md item 12): it is recorded as a marker. Only the answer is
-// recorded — the request's own query (which may carry a partner's one-time code) is not.
+// redirect's Location (docs/security.md item 12): it is recorded as a marker. So is the session
+// cookie `POST /api/session` sets: it carries back the very session token the browser presented,
+// as an HttpOnly `__Host-` cookie (docs/sso.md). Only the answer is recorded — the request's own
+// query (which may carry a partner's one-time code) is not.
 const RESPONSES = `${OUT}/responses`;
 const partnerPorts = new Set(["18790", "18791", "18792"]);
 
@@ -76,9 +78,15 @@ export function recordBrowserResponse(url, method, status, headers, body) {
   const u = new URL(url);
   if (partnerPorts.has(u.port) || !u.pathname.startsWith("/api/")) return;
   if (/^\/api\/(proxy|admin)\//.test(u.pathname)) return;
-  const shown = Object.entries(headers).map(([k, v]) =>
-    k.toLowerCase() === "location" && u.pathname === "/api/sso" && status === 303
-      ? `${k}: [the SSO redirect, allowed by SECURITY.md item 12]` : `${k}: ${v}`);
+  const shown = Object.entries(headers).map(([k, v]) => {
+    if (k.toLowerCase() === "location" && u.pathname === "/api/sso" && status === 303) {
+      return `${k}: [the SSO redirect, allowed by docs/security.md item 12]`;
+    }
+    if (k.toLowerCase() === "set-cookie" && u.pathname === "/api/session") {
+      return `${k}: ${v.replace(/(__Host-gatehouse_session=)[^;,]+/g, "$1[the session the browser presented]")}`;
+    }
+    return `${k}: ${v}`;
+  });
   mkdirSync(RESPONSES, { recursive: true });
   appendFileSync(`${RESPONSES}/${process.pid}.log`, `${method} ${u.pathname} → ${status}\n${shown.join("\n")}\n\n${body}\n----\n`);
 }

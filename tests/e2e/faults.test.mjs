@@ -1,4 +1,4 @@
-// Partner faults (SECURITY.md items 8 and 24; issue "prove it holds" §2), injected through the
+// Partner faults (docs/security.md items 8 and 24; issue "prove it holds" §2), injected through the
 // sandbox's control surface on the token, SSO, onboarding and proxy calls: 5xx, 429 with
 // Retry-After, malformed JSON, HTML and empty bodies, slow answers past the timeout. Each gives
 // the caller a clear retryable error, the partner sees a bounded number of calls, and a held

@@ -1,4 +1,4 @@
-// Onboarding through the worker in workerd against the sandbox's Stream (SECURITY.md items
+// Onboarding through the worker in workerd against the sandbox's Stream (docs/security.md items
 // 14–17): start → the partner's consent page → the worker's return handler (state check, code
 // exchange) → a clean allowlisted page; status with ETag/304, long-poll and coalescing; revoke;
 // locations; and the refusals (cross-org, roles, replayed/foreign/garbage states, hostile pages).
@@ -162,6 +162,65 @@ test("bad input: hostile return pages, unknown types, wrong content type, unknow
   assert.equal(r.status, 415);
   r = await api(t, "/api/onboarding", { method: "POST", body: "{" });
   assert.equal(await code(r), "invalid_request");
+});
+
+test("revoke is idempotent even when the partner answers the second revoke with 409", async () => {
+  const t = user(newOrg(), "owner");
+  const { onboarding, entry_url } = await start(t);
+  await onboard(entry_url);
+  await sandboxControl("settings", { revoke_conflict: true });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = await api(t, `/api/onboarding/${onboarding.id}/revoke`, { method: "POST" });
+      assert.equal(r.status, 200, `revoke #${i + 1}: ${await r.clone().text()}`);
+      assert.equal((await r.json()).status, "revoked");
+    }
+    // The partner did answer 409 to the repeats (the worker's tolerance is what passed).
+    const direct = await sandboxControl("counters");
+    assert.ok((direct.requests?.["stream.onboarding.revoke"] ?? 0) >= 3);
+  } finally {
+    await sandboxControl("settings", { revoke_conflict: false });
+  }
+});
+
+test("onboarding POST routes with the cookie need an allowed Origin", async () => {
+  const org = newOrg();
+  const owner = user(org, "owner");
+  const { onboarding } = await start(owner);
+  const set = await fetch(`${WORKER}/api/session`, { method: "POST", headers: { authorization: `Bearer ${owner}`, origin: WORKER } });
+  assert.equal(set.status, 200);
+  const jar = set.headers.get("set-cookie").split(";")[0];
+  const post = (path, headers, body) => fetch(`${WORKER}${path}`, {
+    method: "POST", redirect: "manual",
+    headers: { cookie: jar, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const routes = [
+    ["/api/onboarding", { source: "square", type: "pos" }],
+    [`/api/onboarding/${onboarding.id}/locations/ingest`, { locations: [{ external_id: "x", name: "X" }] }],
+    [`/api/onboarding/${onboarding.id}/locations/bind`, { locations: [{ dsp_location_id: "loc_1", pos_location_id: "loc_2" }] }],
+    [`/api/onboarding/${onboarding.id}/revoke`],
+  ];
+  const calls = async () => (await sandboxControl("counters")).requests ?? {};
+  const before = JSON.stringify(await calls());
+  for (const [path, body] of routes) {
+    for (const [what, headers] of [
+      ["a hostile Origin", { origin: "https://evil.example" }],
+      ["no Origin and no Sec-Fetch-Site", {}],
+      ["Origin: null from a cross-site form", { origin: "null", "sec-fetch-site": "cross-site" }],
+      ["a cross-site Sec-Fetch-Site", { "sec-fetch-site": "cross-site" }],
+    ]) {
+      const r = await post(path, headers, body);
+      assert.equal(r.status, 403, `${path} with ${what}`);
+      assert.equal(await code(r), "origin_not_allowed", `${path} with ${what}`);
+    }
+  }
+  assert.equal(JSON.stringify(await calls()), before, "no refused call reached the partner");
+  // The worker's own origin (and same-origin fetch metadata) with the cookie may.
+  const ok = await post(`/api/onboarding/${onboarding.id}/revoke`, { origin: WORKER });
+  assert.equal(ok.status, 200);
+  const again = await post(`/api/onboarding/${onboarding.id}/revoke`, { "sec-fetch-site": "same-origin" });
+  assert.equal(again.status, 200);
 });
 
 test("locations: ingest POS locations, then bind a DSP location to a POS location", async () => {

@@ -170,6 +170,35 @@ test("onboarding widget, popup mode: authorize in the popup, the page carries on
   await context.close();
 });
 
+test("popup mode ignores messages from other origins and windows", async () => {
+  const { context, page } = await signedInOnboardingPage("tony");
+  await page.selectOption("#mode", "popup");
+  const [popup] = await Promise.all([context.waitForEvent("page"), page.click('gatehouse-onboarding button[data-source="square"]')]);
+  await popup.waitForURL(/\/consent\//);
+  await state(page, "connecting");
+  const forged = { type: "gatehouse-onboarding", onboarding: "onb_forged", status: "active" };
+  // The popup itself, while it is on the partner's (foreign) origin: right window, wrong origin.
+  await popup.evaluate((m) => window.opener.postMessage(m, "*"), forged);
+  // The page's own window and a same-origin frame in it: right origin, not the popup.
+  await page.evaluate((m) => {
+    window.postMessage(m, location.origin);
+    const frame = document.createElement("iframe");
+    frame.name = "not-the-popup";
+    document.body.append(frame);
+  }, forged);
+  const frame = page.frame({ name: "not-the-popup" });
+  await frame.evaluate((m) => parent.postMessage(m, location.origin === "null" ? "*" : parent.location.origin), forged);
+  await page.waitForTimeout(700);
+  const events = await page.textContent("#events");
+  assert.doesNotMatch(events, /popup_returned/, "a forged message was taken for the popup's");
+  assert.equal(await page.getAttribute("gatehouse-onboarding", "data-state"), "connecting");
+  // The real popup, back on this origin, is heard.
+  await popup.click("#consent-authorize");
+  await state(page, "locations");
+  assert.match(await page.textContent("#events"), /popup_returned/);
+  await context.close();
+});
+
 test("onboarding widget, popup mode with the popup blocked: falls back to the full-page redirect", async () => {
   const { context, page } = await signedInOnboardingPage("tony");
   await page.evaluate(() => { window.open = () => null; }); // what a popup blocker does

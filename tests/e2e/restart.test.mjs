@@ -1,4 +1,4 @@
-// SECURITY.md item 6: workerd dies after the partner rotated the refresh token but before the new
+// docs/security.md item 6: workerd dies after the partner rotated the refresh token but before the new
 // one was stored. This file runs its own `wrangler dev` (own port, own persist directory, own
 // process group), kills it with SIGKILL mid-refresh and starts it again on the same storage.
 import { test, after } from "node:test";

@@ -2,7 +2,9 @@
 // the SSO tests: HS256 with the deployment's SESSION_SECRET, ES256/RS256 with the throwaway test
 // keys whose public halves are SESSION_JWKS in wrangler.toml [env.test].
 import { createHmac, createPrivateKey, createPublicKey, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const keys = JSON.parse(readFileSync(new URL("./fixtures/session-keys.json", import.meta.url), "utf8"));
 const devVars = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
@@ -33,7 +35,18 @@ export function mint(body = claims(), { alg = "HS256", secret = SESSION_SECRET, 
   else if (alg === "HS256") sig = createHmac("sha256", secret).update(input).digest();
   else if (alg === "ES256") sig = sign("sha256", Buffer.from(input), { key: createPrivateKey({ key: keys.es256, format: "jwk" }), dsaEncoding: "ieee-p1363" });
   else if (alg === "RS256") sig = sign("sha256", Buffer.from(input), createPrivateKey({ key: keys.rs256, format: "jwk" }));
-  return `${input}.${sig.toString("base64url")}`;
+  const token = `${input}.${sig.toString("base64url")}`;
+  remember(token);
+  return token;
+}
+
+/** Every session minted in this run, for the leak scan (tests/leak-scan.mjs): one per line. */
+const OUT = process.env.TEST_OUT ?? fileURLToPath(new URL("../.out", import.meta.url));
+function remember(token) {
+  try {
+    mkdirSync(OUT, { recursive: true });
+    appendFileSync(join(OUT, "minted-sessions.txt"), `${token}\n`);
+  } catch { /* the scan then finds fewer needles, and says so */ }
 }
 
 /** The RSA test key's public half as PEM (for the HS/RS confusion attack). */

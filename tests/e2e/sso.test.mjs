@@ -1,4 +1,4 @@
-// White-label SSO behind portal sessions (SECURITY.md items 11–13, 18–19), in workerd against
+// White-label SSO behind portal sessions (docs/security.md items 11–13, 18–19), in workerd against
 // the sandbox's Stream: session verification (HS256, ES256, RS256 and every refusal), the 303
 // redirect and its headers, org/role/user taken only from the session, the per-user rate limit,
 // the cookie exchange and its Origin checks, partner failures.
@@ -77,6 +77,8 @@ test("forged, expired, wrong-audience, wrong-issuer, none and confused-algorithm
     // An RS256 header pointing at the ES256 key: the key is pinned to ES256.
     "alg/key mismatch": [mint(claims(), { alg: "RS256", header: { kid: "test-es256" } }), "invalid_session"],
     "unknown kid": [mint(claims(), { alg: "ES256", header: { kid: "nope" } }), "invalid_session"],
+    // A header never brings its own key: jku/x5u/jwk are not read, kid picks configured keys only.
+    "jku and an embedded jwk": [mint(claims(), { alg: "HS256", secret: "attacker-key-0123456789abcdef-0123", header: { jku: "https://evil.example/jwks", x5u: "https://evil.example/c", jwk: { kty: "oct", k: Buffer.from("attacker-key-0123456789abcdef-0123").toString("base64url") } } }), "invalid_session"],
     "unknown role": [mint(claims({ role: "superuser" })), "invalid_session"],
     "bad email": [mint(claims({ email: "not-an-email" })), "invalid_session"],
     "bad phone": [mint(claims({ phone_number: "call me" })), "invalid_session"],
@@ -93,6 +95,22 @@ test("forged, expired, wrong-audience, wrong-issuer, none and confused-algorithm
   assert.equal(none.status, 401);
   assert.equal(await errorCode(none), "session_required");
   assert.equal(await ssoCalls(), before, "no refused session reached the partner");
+});
+
+test("a session header with crit is refused (RFC 7515 §4.1.11), signature valid or not", async () => {
+  const before = await ssoCalls();
+  for (const crit of [["exp"], ["b64"], [], "x"]) {
+    const token = mint(claims(), { header: { crit, exp: 1, b64: true } });
+    const r = await sso({ headers: bearer(token) });
+    assert.equal(r.status, 401, JSON.stringify(crit));
+    assert.equal(await errorCode(r), "invalid_session");
+    const s = await fetch(`${WORKER}/api/session`, { headers: bearer(token) });
+    assert.equal(s.status, 401);
+  }
+  // The same claims and key without `crit` are accepted: the header alone made the difference.
+  const ok = await sso({ headers: bearer(mint(claims(), { header: { exp: 1 } })) });
+  assert.equal(ok.status, 303);
+  assert.equal(await ssoCalls(), before + 1);
 });
 
 test("identity, org and role come only from the session: org B, a higher role or another user is 403", async () => {

@@ -44,11 +44,11 @@ const receiver = http.createServer((req, res) => {
 
 const persist = mkdtempSync(join(tmpdir(), "gatehouse-webhooks-"));
 let worker = null;
-const start = async () => {
+const start = async (targets = [HOOK("/a"), HOOK("/b"), HOOK("/dead")]) => {
   worker = await startWorker({
     port: PORT, persist, log: "webhooks-worker.log",
     vars: {
-      WEBHOOK_URLS: [HOOK("/a"), HOOK("/b"), HOOK("/dead")].join(","),
+      WEBHOOK_URLS: targets.join(","),
       WEBHOOK_SECRET: `${NEW_KEY},${OLD_KEY}`,
       WEBHOOK_RETRY_BASE_MS: "300",
       WEBHOOK_MAX_ATTEMPTS: "4",
@@ -92,7 +92,7 @@ const events = (path, pred) => received[path].filter((d) => pred(JSON.parse(d.ra
 async function until(what, check, ms = 20_000) {
   const end = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(received, null, 1).slice(0, 2000)}`);
     await sleep(100);
@@ -210,4 +210,29 @@ test("an event stored before workerd is killed is delivered after the restart", 
   }, 40_000);
   assert.ok(got.length >= 2);
   assert.ok(got.every((d) => d.headers["gatehouse-event-id"] === `evt_onb_${id}_active`));
+});
+
+test("a target removed from WEBHOOK_URLS receives nothing more; its queue becomes dead letters", { timeout: 90_000 }, async () => {
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const owner = mint(claims({ provider_org_id: org, role: "owner" }));
+  plan["/b"].push(...Array(100).fill(500)); // b fails, so its event stays pending
+  const id = await onboard(owner, "authorize");
+  await until("a failed attempt at /b", () => events("/b", isOnb(id, "active")).length >= 1);
+  // The operator removes /b from the configuration (a new deployment: a restart here).
+  stopWorker(worker);
+  await sleep(500);
+  await start([HOOK("/a"), HOOK("/dead")]);
+  const since = received["/b"].length;
+  const letter = await until("the pending delivery retired to the dead letters", async () => {
+    const one = await (await admin(`/api/admin/webhooks?target=${encodeURIComponent(HOOK("/b"))}`)).json();
+    const box = one.targets[0].outbox;
+    return box.pending.length === 0 && box.dead.find((d) => d.event_id === `evt_onb_${id}_active`);
+  });
+  assert.match(letter.last_error, /target_removed/);
+  await sleep(2000); // well past the retry schedule (300 ms base)
+  assert.equal(received["/b"].length, since, "nothing more was sent to the removed target");
+  // Operators' list shows the configured targets only; the removed one stays readable by name.
+  const list = await (await admin("/api/admin/webhooks")).json();
+  assert.deepEqual(list.targets.map((t) => t.target).sort(), [HOOK("/a"), HOOK("/dead")].sort());
+  plan["/b"].length = 0;
 });

@@ -295,6 +295,25 @@ fn origin_of(url: &str) -> &str {
     &url[..end]
 }
 
+/// Outside `development`, every partner URL of a credential must be `https`: plain `http` is
+/// refused even to a loopback host, so no token request or partner call can be read or
+/// redirected on the way (docs/security.md item 27).
+fn plain_http_urls(c: &profile::Credential) -> Vec<String> {
+    let mut urls = vec![("token URL", c.profile.token_url.as_str())];
+    if let profile::ApiBase::Fixed(base) = &c.profile.api_base {
+        urls.push(("API base", base.as_str()));
+    }
+    urls.into_iter()
+        .filter(|(_, u)| !u.starts_with("https://"))
+        .map(|(what, u)| {
+            format!(
+                "CREDENTIALS: credential `{}`: {what} `{u}` is not https (plain http is for development only)",
+                c.id
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -471,23 +490,4 @@ CREDENTIALS = '{"pe": {"provider": "powerepos", "auth_base": "https://a.example"
             r.problems
         );
     }
-}
-
-/// Outside `development`, every partner URL of a credential must be `https`: plain `http` is
-/// refused even to a loopback host, so no token request or partner call can be read or
-/// redirected on the way (docs/security.md item 27).
-fn plain_http_urls(c: &profile::Credential) -> Vec<String> {
-    let mut urls = vec![("token URL", c.profile.token_url.as_str())];
-    if let profile::ApiBase::Fixed(base) = &c.profile.api_base {
-        urls.push(("API base", base.as_str()));
-    }
-    urls.into_iter()
-        .filter(|(_, u)| !u.starts_with("https://"))
-        .map(|(what, u)| {
-            format!(
-                "CREDENTIALS: credential `{}`: {what} `{u}` is not https (plain http is for development only)",
-                c.id
-            )
-        })
-        .collect()
 }

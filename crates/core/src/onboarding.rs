@@ -1,6 +1,6 @@
 //! Onboarding (seed 000, "Onboarding - Integrations/Locations/Org"), the sans-IO parts: the API
 //! types the browser sees, input validation, the OAuth `state` format, the return-page allowlist
-//! (SECURITY.md item 14), the role policy, and entity tags for conditional status answers.
+//! (docs/security.md item 14), the role policy, and entity tags for conditional status answers.
 
 use crate::contract::stream::{IntegrationType, Onboarding, OnboardingStatus, Role};
 use base64::Engine;

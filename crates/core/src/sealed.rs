@@ -1,4 +1,4 @@
-//! Refresh tokens at rest (SECURITY.md item 4): sealed with AES-256-GCM under a key from a
+//! Refresh tokens at rest (docs/security.md item 4): sealed with AES-256-GCM under a key from a
 //! Worker secret, bound to the credential id (associated data), with the key's id in the blob so
 //! keys can be rotated: new blobs use the first key, any listed key opens.
 //!

@@ -1,6 +1,6 @@
 //! Portal sessions: who is asking. The partner's portal backend signs a short-lived JWT for its
 //! logged-in user; Gatehouse verifies it and takes identity, organization and role from it only
-//! (SECURITY.md item 11).
+//! (docs/security.md item 11).
 //!
 //! Sans-IO: this module splits a compact JWS, pins the algorithm per key, and validates the
 //! claims against the configuration and a clock passed in. The signature itself is checked by the

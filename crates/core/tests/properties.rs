@@ -1,4 +1,4 @@
-//! Property tests for every parser in the core (SECURITY.md item 23): arbitrary and
+//! Property tests for every parser in the core (docs/security.md item 23): arbitrary and
 //! structure-aware inputs never panic, and what parses round-trips.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code

@@ -1,6 +1,6 @@
 //! Starting white-label SSO from a page: a plain form POST to the worker's `/api/sso`, so the
 //! browser follows the worker's `303` to the white-label app and the one-time SSO token never
-//! passes through page script (SECURITY.md item 12). The worker takes the user's identity from
+//! passes through page script (docs/security.md item 12). The worker takes the user's identity from
 //! the verified portal session only: the `__Host-` cookie on the worker's own origin, or a
 //! portal session token sent as the form's `session` field from a partner page on the CORS
 //! allowlist.

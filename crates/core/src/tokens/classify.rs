@@ -1,4 +1,4 @@
-//! What a failed token call means and what to do next (SECURITY.md item 8).
+//! What a failed token call means and what to do next (docs/security.md item 8).
 
 use super::response::TokenError;
 
@@ -34,6 +34,13 @@ impl FailureClass {
 pub fn classify(err: &TokenError, retry_after: Option<&str>) -> FailureClass {
     let retry_after_ms = retry_after.and_then(parse_retry_after_ms);
     match err {
+        // A redirect is never followed (docs/security.md item 27): the configured URL is wrong,
+        // whatever the body says, and retrying cannot help.
+        TokenError::OAuth { status, .. } | TokenError::Http { status }
+            if (300..400).contains(status) =>
+        {
+            FailureClass::Misconfigured
+        }
         TokenError::OAuth { status, .. } | TokenError::Http { status } if transient(*status) => {
             FailureClass::Retryable { retry_after_ms }
         }
@@ -112,6 +119,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokens::parse_token_response;
 
     fn oauth(status: u16, error: &str) -> TokenError {
         TokenError::OAuth {
@@ -180,6 +188,23 @@ mod tests {
                 retry_after_ms: None
             }
         );
+    }
+
+    #[test]
+    fn a_redirect_is_a_misconfiguration_whatever_its_body_says() {
+        for (status, body) in [
+            (307, &br#"{"error":"temporarily_unavailable"}"#[..]),
+            (308, b""),
+            (302, b"<html>moved</html>"),
+            (301, br#"{"error":"invalid_grant"}"#),
+        ] {
+            let err = parse_token_response(status, body).unwrap_err();
+            assert_eq!(
+                classify(&err, Some("1")),
+                FailureClass::Misconfigured,
+                "{status}"
+            );
+        }
     }
 
     #[test]

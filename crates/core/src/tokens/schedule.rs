@@ -1,4 +1,4 @@
-//! When to refresh (SECURITY.md item 7): expiry is computed from the moment the answer
+//! When to refresh (docs/security.md item 7): expiry is computed from the moment the answer
 //! arrived, refresh starts a skew margin (with jitter) before it, and every function takes the
 //! current time as an argument, so tests inject the clock.
 

@@ -90,6 +90,28 @@ async fn fault_bodies_malformed_html_empty_and_wildcard() {
 }
 
 #[tokio::test]
+async fn a_fault_can_carry_a_location_for_redirect_answers() {
+    let sb = Sandbox::new();
+    sb.faults(json!({"route": "streamdiver.token", "status": 307, "location": "http://elsewhere.test/catch", "times": 1}))
+        .await
+        .assert(200);
+    let reply = sb
+        .send(
+            post("/streamdiver/realms/acme/protocol/openid-connect/token").form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", STREAMDIVER_ACME_CLIENT_ID),
+                ("client_secret", STREAMDIVER_ACME_CLIENT_SECRET),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 307);
+    assert_eq!(
+        reply.header("location"),
+        Some("http://elsewhere.test/catch")
+    );
+}
+
+#[tokio::test]
 async fn latency_delays_then_handles() {
     let sb = Sandbox::new();
     sb.faults(json!([{"route": "stream.token", "latency_ms": 150, "times": 1}]))

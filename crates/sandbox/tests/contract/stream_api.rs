@@ -613,4 +613,23 @@ async fn locations_list_ingest_and_bind() {
     // A failed bind changed nothing.
     let unchanged = list(dsp_id).await.json()["locations"].clone();
     assert_eq!(unchanged, bound);
+    // With the partner's own ownership checks turned off (a test setting, so Gatehouse's own
+    // check can be seen alone), the same foreign bind goes through.
+    sb.settings(json!({"skip_location_ownership": true})).await;
+    bind(pair(dsp1, &foreign_loc)).await.assert(200);
+}
+
+#[tokio::test]
+async fn revoke_conflict_answers_409_to_a_second_revoke() {
+    let sb = Sandbox::new();
+    let admin = sb.admin().await;
+    let org = sb.org(&admin).await;
+    let onboarding = sb.active_onboarding(&admin, &org, "pos").await;
+    let id = onboarding["_id"].as_str().unwrap();
+    let revoke =
+        || sb.send(post(&format!("/stream/onboarding/integrations/{id}/revoke")).bearer(&admin));
+    revoke().await.assert(200);
+    revoke().await.assert(200); // idempotent by default
+    sb.settings(json!({"revoke_conflict": true})).await;
+    revoke().await.assert_error(409, "already_revoked");
 }

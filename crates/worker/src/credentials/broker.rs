@@ -1,4 +1,4 @@
-//! The Durable Object that holds one credential's token (SECURITY.md items 4–8).
+//! The Durable Object that holds one credential's token (docs/security.md items 4–8).
 //!
 //! - **Single flight**: a Durable Object lets other requests in while one awaits a `fetch`, so the
 //!   first caller that needs a token becomes the *leader* and makes the upstream call; callers
@@ -326,7 +326,7 @@ impl CredentialBroker {
             match self.grant(&cred, Grant::Refresh(&rt)).await {
                 Ok(held) => return Ok(held),
                 // The refresh token is spent or revoked (or rotated by a refresh whose answer
-                // was lost, SECURITY.md item 6): say so, forget it and try a new grant.
+                // was lost, docs/security.md item 6): say so, forget it and try a new grant.
                 Err(f) if f.class == FailureClass::NeedsReauth => {
                     crate::log::event(
                         "warn",

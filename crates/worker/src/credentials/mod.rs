@@ -177,7 +177,7 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
 /// Calls the partner with credential `id`'s token: `build` makes the request for a token (its
 /// `api_base` and bearer). A 401 (or a 403, for partners that answer invalid tokens that way)
 /// invalidates the token and the call is made once more with a new one, never more
-/// (SECURITY.md item 9); a second 401 is [`ApiError::PartnerRejectedToken`].
+/// (docs/security.md item 9); a second 401 is [`ApiError::PartnerRejectedToken`].
 /// Answers the partner's response with its body unread, and whether the token was cached.
 pub async fn call_partner(
     env: &Env,

@@ -1,5 +1,5 @@
 //! Onboarding merchants' POS and DSP platforms (seed 000), for portal sessions, scoped to the
-//! session's organization (SECURITY.md items 14–17):
+//! session's organization (docs/security.md items 14–17):
 //!
 //! | route | role | what |
 //! |---|---|---|

@@ -1,7 +1,7 @@
 //! The Durable Object per portal organization (`provider_org_id`): the Stream organization it
 //! maps to (created on first use), the onboardings it started, their single-use `state`s, and a
 //! status cache that lets any number of watchers cause at most one partner status call per
-//! interval (SECURITY.md items 15–16).
+//! interval (docs/security.md items 15–16).
 
 use super::partner::Stream;
 use super::OrgOp;

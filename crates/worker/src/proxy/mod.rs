@@ -2,7 +2,7 @@
 //! with the credential's bearer token attached. Only methods and paths on the credential's
 //! allowlist pass; browsers are refused; a 401 from the partner (or a 403, for partners whose
 //! APIs answer invalid tokens that way) invalidates the token and the call is retried once,
-//! never more (SECURITY.md item 9). The token is never returned.
+//! never more (docs/security.md item 9). The token is never returned.
 
 use crate::credentials;
 use crate::error::ApiError;

@@ -1,4 +1,4 @@
-//! Portal sessions at the edge: which verified user a request comes from (SECURITY.md items 11
+//! Portal sessions at the edge: which verified user a request comes from (docs/security.md items 11
 //! and 19). The token format and claim checks are in `gatehouse_core::session`; signatures are
 //! verified here with the runtime's WebCrypto (`crypto.subtle`), the platform's maintained
 //! implementation, so no cryptography is written here and none is compiled into the worker.

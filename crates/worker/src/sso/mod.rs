@@ -1,6 +1,6 @@
-//! `POST /api/sso`: white-label single sign-on behind the portal session (seed 001; SECURITY.md
-//! items 11–13). Identity, organization and role come only from the verified session; any of
-//! them in the body must match it or the request is refused. The Stream token (with the `sso`
+//! `POST /api/sso`: white-label single sign-on behind the portal session (seed 001;
+//! docs/security.md items 11–13). Identity, organization and role come only from the verified
+//! session; any of them in the body must match it or the request is refused. The Stream token (with the `sso`
 //! scope) comes from the broker; the one-time `sso_login_token` goes to the browser only as the
 //! `303` redirect's `Location` — never logged, stored or put in a JSON body.
 

@@ -1,8 +1,8 @@
 // `make bench`: figures from the built worker in workerd, written to bench/results.json.
 // Bounded: fixed request counts and concurrency, loopback only.
-import { writeFileSync, readFileSync, readdirSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { writeFileSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { sizes } from "./sizes.mjs";
 
 const WORKER = process.env.GATEHOUSE_URL;
 const SANDBOX = process.env.SANDBOX_URL;
@@ -92,7 +92,6 @@ async function interleaved(list) {
   return list.map(summary);
 }
 
-const gz = (path) => gzipSync(readFileSync(new URL(path, ROOT)), { level: 9 }).length;
 
 // 50 browsers watching one onboarding for WATCH_S seconds, each the way @gatehouse/web's watch
 // does it (If-None-Match + ?wait= long-poll); the sandbox counts the partner's status calls.
@@ -219,12 +218,7 @@ if (PHASE === "load") {
     direct_p50_ms: direct.p50, direct_p99_ms: direct.p99, direct_rps: direct.rps,
     proxy_added_p50_ms: Math.round((proxy.p50 - baseline.p50) * 100) / 100,
     proxy_throughput_vs_baseline: Math.round((proxy.rps / baseline.rps) * 1000) / 1000,
-    worker_wasm_bytes: readFileSync(new URL("crates/worker/build/index_bg.wasm", ROOT)).length,
-    worker_wasm_gzip_bytes: gz("crates/worker/build/index_bg.wasm"),
-    // The package's wasm plus all its JavaScript (glue and the elements' snippets), gzip -9 each.
-    web_pkg_gzip_bytes: gz("crates/web/pkg/gatehouse_web_bg.wasm") + gz("crates/web/pkg/gatehouse_web.js")
-      + readdirSync(new URL("crates/web/pkg/snippets/", ROOT), { recursive: true })
-        .filter((f) => f.endsWith(".js")).reduce((n, f) => n + gz(`crates/web/pkg/snippets/${f}`), 0),
+    ...sizes(),
   });
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
   console.log(JSON.stringify(results, null, 2));

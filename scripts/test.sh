@@ -52,6 +52,8 @@ tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts,gatehouse-core/openapi
 tier fuzz "$ROOT/scripts/fuzz.sh"
 tier deploy-config "$ROOT/scripts/deploy-check.sh"
+# Sizes are deterministic: the budgets (worker ≤ 275 KB, npm package ≤ 45 KB, gzip) are checked here.
+tier size-budgets node bench/sizes.mjs --check
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.
@@ -65,7 +67,7 @@ if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
-    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/onboarding-binding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/hardening.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
+    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/onboarding-binding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/hardening.test.mjs tests/e2e/seeds.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
   # The npm package in a fresh Vite app, built and served on the test page origin (:18799, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
   tier vite-app "$ROOT/scripts/vite-app.sh"

@@ -19,6 +19,9 @@ pub struct Report {
     pub problems: Vec<String>,
     /// Every secret the configuration needs.
     pub required_secrets: Vec<String>,
+    /// Where each credential's partner API base comes from, as the worker will read it (a fixed
+    /// URL, or a token claim path with the hosts it may name).
+    pub api_bases: Vec<String>,
 }
 
 /// Reads `KEY=value` lines (comments and blanks skipped).
@@ -91,8 +94,12 @@ pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, S
         Ok(creds) => {
             for (_, loaded) in creds {
                 match loaded {
-                    Ok(c) if !development => report.problems.extend(plain_http_urls(&c)),
-                    Ok(_) => {}
+                    Ok(c) => {
+                        report.api_bases.push(api_base_line(&c));
+                        if !development {
+                            report.problems.extend(plain_http_urls(&c));
+                        }
+                    }
                     Err(e) => report.problems.push(format!("CREDENTIALS: {e}")),
                 }
             }
@@ -295,6 +302,18 @@ fn origin_of(url: &str) -> &str {
     &url[..end]
 }
 
+/// `credential `pe`: API base from the token claim `AuthServerClaims.Service` on *.powerepos.cloud`.
+fn api_base_line(c: &profile::Credential) -> String {
+    match &c.profile.api_base {
+        profile::ApiBase::Fixed(url) => format!("credential `{}`: API base {url}", c.id),
+        profile::ApiBase::JwtClaim(path) => format!(
+            "credential `{}`: API base from the token claim `{path}` on {}",
+            c.id,
+            c.profile.api_hosts.join(", ")
+        ),
+    }
+}
+
 /// Outside `development`, every partner URL of a credential must be `https`: plain `http` is
 /// refused even to a loopback host, so no token request or partner call can be read or
 /// redirected on the way (docs/security.md item 27).
@@ -394,6 +413,17 @@ mod tests {
         }
         assert!(deployment_headers("/*\n  X: y\n", WRANGLER, "production").is_err());
         assert!(deployment_headers(template, WRANGLER, "nope").is_err());
+    }
+
+    #[test]
+    fn the_effective_api_base_of_each_credential_is_shown() {
+        let r = check(WRANGLER, "test", Some(&parse_secrets(DEV_VARS)));
+        assert!(r.api_bases.contains(&"credential `powerepos-org001`: API base from the token claim `AuthServerClaims.Service` on 127.0.0.1".to_owned()), "{:?}", r.api_bases);
+        assert!(r.api_bases.contains(&"credential `powerepos-other-claim`: API base from the token claim `AuthServerClaims.Elsewhere` on 127.0.0.1".to_owned()), "{:?}", r.api_bases);
+        assert!(r.api_bases.contains(
+            &"credential `streamdiver-acme`: API base http://127.0.0.1:18790/streamdiver"
+                .to_owned()
+        ));
     }
 
     #[test]

@@ -60,6 +60,10 @@ fn main() -> ExitCode {
     for s in &report.required_secrets {
         println!("  {s}");
     }
+    println!("where each credential's partner API is:");
+    for line in &report.api_bases {
+        println!("  {line}");
+    }
     if report.problems.is_empty() {
         println!("configuration of {shown}: OK");
         ExitCode::SUCCESS

@@ -61,10 +61,16 @@ pub struct CredentialStatus {
     /// Whether a refresh token is held (never the token itself).
     #[serde(default)]
     pub holds_refresh_token: bool,
-    /// Why the credential cannot load at all (a missing secret by name, a bad field), when so;
-    /// the other credentials are unaffected.
+    /// What is wrong, when the credential cannot work: its configuration does not load (a
+    /// missing secret by name, a bad field; the other credentials are unaffected), or the partner's
+    /// last answer was refused for a reason an operator must fix (a service URI off the allowlist,
+    /// a token without the service claim, an answer for another organisation). Never a secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// The account the partner issued the token for, where it says (OmniRetain: the company and
+    /// the API user's id; nothing personal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::tokens::grant::Account>,
 }
 
 impl CredentialStatus {
@@ -82,6 +88,7 @@ impl CredentialStatus {
             last_error: Some("misconfigured".into()),
             holds_refresh_token: false,
             problem: Some(problem),
+            account: None,
         }
     }
 }

@@ -107,7 +107,7 @@ async fn set_settings(
 ) -> Result<impl IntoResponse, ApiError> {
     let new: Settings = json_body(&headers, &body).map_err(|e| {
         bad(format!(
-            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}, \"powerepos_service_uri\"?: url, \"skip_location_ownership\"?: bool, \"revoke_conflict\"?: bool}}",
+            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}, \"powerepos_service_uri\"?: url, \"skip_location_ownership\"?: bool, \"revoke_conflict\"?: bool, \"stream_refresh_lifetime_s\"?: seconds, \"stream_stated_expires_in\"?: seconds, \"powerepos_answer_org_id\"?: string}}",
             e.0
         ))
     })?;
@@ -123,6 +123,10 @@ async fn set_settings(
         }
         s.settings.skip_location_ownership = new.skip_location_ownership;
         s.settings.revoke_conflict = new.revoke_conflict;
+        // These three apply while set: each POST states them anew (absent = the partner's own).
+        s.settings.stream_refresh_lifetime_s = new.stream_refresh_lifetime_s;
+        s.settings.stream_stated_expires_in = new.stream_stated_expires_in;
+        s.settings.powerepos_answer_org_id = new.powerepos_answer_org_id;
         s.settings.clone()
     });
     Ok(Json(merged))

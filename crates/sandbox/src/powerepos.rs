@@ -158,7 +158,11 @@ async fn token(
         expires_in: lifetime,
         refresh_token,
         svc: Some(svc),
-        org_id: Some(grant.org_id),
+        org_id: Some(
+            state
+                .with(|s| s.settings.powerepos_answer_org_id.clone())
+                .unwrap_or(grant.org_id),
+        ),
     };
     Ok((no_store(), Json(body)).into_response())
 }

@@ -135,6 +135,18 @@ pub(crate) struct Settings {
     /// Stream: answer a revoke of an already revoked onboarding with `409` (as some partners do).
     #[serde(default)]
     pub(crate) revoke_conflict: bool,
+    /// Stream: the refresh token's lifetime in seconds (default 30 days), both enforced and
+    /// answered as `refresh_token_expires_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stream_refresh_lifetime_s: Option<u64>,
+    /// Stream: the `expires_in` the answer states, whatever the real lifetime (a partner that
+    /// sends a Unix timestamp where seconds belong).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stream_stated_expires_in: Option<u64>,
+    /// PowerEPOS: the `org_id` the token answer states (a partner answering for another
+    /// organisation than the one asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) powerepos_answer_org_id: Option<String>,
 }
 
 /// Milliseconds since the Unix epoch.

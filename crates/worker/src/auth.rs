@@ -7,11 +7,7 @@ use worker::{Env, Request};
 
 /// Requires `Authorization: Bearer <secret>`, compared in constant time.
 pub fn require_key(req: &Request, env: &Env, secret: &str) -> Result<(), ApiError> {
-    let key = env
-        .secret(secret)
-        .ok()
-        .map(|s| s.to_string())
-        .filter(|s| !s.is_empty())
+    let key = crate::config::secret(env, secret)
         .map(ApiKey::new)
         .ok_or_else(|| ApiError::Misconfigured(format!("secret {secret} is not set")))?;
     let header = req

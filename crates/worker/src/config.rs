@@ -28,10 +28,13 @@ pub fn allowed_origins(env: &Env) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads a secret; `None` when unset or empty.
+/// Reads a secret; `None` when unset or empty. The value is remembered for log redaction.
 pub fn secret(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
+    let value = env
+        .secret(name)
         .ok()
         .map(|v| v.to_string())
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty())?;
+    crate::log::remember_secret(&value);
+    Some(value)
 }

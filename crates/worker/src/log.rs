@@ -1,5 +1,7 @@
 //! The one logging point: structured JSON lines, every value passed through
-//! [`gatehouse_core::redact::redact`], each carrying the id of the request it was written for.
+//! [`gatehouse_core::redact::redact_with`] with the secrets this isolate has seen
+//! ([`remember_secret`]: configured secrets and every token that passed through), each carrying
+//! the id of the request it was written for.
 //!
 //! **Request ids across awaits and Durable Objects.** A request's work runs inside [`scoped`]:
 //! a future that sets the current request id each time it is polled and restores the previous one
@@ -19,6 +21,29 @@ pub const REQUEST_ID_HEADER: &str = "x-gatehouse-request-id";
 
 thread_local! {
     static CURRENT: RefCell<Rc<str>> = RefCell::new(Rc::from(""));
+    /// Secret values this isolate has seen (configured secrets, tokens that passed through):
+    /// masked wherever they appear in a log line. The most recent [`MAX_KNOWN`] are kept.
+    static KNOWN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many secret values an isolate remembers for redaction.
+const MAX_KNOWN: usize = 512;
+
+/// Remembers `value` as secret: no log line of this isolate will show it.
+pub fn remember_secret(value: &str) {
+    if value.len() < 8 {
+        return;
+    }
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.iter().any(|v| v == value) {
+            return;
+        }
+        if k.len() >= MAX_KNOWN {
+            k.remove(0);
+        }
+        k.push(value.to_owned());
+    });
 }
 
 /// The id of the request being served now (empty outside any request, e.g. in an alarm).
@@ -71,7 +96,12 @@ pub fn event(level: &str, fields: &[(&str, &str)]) {
         if *k == "request_id" && v.is_empty() {
             continue;
         }
-        map.insert((*k).into(), gatehouse_core::redact::redact(v).into());
+        let shown = KNOWN.with(|known| {
+            let known = known.borrow();
+            let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+            gatehouse_core::redact::redact_with(v, &refs)
+        });
+        map.insert((*k).into(), shown.into());
     }
     if !map.contains_key("request_id") {
         let id = current_request_id();

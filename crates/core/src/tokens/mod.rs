@@ -6,6 +6,7 @@
 pub mod api_base;
 pub mod claims;
 pub mod classify;
+pub mod grant;
 pub mod profile;
 pub mod request;
 pub mod response;

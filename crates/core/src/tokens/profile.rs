@@ -75,6 +75,13 @@ pub struct Profile {
     pub extra: Vec<(String, String)>,
     /// Lifetime assumed when the answer has no usable `expires_in`.
     pub default_lifetime_s: u64,
+    /// The longest lifetime the provider documents (Stream 1 h, OmniRetain 10 h, Streamdiver
+    /// 16 h, PowerEPOS and custom 24 h): a larger `expires_in` (a timestamp sent as seconds, say)
+    /// is capped to it, so no token is held for years.
+    pub max_lifetime_s: u64,
+    /// Stream only: the lifetime asked for with the token request's `exp` (seed 000), at most
+    /// the documented hour; `None` sends no `exp` (the partner's default).
+    pub token_lifetime_s: Option<u64>,
     /// Where API calls go.
     pub api_base: ApiBase,
     /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
@@ -202,12 +209,19 @@ struct Spec {
     #[serde(default)]
     default_lifetime_s: Option<u64>,
     #[serde(default)]
+    max_lifetime_s: Option<u64>,
+    #[serde(default)]
+    token_lifetime_s: Option<u64>,
+    #[serde(default)]
     forbidden_means_invalid_token: Option<bool>,
     #[serde(default)]
     api_hosts: Option<Vec<String>>,
     #[serde(default)]
     proxy: Vec<ProxyRule>,
 }
+
+/// Stream's documented longest token lifetime (`exp` at most one hour after issue, seed 000).
+pub const STREAM_MAX_LIFETIME_S: u64 = 3600;
 
 /// Loads every credential of a `CREDENTIALS` JSON object (`{"<id>": {...}, ...}`), reading
 /// secrets through `secret(name)`; the first problem fails the whole list (config-check, tests).
@@ -405,6 +419,33 @@ fn build(
             )
         }
     };
+    let max_lifetime = spec
+        .max_lifetime_s
+        .filter(|s| *s > 0)
+        .unwrap_or(match spec.provider {
+            Preset::Stream => STREAM_MAX_LIFETIME_S,
+            Preset::Omniretain => 36_000,
+            Preset::Streamdiver => 57_600,
+            Preset::Powerepos | Preset::Custom => 86_400,
+        });
+    let token_lifetime_s = match (spec.token_lifetime_s, &spec.provider) {
+        (None, _) => None,
+        (Some(s), Preset::Stream) if (60..=STREAM_MAX_LIFETIME_S).contains(&s) => Some(s),
+        (Some(_), Preset::Stream) => {
+            return Err(ConfigError::Invalid {
+                id,
+                problem: format!(
+                    "token_lifetime_s must be 60..={STREAM_MAX_LIFETIME_S} (Stream's `exp` is at most an hour after issue)"
+                ),
+            })
+        }
+        (Some(_), _) => {
+            return Err(ConfigError::Invalid {
+                id,
+                problem: "token_lifetime_s is Stream's `exp`; other providers set the lifetime themselves".into(),
+            })
+        }
+    };
     let api_hosts = match spec.api_hosts.clone() {
         Some(hosts) => hosts,
         None if matches!(spec.provider, Preset::Powerepos) => vec!["*.powerepos.cloud".into()],
@@ -476,7 +517,12 @@ fn build(
             grant,
             scope,
             extra,
-            default_lifetime_s: spec.default_lifetime_s.unwrap_or(lifetime),
+            default_lifetime_s: spec
+                .default_lifetime_s
+                .unwrap_or(lifetime)
+                .min(max_lifetime),
+            max_lifetime_s: max_lifetime,
+            token_lifetime_s,
             api_base,
             api_hosts,
             forbidden_means_invalid_token: spec

@@ -14,11 +14,12 @@ pub enum Grant<'a> {
     Refresh(&'a RefreshToken),
 }
 
-/// Builds the token request. Fails only on a token URL that is not a valid URI, which
-/// configuration loading already rejects.
+/// Builds the token request at `now_s` (Unix seconds: Stream's `exp` is counted from it). Fails
+/// only on a token URL that is not a valid URI, which configuration loading already rejects.
 pub fn token_request(
     cred: &Credential,
     grant: Grant<'_>,
+    now_s: u64,
 ) -> Result<http::Request<Vec<u8>>, http::Error> {
     let p = &cred.profile;
     let mut params: Vec<(&str, &str)> = Vec::new();
@@ -67,6 +68,11 @@ pub fn token_request(
             let mut map = serde_json::Map::new();
             for (k, v) in params {
                 map.insert(k.to_owned(), v.into());
+            }
+            // Stream's `exp` (seed 000): when the token should expire, Unix seconds, at most an
+            // hour after issue (the lifetime is clamped when the configuration loads).
+            if let Some(life) = p.token_lifetime_s {
+                map.insert("exp".into(), now_s.saturating_add(life).into());
             }
             match &p.scope {
                 Some(ScopeParam::Array(list)) => {
@@ -120,11 +126,33 @@ mod tests {
     }
 
     #[test]
+    fn stream_exp_asks_for_the_configured_lifetime_within_the_hour() {
+        let c = cred(
+            r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","token_lifetime_s":1800,"secrets":{"client_secret":"SEC"}}}"#,
+        );
+        let body: serde_json::Value =
+            serde_json::from_slice(token_request(&c, Grant::New, 1_800_000_000).unwrap().body())
+                .unwrap();
+        assert_eq!(body["exp"], 1_800_001_800u64);
+        // Without the setting no `exp` is sent (the partner's default).
+        let plain = cred(
+            r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","secrets":{"client_secret":"SEC"}}}"#,
+        );
+        let body: serde_json::Value =
+            serde_json::from_slice(token_request(&plain, Grant::New, 1).unwrap().body()).unwrap();
+        assert!(body.get("exp").is_none());
+        // Over the documented hour, or on another provider: refused when the configuration loads.
+        let secrets = |n: &str| Some(format!("{n}-value"));
+        assert!(load(r#"{"s":{"provider":"stream","base_url":"http://h","client_id":"c","token_lifetime_s":7200,"secrets":{"client_secret":"S"}}}"#, secrets).is_err());
+        assert!(load(r#"{"d":{"provider":"streamdiver","auth_base":"http://h","api_base":"http://h","tenant":"t","client_id":"c","token_lifetime_s":600,"secrets":{"client_secret":"S"}}}"#, secrets).is_err());
+    }
+
+    #[test]
     fn stream_json_client_credentials_with_scopes_array() {
         let c = cred(
             r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","secrets":{"client_secret":"SEC"}}}"#,
         );
-        let req = token_request(&c, Grant::New).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
         assert_eq!(req.uri(), "http://h/stream/oauth/token");
         assert_eq!(req.headers()["content-type"], "application/json");
         let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
@@ -133,8 +161,12 @@ mod tests {
             serde_json::json!({"grant_type":"client_credentials","client_id":"cid","client_secret":"SEC-value","scopes":["user","onboarding","sso"]})
         );
         let rt = RefreshToken::new("r1");
-        let body: serde_json::Value =
-            serde_json::from_slice(token_request(&c, Grant::Refresh(&rt)).unwrap().body()).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(
+            token_request(&c, Grant::Refresh(&rt), 1_800_000_000)
+                .unwrap()
+                .body(),
+        )
+        .unwrap();
         assert_eq!(body["grant_type"], "refresh_token");
         assert_eq!(body["refresh_token"], "r1");
         assert_eq!(body["client_id"], "cid");
@@ -145,7 +177,7 @@ mod tests {
         let c = cred(
             r#"{"o":{"provider":"omniretain","base_url":"http://h/o","client_id":"id:1","username":"api@c1.example","secrets":{"client_secret":"S&x","password":"P"}}}"#,
         );
-        let req = token_request(&c, Grant::New).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
         let auth = req.headers()["authorization"]
             .to_str()
             .unwrap()
@@ -174,7 +206,7 @@ mod tests {
         let c = cred(
             r#"{"p":{"provider":"powerepos","auth_base":"http://h/pe","org_id":"ORG001","username":"svc","client_id":"cid","secrets":{"client_secret":"S","password":"P"}}}"#,
         );
-        let req = token_request(&c, Grant::New).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
         assert_eq!(req.uri(), "http://h/pe/authorisation/token");
         let f = form(req.body());
         for pair in [
@@ -196,7 +228,7 @@ mod tests {
         let c = cred(
             r#"{"d":{"provider":"streamdiver","auth_base":"http://h/sd","api_base":"http://h/api","tenant":"acme","client_id":"cid","secrets":{"client_secret":"S"}}}"#,
         );
-        let req = token_request(&c, Grant::New).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
         assert_eq!(
             req.uri(),
             "http://h/sd/realms/acme/protocol/openid-connect/token"

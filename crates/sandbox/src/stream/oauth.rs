@@ -71,6 +71,14 @@ pub(crate) async fn token(
     let access_token = random_token();
     let refresh_token = random_token();
     let now_ms = now_ms();
+    let (refresh_lifetime, stated) = state.with(|s| {
+        (
+            s.settings
+                .stream_refresh_lifetime_s
+                .unwrap_or(REFRESH_LIFETIME_S),
+            s.settings.stream_stated_expires_in,
+        )
+    });
     state.with(|s| {
         s.stream.access.insert(
             access_token.clone(),
@@ -85,7 +93,7 @@ pub(crate) async fn token(
             Grant {
                 client_id: client.id.to_owned(),
                 scopes: scopes.clone(),
-                expires_at_ms: now_ms.saturating_add(REFRESH_LIFETIME_S * 1000),
+                expires_at_ms: now_ms.saturating_add(refresh_lifetime.saturating_mul(1000)),
             },
         );
     });
@@ -93,8 +101,8 @@ pub(crate) async fn token(
         access_token,
         token_type: "bearer".to_owned(),
         refresh_token: Some(refresh_token),
-        expires_in: lifetime,
-        refresh_token_expires_in: Some(REFRESH_LIFETIME_S),
+        expires_in: stated.unwrap_or(lifetime),
+        refresh_token_expires_in: Some(refresh_lifetime),
         scopes,
     };
     Ok((no_store(), Json(body)).into_response())

@@ -21,6 +21,7 @@ use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::sealed;
 use gatehouse_core::secret::{AccessToken, RefreshToken};
 use gatehouse_core::tokens::classify::{self, FailureClass, RetryPolicy};
+use gatehouse_core::tokens::grant::{self, Account};
 use gatehouse_core::tokens::profile::{ApiBase, Credential};
 use gatehouse_core::tokens::request::{token_request, Grant};
 use gatehouse_core::tokens::schedule::{Freshness, Lifetime, RefreshPolicy};
@@ -42,6 +43,8 @@ struct Held {
     life: Lifetime,
     scopes: Vec<String>,
     generation: u64,
+    /// The account the partner named (OmniRetain's company and user id), for operators.
+    account: Option<Account>,
 }
 
 /// A failed acquisition, cloneable so every waiter gets it.
@@ -78,12 +81,23 @@ struct Stored {
     scopes: Vec<String>,
     generation: u64,
     refresh_token: Option<String>,
+    /// When the refresh token stops being usable (Unix ms), when the partner said.
+    #[serde(default)]
+    refresh_expires_at_ms: Option<u64>,
+    #[serde(default)]
+    account: Option<Account>,
 }
 
 #[derive(Default)]
 struct Inner {
     held: Option<Held>,
     refresh: Option<RefreshToken>,
+    /// The held refresh token's own expiry (Unix ms), when the partner stated one.
+    refresh_expires_at_ms: Option<u64>,
+    /// The last misconfiguration or re-authorization problem, for operators (no secrets).
+    last_problem: Option<String>,
+    /// Whether a capped lifetime was logged already (said once per object).
+    capped_logged: bool,
     /// Whether the stored state has been read since this object started.
     loaded: bool,
     /// Token state (a rotated refresh token) not yet written to storage.
@@ -247,11 +261,15 @@ impl CredentialBroker {
                     inner.held = Some(held.clone());
                     inner.blocked = None;
                     inner.last_error = None;
+                    inner.last_problem = None;
                     inner.last_refresh_ms = Some(now_ms());
                     Ok(held)
                 }
                 Err(f) => {
                     inner.last_error = Some(f.code.to_owned());
+                    if !matches!(f.class, FailureClass::Retryable { .. }) {
+                        inner.last_problem = Some(f.detail.clone());
+                    }
                     let was_reauth = inner
                         .blocked
                         .as_ref()
@@ -321,7 +339,25 @@ impl CredentialBroker {
     async fn acquire(&self, id: &str) -> Outcome {
         let cred = self.credential(id)?;
         self.save_state(id).await?;
-        let refresh = self.inner.borrow().refresh.clone();
+        let refresh = {
+            let mut inner = self.inner.borrow_mut();
+            let lapsed = inner.refresh_expires_at_ms.is_some_and(|at| now_ms() >= at);
+            if lapsed && inner.refresh.is_some() {
+                // Past its own lifetime (Stream's refresh_token_expires_in): a refresh would only
+                // be refused. Go straight to a new grant.
+                inner.refresh = None;
+                inner.refresh_expires_at_ms = None;
+                inner.unsaved = true;
+                drop(inner);
+                crate::log::event(
+                    "info",
+                    &[("credential", id), ("refresh_expired", "new grant")],
+                );
+                None
+            } else {
+                inner.refresh.clone()
+            }
+        };
         if let Some(rt) = refresh {
             match self.grant(&cred, Grant::Refresh(&rt)).await {
                 Ok(held) => return Ok(held),
@@ -352,7 +388,7 @@ impl CredentialBroker {
         let policy = RetryPolicy::default();
         let mut attempt = 1;
         loop {
-            let req = token_request(cred, grant).map_err(|e| Failure {
+            let req = token_request(cred, grant, now_ms() / 1000).map_err(|e| Failure {
                 class: FailureClass::Misconfigured,
                 code: "misconfigured",
                 detail: format!("token request: {e}"),
@@ -393,34 +429,53 @@ impl CredentialBroker {
         let api_base = match &cred.profile.api_base {
             ApiBase::Fixed(url) => url.clone(),
             ApiBase::JwtClaim(path) => {
+                // A token without the claim is no transient fault: say exactly what is missing.
                 let claimed =
                     claims::string_claim(set.access_token.expose(), path).map_err(|e| Failure {
-                        class: FailureClass::Retryable {
-                            retry_after_ms: None,
-                        },
-                        code: "partner_unavailable",
-                        detail: format!("service URI: {e}"),
+                        class: FailureClass::Misconfigured,
+                        code: FailureClass::Misconfigured.code(),
+                        detail: format!("credential `{}`: service URI: {e}", cred.id),
                     })?;
                 self.checked_api_base(cred, &claimed)?
             }
         };
-        let lifetime = set
-            .expires_in
-            .filter(|s| *s > 0)
-            .unwrap_or(cred.profile.default_lifetime_s);
+        crate::log::remember_secret(set.access_token.expose());
+        if let Some(rt) = &set.refresh_token {
+            crate::log::remember_secret(rt.expose());
+        }
+        let granted = grant::read(&cred.profile, &set).map_err(|e| Failure {
+            class: FailureClass::Misconfigured,
+            code: FailureClass::Misconfigured.code(),
+            detail: format!("credential `{}`: {e}", cred.id),
+        })?;
         let held = {
             let mut inner = self.inner.borrow_mut();
+            if let (Some(asked), false) = (granted.capped_from_s, inner.capped_logged) {
+                inner.capped_logged = true;
+                crate::log::event(
+                    "warn",
+                    &[
+                        ("credential", &cred.id),
+                        ("lifetime_capped", &asked.to_string()),
+                        ("to_s", &granted.lifetime_s.to_string()),
+                    ],
+                );
+            }
             inner.generation += 1;
             if let Some(rt) = set.refresh_token.clone() {
                 inner.refresh = Some(rt);
+                inner.refresh_expires_at_ms = granted
+                    .refresh_expires_in_s
+                    .map(|s| received.saturating_add(s.saturating_mul(1000)));
             }
             inner.unsaved = true;
             Held {
                 token: set.access_token,
                 api_base,
-                life: RefreshPolicy::default().lifetime(received, lifetime, random()),
+                life: RefreshPolicy::default().lifetime(received, granted.lifetime_s, random()),
                 scopes: set.scopes,
                 generation: inner.generation,
+                account: granted.account,
             }
         };
         // Durable first: the (possibly rotated) refresh token and the new access token are
@@ -471,6 +526,8 @@ impl CredentialBroker {
                 scopes: held.map(|h| h.scopes.clone()).unwrap_or_default(),
                 generation: inner.generation,
                 refresh_token: inner.refresh.as_ref().map(|r| r.expose().to_owned()),
+                refresh_expires_at_ms: inner.refresh_expires_at_ms,
+                account: held.and_then(|h| h.account.clone()),
             }
         };
         let storage_failure = |detail: String| Failure {
@@ -542,6 +599,7 @@ impl CredentialBroker {
         inner.generation = inner.generation.max(s.generation);
         if inner.refresh.is_none() {
             inner.refresh = s.refresh_token.map(RefreshToken::new);
+            inner.refresh_expires_at_ms = s.refresh_expires_at_ms;
         }
         if let (None, Some(token), Some(api_base)) = (&inner.held, s.access_token, s.api_base) {
             inner.held = Some(Held {
@@ -554,6 +612,7 @@ impl CredentialBroker {
                 },
                 scopes: s.scopes,
                 generation: s.generation,
+                account: s.account,
             });
         }
     }
@@ -588,7 +647,8 @@ impl CredentialBroker {
             last_refresh_ms: inner.last_refresh_ms,
             last_error: inner.last_error.clone(),
             holds_refresh_token: inner.refresh.is_some(),
-            problem: None,
+            problem: inner.last_problem.clone(),
+            account: inner.held.as_ref().and_then(|h| h.account.clone()),
         })
     }
 }

@@ -88,7 +88,7 @@ fn credentials(env: &Env) -> Result<Rc<Loaded>, profile::ConfigError> {
     }
     let raw = crate::config::var(env, "CREDENTIALS").unwrap_or_else(|| "{}".into());
     let parsed: Rc<Loaded> = Rc::new(
-        profile::load_each(&raw, |name| env.secret(name).ok().map(|s| s.to_string()))?
+        profile::load_each(&raw, |name| crate::config::secret(env, name))?
             .into_iter()
             .map(|(id, c)| (id, c.map(Rc::new)))
             .collect(),
@@ -130,10 +130,8 @@ fn configured_ids(env: &Env) -> Vec<String> {
 
 /// The storage encryption keys (`STORAGE_ENCRYPTION_KEY` secret, `<id>:<base64>` comma-separated).
 pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
-    let secret = env
-        .secret("STORAGE_ENCRYPTION_KEY")
-        .map(|s| s.to_string())
-        .map_err(|_| "secret STORAGE_ENCRYPTION_KEY is not set".to_owned())?;
+    let secret = crate::config::secret(env, "STORAGE_ENCRYPTION_KEY")
+        .ok_or_else(|| "secret STORAGE_ENCRYPTION_KEY is not set".to_owned())?;
     sealed::keys_from_secret(&secret).map_err(|e| format!("secret STORAGE_ENCRYPTION_KEY: {e}"))
 }
 
@@ -170,6 +168,7 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
         .json()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::log::remember_secret(&issued.access_token);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), issued.clone()));
     Ok(issued)
 }

@@ -80,10 +80,7 @@ pub async fn hmac_key(env: &Env, sign: bool) -> Result<PinnedKey, ApiError> {
     if let Some(k) = cached(name) {
         return Ok(k);
     }
-    let secret = env
-        .secret("SESSION_SECRET")
-        .map(|s| s.to_string())
-        .ok()
+    let secret = crate::config::secret(env, "SESSION_SECRET")
         .filter(|s| s.len() >= 32)
         .ok_or_else(|| {
             ApiError::Misconfigured(

@@ -154,6 +154,7 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             "generate-session answered an empty token".into(),
         ));
     }
+    crate::log::remember_secret(&session.sso_login_token);
     let code: String =
         form_urlencoded::byte_serialize(session.sso_login_token.as_bytes()).collect();
     let location = format!(

@@ -73,17 +73,17 @@ export type Location = {
  */
 _id: string, 
 /**
- * Display name.
+ * Display name, when the partner gives one.
  */
-name: string, 
+name?: string, 
 /**
  * Postal address, when known.
  */
 address?: string, 
 /**
- * `pos` or `dsp`.
+ * `pos` or `dsp`, when the partner says.
  */
-type: IntegrationType, 
+type?: IntegrationType, 
 /**
  * The location's id at the source platform.
  */

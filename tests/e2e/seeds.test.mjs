@@ -87,3 +87,59 @@ test("OmniRetain: operators see which company an application belongs to, nothing
   const text = JSON.stringify(s);
   assert.ok(!text.includes("@company1.example") && !text.includes("first_name"), text);
 });
+
+// ---- Stream onboarding and SSO fields (seed 000, 001) ---------------------------------------
+const WORKER_URL = process.env.GATEHOUSE_URL ?? "http://127.0.0.1:18787";
+const { claims, mint } = await import("./session.mjs");
+const { MerchantBrowser } = await import("./merchant-browser.mjs");
+const api = (token, path, body) => fetch(`${WORKER_URL}${path}`, {
+  method: body ? "POST" : "GET",
+  headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+  body: body ? JSON.stringify(body) : undefined,
+});
+const newOrg = () => `org_${Math.random().toString(16).slice(2, 12)}`;
+
+test("the Stream organization is named after the session's org_name, else its id", async () => {
+  const named = newOrg();
+  const anonymous = newOrg();
+  await api(mint(claims({ provider_org_id: named, org_name: "Tony's Pizza Group", role: "owner" })), "/api/organization/locations");
+  await api(mint(claims({ provider_org_id: anonymous, role: "owner" })), "/api/organization/locations");
+  const orgs = await (await fetch(`${SANDBOX}/_control/organizations`)).json();
+  const names = orgs.map((o) => o.name);
+  assert.ok(names.includes("Tony's Pizza Group"), JSON.stringify(orgs));
+  assert.ok(names.includes(anonymous), JSON.stringify(orgs));
+  // A malformed org_name refuses the session like any claim.
+  const bad = await api(mint(claims({ provider_org_id: newOrg(), org_name: "a\u0000b" })), "/api/organization/locations");
+  assert.equal(bad.status, 401);
+});
+
+test("an organization's own partner_id (a session claim) goes to generate-session", async () => {
+  const r = await fetch(`${WORKER_URL}/api/sso`, { method: "POST", redirect: "manual", headers: { authorization: `Bearer ${mint(claims({ partner_id: "partner_chain_abc" }))}` } });
+  assert.equal(r.status, 303);
+  const page = await (await fetch(r.headers.get("location"))).text();
+  assert.match(page, /id="wl-partner">partner_chain_abc</);
+});
+
+test("locations without a name or type, with fields the document does not name, are read and passed on; location_id filters", async () => {
+  await sandboxControl("settings", { bare_locations: true });
+  const owner = mint(claims({ provider_org_id: newOrg(), role: "owner" }));
+  const started = await (await api(owner, "/api/onboarding", { source: "ubereats", type: "dsp" })).json();
+  await new MerchantBrowser(WORKER_URL).onboard(started.entry_url);
+  const r = await api(owner, `/api/onboarding/${started.onboarding.id}/locations`);
+  assert.equal(r.status, 200, "a terse partner answer is no 502");
+  const { locations } = await r.json();
+  assert.equal(locations.length, 2);
+  assert.equal(locations[0].name, undefined);
+  assert.equal(locations[0].timezone, "Europe/Vienna", "unknown fields passed on");
+  const all = (await (await api(owner, "/api/organization/locations")).json()).locations;
+  assert.equal(all.length, 2);
+  const one = await api(owner, `/api/organization/locations?location_id=${encodeURIComponent(all[1]._id)}`);
+  assert.equal(one.status, 200);
+  assert.deepEqual((await one.json()).locations.map((l) => l._id), [all[1]._id]);
+  for (const bad of ["a/b", "x".repeat(200), "%00"]) {
+    const refused = await api(owner, `/api/organization/locations?location_id=${encodeURIComponent(bad)}`);
+    assert.equal(refused.status, 400, bad);
+    assert.equal((await refused.json()).code, "invalid_location");
+  }
+  await sandboxControl("settings", { bare_locations: false });
+});

@@ -345,6 +345,9 @@ pub fn document() -> Value {
         operation(
             json!({
         "summary": "The organization's locations", "operationId": "organizationLocations",
+        "parameters": [ { "name": "location_id", "in": "query", "required": false,
+            "description": "Only this location (Stream's location_id filter).",
+            "schema": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$" } } ],
         "responses": { "200": ok("The locations.", locations) } }),
             &session,
         ),

@@ -237,6 +237,8 @@ struct Claims {
     phone_number: Option<String>,
     provider_org_id: Option<String>,
     role: Option<String>,
+    org_name: Option<String>,
+    partner_id: Option<String>,
 }
 
 /// A verified portal user: the only source of identity, organization and role.
@@ -256,6 +258,14 @@ pub struct Session {
     pub role: Role,
     /// `exp`, Unix seconds.
     pub expires_at: u64,
+    /// `org_name` (optional): the organization's display name, used when Gatehouse creates the
+    /// Stream organization (the partner's dashboard shows it); the id when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
+    /// `partner_id` (optional): the Stream partner id this organization's SSO sessions are
+    /// generated for; the deployment's `SSO_PARTNER_ID` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<String>,
 }
 
 impl Session {
@@ -332,6 +342,17 @@ pub fn validate(
         .map(Role::from)
         .filter(|r| !matches!(r, Role::Other(_)))
         .ok_or(SessionError::Claim("role"))?;
+    // Optional claims are checked like the rest: present and malformed refuses the session.
+    let org_name = match c.org_name {
+        None => None,
+        Some(n) if valid_display_name(&n) => Some(n.trim().to_owned()),
+        Some(_) => return Err(SessionError::Claim("org_name")),
+    };
+    let partner_id = match c.partner_id {
+        None => None,
+        Some(p) if valid_id(&p) => Some(p),
+        Some(_) => return Err(SessionError::Claim("partner_id")),
+    };
     Ok(Session {
         user_id,
         email,
@@ -340,7 +361,15 @@ pub fn validate(
         provider_org_id,
         role,
         expires_at: exp as u64,
+        org_name,
+        partner_id,
     })
+}
+
+/// A display name: 1–128 characters after trimming, no control characters.
+pub fn valid_display_name(s: &str) -> bool {
+    let t = s.trim();
+    (1..=128).contains(&t.chars().count()) && !t.chars().any(char::is_control)
 }
 
 /// Identifiers (`sub`, `provider_org_id`): 1–128 of `A–Z a–z 0–9 _ - . :`, the shapes the SSO
@@ -696,6 +725,34 @@ mod tests {
         ] {
             let r = split(t).and_then(|u| validate(&u, &cfg(), NOW));
             assert!(r.is_err(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn optional_org_name_and_partner_id_claims() {
+        let check = |extra: serde_json::Value| {
+            let mut c = claims(NOW);
+            for (k, v) in extra.as_object().unwrap() {
+                c[k] = v.clone();
+            }
+            validate(&split(&token(HS, c)).unwrap(), &cfg(), NOW)
+        };
+        let s = check(serde_json::json!({})).unwrap();
+        assert_eq!((s.org_name, s.partner_id), (None, None));
+        let s = check(
+            serde_json::json!({"org_name": " Restaurant Chain ABC ", "partner_id": "partner_abc"}),
+        )
+        .unwrap();
+        assert_eq!(s.org_name.as_deref(), Some("Restaurant Chain ABC"));
+        assert_eq!(s.partner_id.as_deref(), Some("partner_abc"));
+        for bad in [
+            serde_json::json!({"org_name": ""}),
+            serde_json::json!({"org_name": "a\u{0}b"}),
+            serde_json::json!({"org_name": "x".repeat(129)}),
+            serde_json::json!({"partner_id": "a/b"}),
+            serde_json::json!({"partner_id": 5}),
+        ] {
+            assert!(check(bad.clone()).is_err(), "{bad}");
         }
     }
 

@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/_control/settings", get(get_settings).post(set_settings))
         .route("/_control/revoke-credential", post(revoke_credential))
         .route("/_control/issued", get(issued))
+        .route("/_control/organizations", get(organizations))
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -39,6 +40,19 @@ async fn health() -> Json<Value> {
 /// Every token and code issued since start, for leak scans.
 async fn issued() -> Json<Vec<String>> {
     Json(crate::state::issued())
+}
+
+/// Stream's organizations as the partner's dashboard would show them (id and name).
+async fn organizations(State(state): State<AppState>) -> Json<Value> {
+    Json(state.with(|s| {
+        Value::Array(
+            s.stream
+                .orgs
+                .iter()
+                .map(|o| json!({ "org_id": o.id, "name": o.name }))
+                .collect(),
+        )
+    }))
 }
 
 async fn reset(State(state): State<AppState>) -> StatusCode {
@@ -107,7 +121,7 @@ async fn set_settings(
 ) -> Result<impl IntoResponse, ApiError> {
     let new: Settings = json_body(&headers, &body).map_err(|e| {
         bad(format!(
-            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}, \"powerepos_service_uri\"?: url, \"skip_location_ownership\"?: bool, \"revoke_conflict\"?: bool, \"stream_refresh_lifetime_s\"?: seconds, \"stream_stated_expires_in\"?: seconds, \"powerepos_answer_org_id\"?: string}}",
+            "{}; expected {{\"token_lifetime_s\":{{\"stream\"|\"omniretain\"|\"streamdiver\"|\"powerepos\": seconds}}, \"powerepos_service_uri\"?: url, \"skip_location_ownership\"?: bool, \"revoke_conflict\"?: bool, \"stream_refresh_lifetime_s\"?: seconds, \"stream_stated_expires_in\"?: seconds, \"powerepos_answer_org_id\"?: string, \"bare_locations\"?: bool}}",
             e.0
         ))
     })?;
@@ -127,6 +141,7 @@ async fn set_settings(
         s.settings.stream_refresh_lifetime_s = new.stream_refresh_lifetime_s;
         s.settings.stream_stated_expires_in = new.stream_stated_expires_in;
         s.settings.powerepos_answer_org_id = new.powerepos_answer_org_id;
+        s.settings.bare_locations = new.bare_locations;
         s.settings.clone()
     });
     Ok(Json(merged))

@@ -143,6 +143,10 @@ pub(crate) struct Settings {
     /// sends a Unix timestamp where seconds belong).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) stream_stated_expires_in: Option<u64>,
+    /// Stream: locations made on completion carry no `name` and no `type`, and a field the
+    /// document does not name (`timezone`).
+    #[serde(default)]
+    pub(crate) bare_locations: bool,
     /// PowerEPOS: the `org_id` the token answer states (a partner answering for another
     /// organisation than the one asked for).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -347,9 +347,24 @@ impl Client {
         .await
     }
 
-    /// `GET /api/organization/locations`.
-    pub async fn organization_locations(&self) -> Result<LocationsResponse, ClientError> {
-        self.call("GET", "/api/organization/locations", None).await
+    /// `GET /api/organization/locations[?location_id=…]`.
+    pub async fn organization_locations(
+        &self,
+        location_id: Option<&str>,
+    ) -> Result<LocationsResponse, ClientError> {
+        self.call("GET", &org_locations_path(location_id), None)
+            .await
+    }
+}
+
+/// The organization's locations route, filtered to one location when asked.
+pub fn org_locations_path(location_id: Option<&str>) -> String {
+    match location_id {
+        Some(id) => format!(
+            "/api/organization/locations?location_id={}",
+            encode_segment(id)
+        ),
+        None => "/api/organization/locations".to_owned(),
     }
 }
 

@@ -190,10 +190,20 @@ impl JsClient {
         .await
     }
 
-    /// The organization's locations (POS and DSP).
+    /// The organization's locations (POS and DSP), or only the one named by `locationId`
+    /// (Stream's `location_id` filter).
     #[wasm_bindgen(js_name = organizationLocations, unchecked_return_type = "LocationsResponse")]
-    pub async fn organization_locations(&self) -> Result<JsValue, JsValue> {
-        self.json("GET", "/api/organization/locations", None).await
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
+    pub async fn organization_locations(
+        &self,
+        locationId: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        self.json(
+            "GET",
+            &crate::client::org_locations_path(locationId.as_deref()),
+            None,
+        )
+        .await
     }
 }
 

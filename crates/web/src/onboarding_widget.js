@@ -169,13 +169,17 @@ export function defineOnboardingWidget(makeClient) {
     }
 
     locations(onboarding, all) {
-      const pos = all.filter((l) => l.type === "pos");
-      const dsp = all.filter((l) => l.type === "dsp");
+      // A partner may leave out a location's type or name: the type then comes from the
+      // onboarding that provisioned it, the label from its external id or id.
+      const kind = (l) => l.type ?? (l.onboarding_id === onboarding.id ? onboarding.type : undefined);
+      const label = (l) => l.name ?? l.external_id ?? l._id;
+      const pos = all.filter((l) => kind(l) === "pos");
+      const dsp = all.filter((l) => kind(l) === "dsp");
       const rows = dsp.map((d) => {
-        const select = el("select", { "data-dsp": d._id, "aria-label": `POS location for ${d.name}` },
+        const select = el("select", { "data-dsp": d._id, "aria-label": `POS location for ${label(d)}` },
           el("option", { value: "" }, "— not bound —"),
-          ...pos.map((p) => el("option", { value: p._id, selected: d.bound_pos_location_id === p._id ? "" : null }, p.name)));
-        return el("tr", {}, el("td", {}, d.name), el("td", {}, select));
+          ...pos.map((p) => el("option", { value: p._id, selected: d.bound_pos_location_id === p._id ? "" : null }, label(p))));
+        return el("tr", {}, el("td", {}, label(d)), el("td", {}, select));
       });
       const bind = el("button", { part: "button", type: "button", on: { click: async () => {
         const byOnboarding = new Map();

@@ -254,7 +254,8 @@ pub struct Onboarding {
     /// Onboarding id.
     #[serde(rename = "_id")]
     pub id: String,
-    /// The Stream organization.
+    /// The Stream organization (documented; tolerated missing).
+    #[serde(default)]
     pub org_id: String,
     /// The merchant at the source platform, once active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -282,6 +283,9 @@ pub struct Onboarding {
     /// The integration created on completion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
+    /// Every other field of the partner's record, kept for callers that get the full record.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// "Complete OAuth integration" request: the `code` from the return URL.
@@ -302,7 +306,9 @@ pub struct ListOnboardingLocationsQuery {
     pub onboarding_id: String,
 }
 
-/// A location (POS or DSP) as Stream lists it.
+/// A location (POS or DSP) as Stream lists it. Only the id is required: the document's example
+/// shows `name` and `type`, but a real answer without them must not turn every location call
+/// into an error, and fields the document does not name are kept and passed on (`extra`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -310,15 +316,16 @@ pub struct Location {
     /// Location id.
     #[serde(rename = "_id")]
     pub id: String,
-    /// Display name.
-    pub name: String,
+    /// Display name, when the partner gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Postal address, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `pos` or `dsp`.
-    #[serde(rename = "type")]
+    /// `pos` or `dsp`, when the partner says.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(type = "IntegrationType"))]
-    pub r#type: IntegrationType,
+    pub r#type: Option<IntegrationType>,
     /// The location's id at the source platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
@@ -328,6 +335,17 @@ pub struct Location {
     /// For a DSP location, the POS location it is bound to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound_pos_location_id: Option<String>,
+    /// Every other field of the partner's record, as it came.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Location {
+    /// Whether the partner says this is a location of `kind`.
+    pub fn is(&self, kind: &IntegrationType) -> bool {
+        self.r#type.as_ref() == Some(kind)
+    }
 }
 
 /// `{"locations":[...]}`: the answer of every location listing.
@@ -591,17 +609,36 @@ mod tests {
         assert_eq!(req.user.role, Some(Role::Owner));
         let loc = Location {
             id: "loc_1".into(),
-            name: "Main".into(),
+            name: Some("Main".into()),
             address: None,
-            r#type: IntegrationType::Dsp,
+            r#type: Some(IntegrationType::Dsp),
             external_id: Some("e1".into()),
             onboarding_id: Some("onb_1".into()),
             bound_pos_location_id: None,
+            extra: serde_json::Map::new(),
         };
         assert_eq!(
             serde_json::to_string(&loc).unwrap(),
             r#"{"_id":"loc_1","name":"Main","type":"dsp","external_id":"e1","onboarding_id":"onb_1"}"#
         );
+        // A real answer without name or type, with fields the document does not name: read,
+        // and passed on as it came.
+        let bare: Location = serde_json::from_str(
+            r#"{"_id":"64a1f0c2e4b0a1b2c3d4e5f6","timezone":"Europe/Vienna","geo":{"lat":48.2}}"#,
+        )
+        .unwrap();
+        assert_eq!((bare.name.as_deref(), bare.r#type.as_ref()), (None, None));
+        assert!(!bare.is(&IntegrationType::Pos));
+        assert_eq!(
+            serde_json::to_value(&bare).unwrap(),
+            serde_json::json!({"_id":"64a1f0c2e4b0a1b2c3d4e5f6","timezone":"Europe/Vienna","geo":{"lat":48.2}})
+        );
+        let onboarding: Onboarding = serde_json::from_str(
+            r#"{"_id":"o1","type":"pos","status":"pending","merchant_ref":"m-9"}"#,
+        )
+        .unwrap();
+        assert_eq!(onboarding.org_id, "");
+        assert_eq!(onboarding.extra["merchant_ref"], "m-9");
         let bind: BindLocationsRequest = serde_json::from_str(
             r#"{"onboarding_id":"onb_2","locations":[{"dsp_location_id":"loc_3","pos_location_id":"loc_1"}]}"#,
         )

@@ -103,18 +103,19 @@ pub(crate) async fn ingest(
             });
             match existing {
                 Some(record) => {
-                    record.location.name = incoming.name;
+                    record.location.name = Some(incoming.name);
                     record.location.address = incoming.address;
                 }
                 None => {
                     let location = Location {
                         id: s.next_id("loc"),
-                        name: incoming.name,
+                        name: Some(incoming.name),
                         address: incoming.address,
-                        r#type: IntegrationType::Pos,
+                        r#type: Some(IntegrationType::Pos),
                         external_id: Some(incoming.external_id),
                         onboarding_id: Some(onboarding.id.clone()),
                         bound_pos_location_id: None,
+                        extra: serde_json::Map::new(),
                     };
                     s.stream.locations.push(LocationRecord {
                         org_id: onboarding.org_id.clone(),
@@ -168,7 +169,7 @@ pub(crate) async fn bind(
                     "no location with this pos_location_id",
                 )
             })?;
-            if pos.location.r#type != IntegrationType::Pos {
+            if !pos.location.is(&IntegrationType::Pos) {
                 return Err(ApiError::bad_request(
                     "invalid_location",
                     "pos_location_id is not a POS location",

@@ -10,7 +10,7 @@
 //! | `POST /api/onboarding/{id}/revoke` | owner, admin | idempotent |
 //! | `GET /api/onboarding/{id}/locations` | any | the onboarding's locations |
 //! | `POST /api/onboarding/{id}/locations/ingest` / `bind` | owner, admin, manager | POS ingest, DSP→POS binding |
-//! | `GET /api/organization/locations` | any | the organization's locations |
+//! | `GET /api/organization/locations[?location_id]` | any | the organization's locations (or the one named) |
 //!
 //! Each organization's records live in its own Durable Object ([`org::OrgOnboarding`]), which
 //! also coalesces status calls: any number of watchers → at most one partner call per
@@ -99,6 +99,8 @@ pub enum OrgOp {
     OrgLocations {
         /// The verified session (the organization is created on first use).
         session: Session,
+        /// Only this location (Stream's `location_id` filter), when asked.
+        location_id: Option<String>,
     },
     /// Partner status calls made by this object (tests and the bench).
     Counters,
@@ -268,11 +270,25 @@ fn build_op(
     }
 }
 
-/// `GET /api/organization/locations`.
+/// `GET /api/organization/locations[?location_id=…]`.
 pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let (s, _) = session::require(req, env, None, false).await?;
+    let query = crate::http::query(req).unwrap_or_default();
+    let location_id = single_param(&query, "location_id")
+        .map_err(|()| ApiError::Refused(400, "invalid_location"))?;
+    if location_id.as_deref().is_some_and(|l| !valid_id(l)) {
+        return Err(ApiError::Refused(400, "invalid_location"));
+    }
     let org = s.provider_org_id.clone();
-    ask(env, &org, &OrgOp::OrgLocations { session: s }).await
+    ask(
+        env,
+        &org,
+        &OrgOp::OrgLocations {
+            session: s,
+            location_id,
+        },
+    )
+    .await
 }
 
 fn checked_id(id: &str) -> Result<String, ApiError> {

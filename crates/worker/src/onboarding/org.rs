@@ -268,9 +268,16 @@ impl OrgOnboarding {
             | OrgOp::Locations { .. }
             | OrgOp::Ingest { .. }
             | OrgOp::Bind { .. } => self.passthrough(&stream, op).await,
-            OrgOp::OrgLocations { session } => {
+            OrgOp::OrgLocations {
+                session,
+                location_id,
+            } => {
                 let org_id = self.stream_org(&stream, &session).await?;
-                let path = format!("/organizations/{org_id}/locations");
+                let mut path = format!("/organizations/{org_id}/locations");
+                if let Some(l) = location_id {
+                    path.push_str("?location_id=");
+                    path.push_str(&l);
+                }
                 match stream.call("GET", &path, None).await {
                     // Unknown to the partner now: a new organization has no locations yet.
                     Err(ApiError::Refused(404, "org_not_found")) => {
@@ -382,7 +389,7 @@ impl OrgOnboarding {
             }
             let pos =
                 find(&b.pos_location_id).ok_or(ApiError::Refused(404, "location_not_found"))?;
-            if pos.r#type != IntegrationType::Pos {
+            if !pos.is(&IntegrationType::Pos) {
                 return Err(ApiError::Refused(400, "invalid_location"));
             }
         }
@@ -451,7 +458,11 @@ impl OrgOnboarding {
         s: &Session,
     ) -> std::result::Result<String, ApiError> {
         let req = CreateOrganizationRequest {
-            name: s.provider_org_id.clone(),
+            // The partner's dashboard shows the name: the session's `org_name` when given.
+            name: s
+                .org_name
+                .clone()
+                .unwrap_or_else(|| s.provider_org_id.clone()),
             provider_id: s.provider_org_id.clone(),
             user: CreateUserOrgUser {
                 email: s.email.clone(),

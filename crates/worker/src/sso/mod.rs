@@ -97,7 +97,11 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         .ok_or_else(|| {
             ApiError::Misconfigured(format!("SSO_CREDENTIAL {id:?} is not configured"))
         })?;
-    let query = crate::config::var(env, "SSO_PARTNER_ID")
+    // The organization's own partner id (a session claim) first, else the deployment's.
+    let query = user
+        .partner_id
+        .clone()
+        .or_else(|| crate::config::var(env, "SSO_PARTNER_ID"))
         .map(|p| {
             let enc: String = form_urlencoded::byte_serialize(p.as_bytes()).collect();
             format!("?partner_id={enc}")

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep } from "./env.mjs";
+import { SANDBOX, sleep } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test("in production mode the demo-session routes do not exist", { timeout: 120_000 }, async () => {
-  worker = await startWorker({ port: 18776, persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox", ONBOARDING_STATE_TTL_S: "2" } });
+  worker = await startWorker({ port: 18776, persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox", ONBOARDING_STATE_TTL_S: "2", ONBOARDING_CREDENTIAL: "stream-v2" } });
   const health = await (await fetch(`${worker.url}/api/health`)).json();
   assert.equal(health.mode, "production");
   for (const [method, path] of [["GET", "/api/dev/users"], ["POST", "/api/dev/session"]]) {
@@ -52,4 +52,26 @@ test("an expired onboarding state is refused (ONBOARDING_STATE_TTL_S=2 on this w
   const page = await merchant.comeBack(back);
   assert.equal(page.searchParams.get("error"), "state_expired");
   assert.equal(`${page.origin}${page.pathname}`, "http://127.0.0.1:18787/onboarding");
+});
+
+test("a Stream credential's own paths are followed (ONBOARDING_CREDENTIAL=stream-v2 on this worker)", { timeout: 60_000 }, async () => {
+  const counters = async () => (await (await fetch(`${SANDBOX}/_control/counters`)).json()).requests ?? {};
+  const before = await counters();
+  const token = mint(claims({ provider_org_id: `org_paths_${Date.now()}`, role: "owner" }));
+  const r = await fetch(`${worker.url}/api/onboarding`, {
+    method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ source: "square", type: "pos" }),
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  const { onboarding, entry_url } = await r.json();
+  const merchant = new MerchantBrowser(worker.url);
+  const landed = await merchant.onboard(entry_url);
+  assert.equal(landed.searchParams.get("status"), "active", landed.href);
+  const s = await fetch(`${worker.url}/api/onboarding/${onboarding.id}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await s.json()).status, "active");
+  const after = await counters();
+  const delta = (k) => (after[k] ?? 0) - (before[k] ?? 0);
+  assert.ok(delta("stream.v2") >= 2, `the configured paths were called: ${JSON.stringify(after)}`);
+  assert.equal(delta("stream.onboarding.init"), 0, "not the default init path");
+  assert.equal(delta("stream.onboarding.complete"), 0, "not the default complete path");
 });

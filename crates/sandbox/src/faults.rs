@@ -22,6 +22,7 @@ pub(crate) const ROUTE_NAMES: &[&str] = &[
     "stream.onboarding.status",
     "stream.onboarding.complete",
     "stream.onboarding.revoke",
+    "stream.v2",
     "stream.locations",
     "stream.orgs",
     "pages.sso",

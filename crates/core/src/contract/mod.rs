@@ -128,6 +128,7 @@ macro_rules! redacted_debug {
 pub mod omniretain;
 pub mod powerepos;
 pub mod stream;
+pub mod stream_paths;
 pub mod streamdiver;
 
 /// Shows whether a secret field is present without showing it.

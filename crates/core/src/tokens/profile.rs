@@ -119,6 +119,8 @@ pub struct Credential {
     pub password: Option<ServicePassword>,
     /// What the proxy may forward with this credential's token.
     pub proxy: Vec<ProxyRule>,
+    /// Stream only: where its operations live (defaults: today's paths).
+    pub stream_paths: crate::contract::stream_paths::StreamPaths,
 }
 
 /// Why the configuration cannot be used; names the credential and the missing or bad piece.
@@ -216,6 +218,8 @@ struct Spec {
     forbidden_means_invalid_token: Option<bool>,
     #[serde(default)]
     api_hosts: Option<Vec<String>>,
+    #[serde(default)]
+    paths: Option<crate::contract::stream_paths::StreamPaths>,
     #[serde(default)]
     proxy: Vec<ProxyRule>,
 }
@@ -446,6 +450,19 @@ fn build(
             })
         }
     };
+    if spec.paths.is_some() && !matches!(spec.provider, Preset::Stream) {
+        return Err(ConfigError::Invalid {
+            id,
+            problem: "paths are Stream's operations; other providers have none".into(),
+        });
+    }
+    let stream_paths = spec.paths.clone().unwrap_or_default();
+    if let Err(e) = stream_paths.validate() {
+        return Err(ConfigError::Invalid {
+            id,
+            problem: e.to_string(),
+        });
+    }
     let api_hosts = match spec.api_hosts.clone() {
         Some(hosts) => hosts,
         None if matches!(spec.provider, Preset::Powerepos) => vec!["*.powerepos.cloud".into()],
@@ -535,6 +552,7 @@ fn build(
         username,
         password,
         proxy: spec.proxy,
+        stream_paths,
     })
 }
 
@@ -617,6 +635,23 @@ mod tests {
         // Secrets never show in Debug output of a loaded credential.
         assert!(!format!("{creds:?}").contains("client-secret"));
         assert!(!format!("{creds:?}").contains("service-password"));
+    }
+
+    #[test]
+    fn stream_paths_can_follow_the_real_api_and_are_checked() {
+        let c = load(r#"{"s":{"provider":"stream","base_url":"https://s.example","client_id":"c","paths":{"onboarding":"/v2/onboardings/{id}"},"secrets":{"client_secret":"S"}}}"#, secrets).unwrap();
+        assert_eq!(c[0].stream_paths.onboarding, "/v2/onboardings/{id}");
+        assert_eq!(
+            c[0].stream_paths.init_onboarding,
+            "/onboarding/integrations"
+        );
+        let err = load(r#"{"s":{"provider":"stream","base_url":"https://s.example","client_id":"c","paths":{"onboarding":"/v2/onboardings"},"secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "credential `s`: paths.onboarding: must contain {id}"
+        );
+        let err = load(r#"{"d":{"provider":"streamdiver","auth_base":"https://a","api_base":"https://b","tenant":"t","client_id":"c","paths":{},"secrets":{"client_secret":"S"}}}"#, secrets).unwrap_err();
+        assert!(err.to_string().contains("paths are Stream's"), "{err}");
     }
 
     #[test]

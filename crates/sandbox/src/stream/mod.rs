@@ -72,6 +72,20 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
                 post(onboarding::complete),
             ),
         )
+        // The same operations under other paths, as a Stream API version with different paths
+        // would have them: for deployments that set the Stream credential's `paths`.
+        .route(
+            "/stream/v2/onboardings",
+            named(state, "stream.v2", post(onboarding::init)),
+        )
+        .route(
+            "/stream/v2/onboardings/{id}",
+            named(state, "stream.v2", get(onboarding::status)),
+        )
+        .route(
+            "/stream/v2/onboardings/{id}/complete",
+            named(state, "stream.v2", post(onboarding::complete)),
+        )
         .route(
             "/stream/onboarding/integrations/{id}/revoke",
             named(state, "stream.onboarding.revoke", post(onboarding::revoke)),

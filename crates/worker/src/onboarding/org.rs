@@ -11,6 +11,7 @@ use gatehouse_core::contract::stream::{
     CreateOrganizationRequest, CreateOrganizationResponse, CreateUserOrgUser,
     InitOnboardingRequest, InitOnboardingResponse, Onboarding,
 };
+use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::onboarding::{
     binding_input, make_state, OnboardingView, PendingState, ReturnRefusal, StartResponse,
 };
@@ -174,7 +175,7 @@ impl OrgOnboarding {
                     return_url: format!("{return_base}/api/onboarding/return?state={state}"),
                 };
                 let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
-                    .json("POST", "/onboarding/integrations", Some(&init))
+                    .json("POST", &stream.paths().init_onboarding, Some(&init))
                     .await;
                 if matches!(created, Err(ApiError::Refused(404, "org_not_found"))) {
                     // The partner no longer knows the remembered organization: forget the
@@ -183,7 +184,7 @@ impl OrgOnboarding {
                     self.inner.borrow_mut().stream_org = None;
                     init.org_id = self.stream_org(&stream, &session).await?;
                     created = stream
-                        .json("POST", "/onboarding/integrations", Some(&init))
+                        .json("POST", &stream.paths().init_onboarding, Some(&init))
                         .await;
                 }
                 let created = created?;
@@ -273,11 +274,9 @@ impl OrgOnboarding {
                 location_id,
             } => {
                 let org_id = self.stream_org(&stream, &session).await?;
-                let mut path = format!("/organizations/{org_id}/locations");
-                if let Some(l) = location_id {
-                    path.push_str("?location_id=");
-                    path.push_str(&l);
-                }
+                let path = stream
+                    .paths()
+                    .organization_locations(&org_id, location_id.as_deref());
                 match stream.call("GET", &path, None).await {
                     // Unknown to the partner now: a new organization has no locations yet.
                     Err(ApiError::Refused(404, "org_not_found")) => {
@@ -303,11 +302,11 @@ impl OrgOnboarding {
         use gatehouse_core::contract::stream::{BindLocationsRequest, IngestLocationsRequest};
         let (id, method, path, body, revoke) = match op {
             OrgOp::Revoke { id } => {
-                let path = format!("/onboarding/integrations/{id}/revoke");
+                let path = StreamPaths::for_onboarding(&stream.paths().revoke_onboarding, &id);
                 (id, "POST", path, None, true)
             }
             OrgOp::Locations { id } => {
-                let path = format!("/onboarding/locations?onboarding_id={id}");
+                let path = stream.paths().onboarding_locations(&id);
                 (id, "GET", path, None, false)
             }
             OrgOp::Ingest { id, locations } => {
@@ -315,7 +314,7 @@ impl OrgOnboarding {
                     onboarding_id: id.clone(),
                     locations,
                 };
-                let path = "/onboarding/locations/ingest".to_owned();
+                let path = stream.paths().ingest_locations.clone();
                 (id, "POST", path, Some(to_json(&body)?), false)
             }
             OrgOp::Bind { id, locations } => {
@@ -325,7 +324,7 @@ impl OrgOnboarding {
                     onboarding_id: id.clone(),
                     locations,
                 };
-                let path = "/onboarding/locations/bind".to_owned();
+                let path = stream.paths().bind_locations.clone();
                 (id, "POST", path, Some(to_json(&body)?), false)
             }
             _ => return Err(ApiError::Internal("not a passthrough op".into())),
@@ -336,7 +335,11 @@ impl OrgOnboarding {
             // revoke with 409 has the integration revoked already; its current record is the answer.
             Err(ApiError::Refused(409, _)) if revoke => {
                 stream
-                    .call("GET", &format!("/onboarding/integrations/{id}"), None)
+                    .call(
+                        "GET",
+                        &StreamPaths::for_onboarding(&stream.paths().onboarding, &id),
+                        None,
+                    )
                     .await?
             }
             other => other?,
@@ -378,7 +381,11 @@ impl OrgOnboarding {
                 .ok_or(ApiError::Refused(404, "location_not_found"))?,
         };
         let own: LocationsResponse = stream
-            .json::<(), _>("GET", &format!("/organizations/{org_id}/locations"), None)
+            .json::<(), _>(
+                "GET",
+                &stream.paths().organization_locations(&org_id, None),
+                None,
+            )
             .await?;
         let find = |lid: &str| own.locations.iter().find(|l| l.id == lid);
         for b in bindings {
@@ -471,8 +478,9 @@ impl OrgOnboarding {
                 role: Some(s.role.clone()),
             },
         };
-        let created: CreateOrganizationResponse =
-            stream.json("POST", "/organizations", Some(&req)).await?;
+        let created: CreateOrganizationResponse = stream
+            .json("POST", &stream.paths().organizations, Some(&req))
+            .await?;
         self.state
             .storage()
             .put("org", created.org_id.clone())
@@ -548,7 +556,11 @@ impl OrgOnboarding {
             };
         }
         let result = stream
-            .json::<(), Onboarding>("GET", &format!("/onboarding/integrations/{id}"), None)
+            .json::<(), Onboarding>(
+                "GET",
+                &StreamPaths::for_onboarding(&stream.paths().onboarding, id),
+                None,
+            )
             .await
             .map(|o| CachedStatus {
                 view: OnboardingView::from(&o),
@@ -724,7 +736,8 @@ impl OrgOnboarding {
             return Ok(fail(page, id, "missing_code"));
         };
         let body = gatehouse_core::contract::stream::CompleteOnboardingRequest { code };
-        let path = format!("/onboarding/integrations/{}/complete", rec.onboarding_id);
+        let path =
+            StreamPaths::for_onboarding(&stream.paths().complete_onboarding, &rec.onboarding_id);
         match stream
             .json::<_, Onboarding>("POST", &path, Some(&body))
             .await

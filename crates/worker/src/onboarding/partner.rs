@@ -3,6 +3,7 @@
 
 use crate::credentials;
 use crate::error::ApiError;
+use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::tokens::profile::Credential;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -37,6 +38,11 @@ impl<'a> Stream<'a> {
                 ApiError::Misconfigured(format!("ONBOARDING_CREDENTIAL {id:?} is not configured"))
             })?;
         Ok(Self { env, cred })
+    }
+
+    /// Where Stream's operations live (the credential's `paths`, today's paths by default).
+    pub fn paths(&self) -> &StreamPaths {
+        &self.cred.stream_paths
     }
 
     /// `method path` with an optional JSON body; decodes the documented answer.

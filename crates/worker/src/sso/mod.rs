@@ -113,8 +113,9 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         http::Request::builder()
             .method("POST")
             .uri(format!(
-                "{}/white-label/generate-session{query}",
-                token.api_base.trim_end_matches('/')
+                "{}{}{query}",
+                token.api_base.trim_end_matches('/'),
+                cred.stream_paths.generate_session
             ))
             .header(
                 http::header::AUTHORIZATION,

@@ -75,3 +75,35 @@ test("a Stream credential's own paths are followed (ONBOARDING_CREDENTIAL=stream
   assert.equal(delta("stream.onboarding.init"), 0, "not the default init path");
   assert.equal(delta("stream.onboarding.complete"), 0, "not the default complete path");
 });
+
+test("an expired link starts the same onboarding again in one call (ONBOARDING_STATE_TTL_S=2)", { timeout: 60_000 }, async () => {
+  const org = `org_restart_${Date.now()}`;
+  const owner = mint(claims({ provider_org_id: org, role: "owner" }));
+  const call = (token, path, body) => fetch(`${worker.url}${path}`, {
+    method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  const first = await (await call(owner, "/api/onboarding", { source: "ubereats", type: "dsp" })).json();
+  await sleep(2500);
+  // The merchant follows the link too late: back on the page with the id and state_expired.
+  const late = await fetch(first.entry_url, { redirect: "manual" });
+  const page = new URL(late.headers.get("location"));
+  assert.equal(page.searchParams.get("error"), "state_expired");
+  assert.equal(page.searchParams.get("onboarding"), first.onboarding.id);
+  // Roles: a team member may not start; a manager or owner may.
+  const member = mint(claims({ provider_org_id: org, role: "team_member" }));
+  assert.equal((await call(member, `/api/onboarding/${first.onboarding.id}/restart`, {})).status, 403);
+  const again = await call(owner, `/api/onboarding/${first.onboarding.id}/restart`, {});
+  assert.equal(again.status, 200, await again.clone().text());
+  const restarted = await again.json();
+  assert.notEqual(restarted.onboarding.id, first.onboarding.id);
+  assert.equal(restarted.onboarding.source, "ubereats", "the same platform, not re-chosen");
+  assert.equal(restarted.onboarding.type, "dsp");
+  const landed = await new MerchantBrowser(worker.url).onboard(restarted.entry_url);
+  assert.equal(landed.searchParams.get("status"), "active", landed.href);
+  // A connected onboarding is not started again; another organization's is not found.
+  const done = await call(owner, `/api/onboarding/${restarted.onboarding.id}/restart`, {});
+  assert.equal(done.status, 409);
+  assert.equal((await done.json()).code, "onboarding_not_restartable");
+  const foreign = mint(claims({ provider_org_id: `${org}_b`, role: "owner" }));
+  assert.equal((await call(foreign, `/api/onboarding/${first.onboarding.id}/restart`, {})).status, 404);
+});

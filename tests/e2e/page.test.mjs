@@ -170,6 +170,25 @@ test("onboarding widget, popup mode: authorize in the popup, the page carries on
   await context.close();
 });
 
+test("an expired authorization link: the widget starts the same platform again in one click", async () => {
+  const { context, page } = await signedInOnboardingPage("tony");
+  // A pending onboarding of Tony's organization whose link the merchant followed too late: the
+  // worker's go link then lands here with its id and state_expired.
+  const id = await page.evaluate(async () => {
+    const r = await fetch("/api/onboarding", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source: "square", type: "pos" }) });
+    return (await r.json()).onboarding.id;
+  });
+  await page.goto(`${WORKER}/onboarding?onboarding=${id}&error=state_expired`);
+  await state(page, "error");
+  assert.equal(await page.locator("gatehouse-onboarding code[data-code]").textContent(), "state_expired");
+  await shot(page, "8-expired-link");
+  await Promise.all([page.waitForURL(/\/consent\//), page.click('gatehouse-onboarding button[data-action="restart"]')]);
+  assert.match(await page.textContent("body"), /square/i, "the same platform, not re-chosen");
+  await Promise.all([page.waitForURL(/\/onboarding($|\?)/), page.click("#consent-authorize")]);
+  await state(page, "locations");
+  await context.close();
+});
+
 test("popup mode ignores messages from other origins and windows", async () => {
   const { context, page } = await signedInOnboardingPage("tony");
   await page.selectOption("#mode", "popup");

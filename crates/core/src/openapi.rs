@@ -303,6 +303,23 @@ pub fn document() -> Value {
             &session,
         ),
     );
+    add(
+        "/api/onboarding/{id}/restart",
+        "post",
+        operation(
+            json!({
+        "summary": "Start the same platform and type again after the link expired (owner, admin, manager)",
+        "operationId": "restartOnboarding",
+        "description": "For an onboarding still pending (or failed) whose authorization link expired: a new onboarding for the same source and type, with a new go link. 409 `onboarding_not_restartable` otherwise.",
+        "parameters": [ onboarding_id.clone() ],
+        "requestBody": json_body(json!({ "type": "object", "additionalProperties": false,
+            "properties": { "return_page": { "type": "string" } } })),
+        "responses": { "200": {
+            "description": "The new pending onboarding and where to send the merchant.",
+            "content": { "application/json": { "schema": reference::<StartResponse>(&mut res) } } } } }),
+            &session,
+        ),
+    );
     let locations = reference::<LocationsResponse>(&mut res);
     add(
         "/api/onboarding/{id}/locations",

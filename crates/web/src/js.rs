@@ -87,6 +87,21 @@ impl JsClient {
     }
 
     /// Starts an onboarding → `{onboarding, entry_url}`.
+    /// Starts the same onboarding again (same platform and type) after its authorization link
+    /// expired; answers a new `{onboarding, entry_url}`.
+    #[wasm_bindgen(js_name = restartOnboarding, unchecked_return_type = "StartResponse")]
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
+    pub async fn restart_onboarding(
+        &self,
+        id: String,
+        returnPage: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let page = returnPage.map_or(JsValue::UNDEFINED, JsValue::from);
+        let b = body(&[("return_page", &page)]);
+        let path = format!("/api/onboarding/{}/restart", seg(&id));
+        self.json("POST", &path, Some(b)).await
+    }
+
     #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "StartResponse")]
     pub async fn start_onboarding(
         &self,

@@ -123,6 +123,25 @@ export function defineOnboardingWidget(makeClient) {
       } catch (error) {
         return this.fail(error);
       }
+      this.begin(started);
+    }
+
+    // An authorization link that expired before the merchant came back: the same platform and
+    // type again, in one click (what Stripe's account links do with refresh_url).
+    async restart(previousId) {
+      this.stepIndex = 1;
+      this.render("authorizing", el("p", {}, el("span", { class: "spinner" }), " Preparing a new authorization…"));
+      this.emit("event", { name: "restart", onboarding: previousId });
+      let started;
+      try {
+        started = await this.client.restartOnboarding(previousId, this.getAttribute("return-page") ?? undefined);
+      } catch (error) {
+        return this.fail(error);
+      }
+      this.begin(started);
+    }
+
+    begin(started) {
       const id = started.onboarding.id;
       this.emit("event", { name: "authorize", onboarding: id });
       if (this.getAttribute("mode") === "popup") {
@@ -212,10 +231,14 @@ export function defineOnboardingWidget(makeClient) {
       this.watcher?.stop();
       this.emit("exit", { reason: "error", error, onboarding: id ?? null });
       const retry = el("button", { part: "button", type: "button", on: { click: () => this.choose() } }, "Try again");
-      this.render("error", el("h3", { class: "error" }, "Could not connect"),
-        el("p", {}, error?.message ?? "Something went wrong."),
+      const expired = id && (error?.code === "state_expired" || error?.code === "invalid_ticket");
+      const again = expired
+        ? el("button", { part: "button", type: "button", "data-action": "restart", on: { click: () => this.restart(id) } }, "Start again")
+        : null;
+      this.render("error", el("h3", { class: "error" }, expired ? "The authorization link expired" : "Could not connect"),
+        el("p", {}, error?.message ?? (expired ? "Start again to get a new link for the same platform." : "Something went wrong.")),
         el("p", { class: "muted" }, "Code: ", el("code", { "data-code": error?.code ?? "unknown" }, error?.code ?? "unknown")),
-        retry);
+        el("div", { class: "sources" }, ...(again ? [again, retry] : [retry])));
     }
   });
 }

@@ -8,6 +8,7 @@
 //! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state and the binding cookie, completes with the code, `303` to the allowlisted page with `?onboarding=<id>&status=…` or `&error=…` |
 //! | `GET /api/onboarding/{id}[?wait=s]` | any | typed status; `ETag`/`If-None-Match` → `304`; `wait` long-polls up to 25 s for a change |
 //! | `POST /api/onboarding/{id}/revoke` | owner, admin | idempotent |
+//! | `POST /api/onboarding/{id}/restart` `{return_page?}` | owner, admin, manager | the same platform and type again after a link expired: `{onboarding, entry_url}` |
 //! | `GET /api/onboarding/{id}/locations` | any | the onboarding's locations |
 //! | `POST /api/onboarding/{id}/locations/ingest` / `bind` | owner, admin, manager | POS ingest, DSP→POS binding |
 //! | `GET /api/organization/locations[?location_id]` | any | the organization's locations (or the one named) |
@@ -41,6 +42,17 @@ pub enum OrgOp {
         source: String,
         /// `pos` / `dsp`.
         kind: IntegrationType,
+        /// The allowlisted page to come back to.
+        return_page: String,
+        /// This worker's origin, for the `return_url`.
+        return_base: String,
+    },
+    /// Start the same platform and type as onboarding `id` again (its link expired).
+    Restart {
+        /// The verified session.
+        session: Session,
+        /// The onboarding whose link expired.
+        id: String,
         /// The allowlisted page to come back to.
         return_page: String,
         /// This worker's origin, for the `return_url`.
@@ -166,11 +178,15 @@ pub async fn route(
         (Method::Get, ["return"]) => return return_handler(&req, env).await,
         (Method::Get, ["go"]) => return go_handler(&req, env).await,
         (Method::Get, [id]) => return status(&req, env, id).await,
-        (Method::Post, [] | [_, "revoke"] | [_, "locations", "ingest" | "bind"])
+        (Method::Post, [] | [_, "revoke" | "restart"] | [_, "locations", "ingest" | "bind"])
         | (Method::Get, [_, "locations"]) => {}
-        (_, [] | [_] | [_, "revoke" | "locations"] | [_, "locations", "ingest" | "bind"]) => {
-            return Err(ApiError::MethodNotAllowed)
-        }
+        (
+            _,
+            []
+            | [_]
+            | [_, "revoke" | "restart" | "locations"]
+            | [_, "locations", "ingest" | "bind"],
+        ) => return Err(ApiError::MethodNotAllowed),
         _ => return Err(ApiError::NotFound),
     }
     let post = *method == Method::Post;
@@ -227,6 +243,26 @@ fn build_op(
                 session: s,
                 source: start.source,
                 kind: start.kind,
+                return_page: page,
+                return_base: base,
+            })
+        }
+        [id, "restart"] => {
+            require_role(&s, Action::Manage)?;
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Restart {
+                #[serde(default)]
+                return_page: Option<String>,
+            }
+            let b: Restart = parse(body)?;
+            let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
+                .ok_or(ApiError::Refused(400, "return_page_not_allowed"))?;
+            let base = crate::http::own_origin(req)
+                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
+            Ok(OrgOp::Restart {
+                session: s,
+                id: checked_id(id)?,
                 return_page: page,
                 return_base: base,
             })
@@ -395,6 +431,7 @@ async fn go_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
             binding: None,
             max_age_s: 0,
             return_page: None,
+            onboarding_id: None,
             error: Some("partner_unavailable".into()),
         },
     };
@@ -420,7 +457,7 @@ async fn go_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let why = outcome.error.as_deref().unwrap_or("invalid_ticket");
     Ok(see_other(&core::return_location(
         &page,
-        None,
+        outcome.onboarding_id.as_deref(),
         ("error", why),
     )))
 }

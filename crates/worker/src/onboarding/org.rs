@@ -69,6 +69,8 @@ pub struct GoOutcome {
     pub max_age_s: u64,
     /// The allowlisted page recorded with the state, if known.
     pub return_page: Option<String>,
+    /// The onboarding, when known (an expired link's page can start it again).
+    pub onboarding_id: Option<String>,
     /// Why the link was refused.
     pub error: Option<String>,
 }
@@ -160,96 +162,35 @@ impl OrgOnboarding {
                 return_page,
                 return_base,
             } => {
-                let org_id = self.stream_org(&stream, &session).await?;
-                let mut nonce_bytes = [0u8; 32];
-                crate::http::random_bytes(&mut nonce_bytes).map_err(ApiError::Internal)?;
-                let state = make_state(&session.provider_org_id, &nonce_bytes);
-                let nonce = state
-                    .split_once('.')
-                    .map(|(_, n)| n.to_owned())
-                    .unwrap_or_default();
-                let mut init = InitOnboardingRequest {
-                    org_id,
-                    source,
-                    r#type: kind,
-                    return_url: format!("{return_base}/api/onboarding/return?state={state}"),
+                self.start(&stream, &session, source, kind, return_page, return_base)
+                    .await
+            }
+            OrgOp::Restart {
+                session,
+                id,
+                return_page,
+                return_base,
+            } => {
+                // Only a flow that never connected is started again, for the same platform.
+                self.owned(&id).await?;
+                let current = self.status(&stream, &id, 0).await?.view;
+                let restartable = matches!(
+                    current.status,
+                    gatehouse_core::contract::stream::OnboardingStatus::Pending
+                        | gatehouse_core::contract::stream::OnboardingStatus::Failed
+                );
+                let Some(source) = current.source.filter(|_| restartable) else {
+                    return Err(ApiError::Refused(409, "onboarding_not_restartable"));
                 };
-                let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
-                    .json("POST", &stream.paths().init_onboarding, Some(&init))
-                    .await;
-                if matches!(created, Err(ApiError::Refused(404, "org_not_found"))) {
-                    // The partner no longer knows the remembered organization: forget the
-                    // mapping, create it again, and try once more.
-                    self.state.storage().delete("org").await?;
-                    self.inner.borrow_mut().stream_org = None;
-                    init.org_id = self.stream_org(&stream, &session).await?;
-                    created = stream
-                        .json("POST", &stream.paths().init_onboarding, Some(&init))
-                        .await;
-                }
-                let created = created?;
-                let o = created.onboarding;
-                let entry_url = o
-                    .entry_url
-                    .clone()
-                    .filter(|u| gatehouse_core::onboarding::safe_absolute_url(u))
-                    .ok_or_else(|| {
-                        ApiError::PartnerUnavailable("init answered no usable entry_url".into())
-                    })?;
-                let mut ticket_bytes = [0u8; 32];
-                crate::http::random_bytes(&mut ticket_bytes).map_err(ApiError::Internal)?;
-                let ticket = make_state(&session.provider_org_id, &ticket_bytes);
-                let ticket_nonce = ticket
-                    .split_once('.')
-                    .map(|(_, n)| n.to_owned())
-                    .unwrap_or_default();
-                let expires_ms = now_ms() + state_ttl_ms(&self.env);
-                let storage = self.state.storage();
-                storage
-                    .put(
-                        &format!("onb:{}", o.id),
-                        OnbRecord {
-                            id: o.id.clone(),
-                            started_by: session.user_id.clone(),
-                            created_ms: now_ms(),
-                            provider_org_id: Some(session.provider_org_id.clone()),
-                            notified: None,
-                        },
-                    )
-                    .await?;
-                storage
-                    .put(
-                        &format!("state:{nonce}"),
-                        PendingState {
-                            onboarding_id: o.id.clone(),
-                            user_id: session.user_id.clone(),
-                            return_page,
-                            expires_ms,
-                            used: false,
-                            entry_url,
-                            binding_tag: None,
-                        },
-                    )
-                    .await?;
-                storage
-                    .put(
-                        &format!("go:{ticket_nonce}"),
-                        GoRecord {
-                            nonce: nonce.clone(),
-                            // The page follows the link at once; a link forwarded unopened
-                            // goes stale soon (and is spent by whoever opens it first).
-                            expires_ms: expires_ms.min(now_ms() + GO_TTL_MS),
-                        },
-                    )
-                    .await?;
-                let view = OnboardingView::from(&o);
-                self.remember(&view);
-                // The merchant goes through this worker first, so the flow is bound to the
-                // browser that follows the link (docs/security.md item 25).
-                ok(&StartResponse {
-                    onboarding: view,
-                    entry_url: format!("{return_base}/api/onboarding/go?ticket={ticket}"),
-                })
+                self.start(
+                    &stream,
+                    &session,
+                    source,
+                    current.kind,
+                    return_page,
+                    return_base,
+                )
+                .await
             }
             OrgOp::Go { ticket } => ok(&self.follow_go(&ticket).await?),
             OrgOp::Return {
@@ -291,6 +232,109 @@ impl OrgOnboarding {
                 "partner_status_calls": self.inner.borrow().partner_status_calls
             })),
         }
+    }
+
+    /// Starts an onboarding: the Stream organization on first use, a single-use `state` and go
+    /// ticket, the partner's init; answers `{onboarding, entry_url}` with the go link.
+    async fn start(
+        &self,
+        stream: &Stream<'_>,
+        session: &Session,
+        source: String,
+        kind: gatehouse_core::contract::stream::IntegrationType,
+        return_page: String,
+        return_base: String,
+    ) -> std::result::Result<Response, ApiError> {
+        let org_id = self.stream_org(stream, session).await?;
+        let mut nonce_bytes = [0u8; 32];
+        crate::http::random_bytes(&mut nonce_bytes).map_err(ApiError::Internal)?;
+        let state = make_state(&session.provider_org_id, &nonce_bytes);
+        let nonce = state
+            .split_once('.')
+            .map(|(_, n)| n.to_owned())
+            .unwrap_or_default();
+        let mut init = InitOnboardingRequest {
+            org_id,
+            source,
+            r#type: kind,
+            return_url: format!("{return_base}/api/onboarding/return?state={state}"),
+        };
+        let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
+            .json("POST", &stream.paths().init_onboarding, Some(&init))
+            .await;
+        if matches!(created, Err(ApiError::Refused(404, "org_not_found"))) {
+            // The partner no longer knows the remembered organization: forget the
+            // mapping, create it again, and try once more.
+            self.state.storage().delete("org").await?;
+            self.inner.borrow_mut().stream_org = None;
+            init.org_id = self.stream_org(stream, session).await?;
+            created = stream
+                .json("POST", &stream.paths().init_onboarding, Some(&init))
+                .await;
+        }
+        let created = created?;
+        let o = created.onboarding;
+        let entry_url = o
+            .entry_url
+            .clone()
+            .filter(|u| gatehouse_core::onboarding::safe_absolute_url(u))
+            .ok_or_else(|| {
+                ApiError::PartnerUnavailable("init answered no usable entry_url".into())
+            })?;
+        let mut ticket_bytes = [0u8; 32];
+        crate::http::random_bytes(&mut ticket_bytes).map_err(ApiError::Internal)?;
+        let ticket = make_state(&session.provider_org_id, &ticket_bytes);
+        let ticket_nonce = ticket
+            .split_once('.')
+            .map(|(_, n)| n.to_owned())
+            .unwrap_or_default();
+        let expires_ms = now_ms() + state_ttl_ms(&self.env);
+        let storage = self.state.storage();
+        storage
+            .put(
+                &format!("onb:{}", o.id),
+                OnbRecord {
+                    id: o.id.clone(),
+                    started_by: session.user_id.clone(),
+                    created_ms: now_ms(),
+                    provider_org_id: Some(session.provider_org_id.clone()),
+                    notified: None,
+                },
+            )
+            .await?;
+        storage
+            .put(
+                &format!("state:{nonce}"),
+                PendingState {
+                    onboarding_id: o.id.clone(),
+                    user_id: session.user_id.clone(),
+                    return_page,
+                    expires_ms,
+                    used: false,
+                    entry_url,
+                    binding_tag: None,
+                },
+            )
+            .await?;
+        storage
+            .put(
+                &format!("go:{ticket_nonce}"),
+                GoRecord {
+                    nonce: nonce.clone(),
+                    // The page follows the link at once; a link forwarded unopened
+                    // goes stale soon (and is spent by whoever opens it first).
+                    expires_ms: expires_ms.min(now_ms() + GO_TTL_MS),
+                },
+            )
+            .await?;
+        let view = OnboardingView::from(&o);
+        self.remember(&view);
+        // The merchant goes through this worker first, so the flow is bound to the
+        // browser that follows the link (docs/security.md item 25).
+        ok(&StartResponse {
+            onboarding: view,
+            entry_url: format!("{return_base}/api/onboarding/go?ticket={ticket}"),
+        })
     }
 
     /// The calls that only check ownership and forward (one await point for all of them).
@@ -622,31 +666,33 @@ impl OrgOnboarding {
     /// its keyed hash with the state; answers where to send the browser.
     async fn follow_go(&self, ticket: &str) -> std::result::Result<GoOutcome, ApiError> {
         let storage = self.state.storage();
-        let refused = |page: Option<String>, why: &str| GoOutcome {
+        let refused = |page: Option<String>, onboarding_id: Option<String>, why: &str| GoOutcome {
             entry_url: None,
             nonce: None,
             binding: None,
             max_age_s: 0,
             return_page: page,
+            onboarding_id,
             error: Some(why.to_owned()),
         };
         let go_key = format!("go:{ticket}");
         let Some(go) = storage.get::<GoRecord>(&go_key).await.ok().flatten() else {
-            return Ok(refused(None, "invalid_ticket"));
+            return Ok(refused(None, None, "invalid_ticket"));
         };
         // Single use: spent before anything else happens.
         storage.delete(&go_key).await?;
         let key = format!("state:{}", go.nonce);
         let Some(mut rec) = storage.get::<PendingState>(&key).await.ok().flatten() else {
-            return Ok(refused(None, "invalid_ticket"));
+            return Ok(refused(None, None, "invalid_ticket"));
         };
         let page = Some(rec.return_page.clone());
+        let id = Some(rec.onboarding_id.clone());
         let now = now_ms();
         if now > go.expires_ms || now > rec.expires_ms {
-            return Ok(refused(page, "state_expired"));
+            return Ok(refused(page, id, "state_expired"));
         }
         if rec.used || rec.binding_tag.is_some() || rec.entry_url.is_empty() {
-            return Ok(refused(page, "invalid_ticket"));
+            return Ok(refused(page, id, "invalid_ticket"));
         }
         let mut bytes = [0u8; 32];
         crate::http::random_bytes(&mut bytes).map_err(ApiError::Internal)?;
@@ -660,6 +706,7 @@ impl OrgOnboarding {
             binding: Some(binding),
             max_age_s: rec.expires_ms.saturating_sub(now) / 1000 + 1,
             return_page: page,
+            onboarding_id: id,
             error: None,
         })
     }

@@ -228,6 +228,28 @@ test("onboarding widget, popup mode with the popup blocked: falls back to the fu
   await context.close();
 });
 
+test("the operators' page creates a Stream partner token, shows its value once, and deletes it", async () => {
+  const { sandboxStreamOrg } = await import("./env.mjs");
+  const org = await sandboxStreamOrg("Admin page org");
+  const page = await browser.newPage();
+  record(page);
+  await page.goto(`${WORKER}/admin`);
+  await page.fill("#key", ADMIN_API_KEY);
+  await page.click('#key-form button[type="submit"]');
+  await page.fill("#pt-org", org);
+  await page.fill("#pt-name", "Nightly sync");
+  await page.check('#pt-create-form input[value="legacy_onboarding"]');
+  await page.click('#pt-create-form button[type="submit"]');
+  await page.waitForSelector("#pt-created:not([hidden])");
+  assert.ok((await page.textContent("#pt-value")).length >= 20, "the value is shown once");
+  await page.waitForSelector("#partner-tokens tbody tr");
+  assert.match(await page.textContent("#partner-tokens tbody"), /Nightly sync.*user legacy_onboarding/);
+  await page.screenshot({ path: `${OUT}/screenshots/admin-partner-tokens.png`, fullPage: true });
+  await page.click('#partner-tokens tbody tr button:has-text("Delete")');
+  await page.waitForFunction(() => document.querySelectorAll("#partner-tokens tbody tr").length === 0);
+  await page.close();
+});
+
 test("the operators' credential health page lists the credentials after the key is entered", async () => {
   const page = await browser.newPage();
   record(page);

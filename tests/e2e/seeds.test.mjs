@@ -143,3 +143,44 @@ test("locations without a name or type, with fields the document does not name, 
   }
   await sandboxControl("settings", { bare_locations: false });
 });
+
+// ---- Partner tokens (seed 000) for operators --------------------------------------------------
+test("partner tokens: operators list, create (value shown once), rename and delete them", async () => {
+  const { sandboxStreamOrg, ADMIN_API_KEY } = await import("./env.mjs");
+  const org = await sandboxStreamOrg("Partner token org");
+  const call = (method, path, body, key = ADMIN_API_KEY) => fetch(`${WORKER_URL}/api/admin/partner-tokens${path}`, {
+    method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.equal((await call("GET", `?org_id=${org}`, undefined, null)).status, 401);
+  const created = await call("POST", "", { org_id: org, token_name: "POS sync", scopes: ["user", "legacy_onboarding"] });
+  assert.equal(created.status, 201, await created.clone().text());
+  assert.equal(created.headers.get("cache-control"), "no-store");
+  const token = await created.json();
+  assert.ok(token.token?.length >= 20, "the value is shown on creation");
+  assert.deepEqual(token.scopes, ["user", "legacy_onboarding"]);
+  const listed = await (await call("GET", `?org_id=${org}`)).json();
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0]._id, token._id);
+  assert.equal(listed[0].token, undefined, "never again");
+  const renamed = await call("PATCH", `/${token._id}`, { token_name: "POS sync (EU)" });
+  assert.equal(renamed.status, 200);
+  assert.equal((await renamed.json()).token_name, "POS sync (EU)");
+  for (const [body, code] of [
+    [{ org_id: org, token_name: "x", scopes: ["admin"] }, "invalid_scopes"],
+    [{ org_id: org, token_name: "x", scopes: [] }, "invalid_scopes"],
+    [{ org_id: org, token_name: "", scopes: ["user"] }, "invalid_token_name"],
+    [{ org_id: "a/b", token_name: "x", scopes: ["user"] }, "invalid_id"],
+  ]) {
+    const r = await call("POST", "", body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal((await r.json()).code, code);
+  }
+  assert.equal((await call("DELETE", `/${token._id}`)).status, 204);
+  const gone = await call("DELETE", `/${token._id}`);
+  assert.equal(gone.status, 404);
+  assert.equal((await gone.json()).code, "token_not_found");
+  assert.deepEqual(await (await call("GET", `?org_id=${org}`)).json(), []);
+  // The value never reached the worker's log.
+  assert.ok(!readFileSync(join(OUT, "logs", "worker.log"), "utf8").includes(token.token));
+});

@@ -3,7 +3,8 @@
 //! Routes live under `/api/`; everything else is served from `www/` as static assets.
 //! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object and the
 //! token cache), [`proxy`] (partner calls for trusted server code), [`webhooks`] (signed events
-//! to the partner's backend, one outbox Durable Object per target),
+//! to the partner's backend, one outbox Durable Object per target), [`partner_tokens`] (Stream's
+//! partner tokens for operators), [`session`], [`sso`], [`onboarding`],
 //! with the edge concerns in [`http`] (CORS), [`auth`], [`body`] (bounded request bodies),
 //! [`error`] and [`log`].
 
@@ -16,6 +17,7 @@ pub mod health;
 pub mod http;
 pub mod log;
 pub mod onboarding;
+pub mod partner_tokens;
 pub mod proxy;
 pub mod session;
 pub mod sso;
@@ -108,6 +110,9 @@ async fn dispatch(
             credentials::admin(&req, env, id, true).await
         }
         (_, ["api", "admin", "credentials", ..]) => Err(ApiError::MethodNotAllowed),
+        (_, ["api", "admin", "partner-tokens", rest @ ..]) => {
+            partner_tokens::route(req, env, method, rest).await
+        }
         (Method::Get, ["api", "admin", "webhooks"]) => webhooks::admin(&req, env).await,
         (_, ["api", "admin", "webhooks"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),

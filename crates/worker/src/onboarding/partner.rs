@@ -17,7 +17,8 @@ pub struct Stream<'a> {
 }
 
 /// Partner error codes passed on as they are (the same words in Gatehouse's API).
-const PASSED_ON: [&str; 7] = [
+const PASSED_ON: [&str; 8] = [
+    "token_not_found",
     "onboarding_not_found",
     "location_not_found",
     "org_not_found",

@@ -1,0 +1,114 @@
+//! Stream's partner tokens (seed 000: getPartnerTokens, createPartnerToken, renamePartnerToken,
+//! deletePartnerToken) for operators (`ADMIN_API_KEY`), through the Stream credential the
+//! onboarding uses:
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /api/admin/partner-tokens?org_id=…` | the organization's tokens (never a token value) |
+//! | `POST /api/admin/partner-tokens` `{org_id, token_name, scopes}` | `201` with the new token's value, shown this once |
+//! | `PATCH /api/admin/partner-tokens/{token_id}` `{token_name}` | renamed |
+//! | `DELETE /api/admin/partner-tokens/{token_id}` | `204` |
+//!
+//! A created token's value is answered once with `Cache-Control: no-store`, remembered by the log
+//! redaction of this isolate, and never stored or logged by Gatehouse.
+
+use crate::error::ApiError;
+use crate::onboarding::partner::Stream;
+use gatehouse_core::contract::stream::{
+    CreatePartnerTokenRequest, PartnerToken, PartnerTokenInputError, RenamePartnerTokenRequest,
+};
+use gatehouse_core::contract::stream_paths::StreamPaths;
+use gatehouse_core::session::valid_id;
+use worker::{Env, Method, Request, Response};
+
+/// Largest accepted body.
+const MAX_BODY: usize = 4 * 1024;
+
+fn refused(e: PartnerTokenInputError) -> ApiError {
+    ApiError::Refused(
+        400,
+        match e {
+            PartnerTokenInputError::Id => "invalid_id",
+            PartnerTokenInputError::Name => "invalid_token_name",
+            _ => "invalid_scopes",
+        },
+    )
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))
+}
+
+/// Dispatches `/api/admin/partner-tokens[/{token_id}]`.
+pub async fn route(
+    mut req: Request,
+    env: &Env,
+    method: &Method,
+    rest: &[&str],
+) -> Result<Response, ApiError> {
+    crate::auth::require_admin(&req, env)?;
+    let stream = Stream::new(env)?;
+    let paths: &StreamPaths = stream.paths();
+    match (method, rest) {
+        (Method::Get, []) => {
+            let query = crate::http::query(&req).unwrap_or_default();
+            let org_id = form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == "org_id")
+                .map(|(_, v)| v.into_owned())
+                .filter(|o| valid_id(o))
+                .ok_or(ApiError::Refused(400, "invalid_id"))?;
+            let enc: String = form_urlencoded::byte_serialize(org_id.as_bytes()).collect();
+            let path = format!("{}?org_id={enc}", paths.partner_tokens);
+            let tokens: Vec<PartnerToken> = stream.json::<(), _>("GET", &path, None).await?;
+            // A listing never carries a value, whatever the partner sends.
+            let tokens: Vec<PartnerToken> = tokens
+                .into_iter()
+                .map(|t| PartnerToken { token: None, ..t })
+                .collect();
+            Ok(crate::http::json(200, &tokens))
+        }
+        (Method::Post, []) => {
+            let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
+            let create: CreatePartnerTokenRequest = parse(&body)?;
+            create.validate().map_err(refused)?;
+            let created: PartnerToken = stream
+                .json("POST", &paths.partner_tokens, Some(&create))
+                .await?;
+            if let Some(value) = &created.token {
+                crate::log::remember_secret(value);
+            }
+            Ok(crate::http::json(201, &created))
+        }
+        (Method::Patch, [id]) => {
+            if !valid_id(id) {
+                return Err(ApiError::Refused(404, "token_not_found"));
+            }
+            let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
+            let rename: RenamePartnerTokenRequest = parse(&body)?;
+            rename.validate().map_err(refused)?;
+            let renamed: PartnerToken = stream
+                .json("PATCH", &paths.partner_token(id), Some(&rename))
+                .await?;
+            Ok(crate::http::json(
+                200,
+                &PartnerToken {
+                    token: None,
+                    ..renamed
+                },
+            ))
+        }
+        (Method::Delete, [id]) => {
+            if !valid_id(id) {
+                return Err(ApiError::Refused(404, "token_not_found"));
+            }
+            stream
+                .call("DELETE", &paths.partner_token(id), None)
+                .await?;
+            let mut resp = Response::empty()?.with_status(204);
+            let _ = resp.headers_mut().set("cache-control", "no-store");
+            Ok(resp)
+        }
+        (_, [] | [_]) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound),
+    }
+}

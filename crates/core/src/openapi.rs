@@ -416,6 +416,67 @@ pub fn document() -> Value {
         ),
     );
 
+    // Stream's partner tokens for operators (seed 000).
+    let partner_token = json!({ "type": "object", "required": ["_id", "token_name", "scopes"],
+        "properties": {
+            "_id": { "type": "string" }, "org_id": { "type": "string" },
+            "token_name": { "type": "string" },
+            "scopes": { "type": "array", "items": { "type": "string" } },
+            "created_at": { "type": "string" },
+            "token": { "type": "string", "description": "The value: only in the create answer, shown once." } } });
+    let scopes_enum = json!({ "type": "array", "minItems": 1,
+        "items": { "type": "string", "enum": ["user", "onboarding", "legacy_onboarding", "sso"] } });
+    let token_id = path_param("token_id", "A partner token id.", "ptk_1");
+    add(
+        "/api/admin/partner-tokens",
+        "get",
+        operation(
+            json!({
+        "summary": "A Stream organization's partner tokens (never a value)", "operationId": "listPartnerTokens",
+        "parameters": [ { "name": "org_id", "in": "query", "required": true,
+            "schema": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$" } } ],
+        "responses": { "200": ok("The tokens.", json!({ "type": "array", "items": partner_token.clone() })) } }),
+            &["admin"],
+        ),
+    );
+    add(
+        "/api/admin/partner-tokens",
+        "post",
+        operation(
+            json!({
+        "summary": "Create a partner token; its value is answered this once", "operationId": "createPartnerToken",
+        "requestBody": json_body(json!({ "type": "object", "required": ["org_id", "token_name", "scopes"],
+            "properties": { "org_id": { "type": "string" }, "token_name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                "scopes": scopes_enum } })),
+        "responses": { "201": ok("The token, with its value.", partner_token.clone()) } }),
+            &["admin"],
+        ),
+    );
+    add(
+        "/api/admin/partner-tokens/{token_id}",
+        "patch",
+        operation(
+            json!({
+        "summary": "Rename a partner token", "operationId": "renamePartnerToken",
+        "parameters": [ token_id.clone() ],
+        "requestBody": json_body(json!({ "type": "object", "required": ["token_name"],
+            "properties": { "token_name": { "type": "string", "minLength": 1, "maxLength": 100 } } })),
+        "responses": { "200": ok("The renamed token.", partner_token) } }),
+            &["admin"],
+        ),
+    );
+    add(
+        "/api/admin/partner-tokens/{token_id}",
+        "delete",
+        operation(
+            json!({
+        "summary": "Delete a partner token", "operationId": "deletePartnerToken",
+        "parameters": [ token_id ],
+        "responses": { "204": { "description": "Deleted." } } }),
+            &["admin"],
+        ),
+    );
+
     for method in ["get", "post"] {
         let mut op = operation(
             json!({

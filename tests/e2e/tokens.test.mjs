@@ -190,3 +190,19 @@ test("a still-valid token keeps being served while its refresh fails", async () 
   assert.equal(r.status, 200, "the old token still works");
   assert.ok((await tokenCalls("streamdiver-acme")) >= 2, "a refresh was attempted");
 });
+
+test("a blob sealed by core's RustCrypto AES-GCM opens with WebCrypto, the worker's AEAD (one format)", async () => {
+  // crates/core/src/sealed.rs CROSS_CHECK: seal(k1 = bytes 0..31, nonce [7; 12], "stream", …).
+  const blob = "v1.k1.BwcHBwcHBwcHBwcH.fQ_ALgp8v9my8njl7nyC-s0p6ETj0anVBYFAxPoQFR87M08";
+  const [, kid, nonce, ct] = blob.split(".");
+  assert.equal(kid, "k1");
+  const key = await crypto.subtle.importKey("raw", Uint8Array.from({ length: 32 }, (_, i) => i), "AES-GCM", false, ["decrypt", "encrypt"]);
+  const params = (aad) => ({ name: "AES-GCM", iv: Buffer.from(nonce, "base64url"), additionalData: new TextEncoder().encode(aad), tagLength: 128 });
+  const plain = await crypto.subtle.decrypt(params("stream"), key, Buffer.from(ct, "base64url"));
+  assert.equal(new TextDecoder().decode(plain), "refresh-token-value");
+  // Bound to the credential: another context does not open.
+  await assert.rejects(crypto.subtle.decrypt(params("other"), key, Buffer.from(ct, "base64url")));
+  // And WebCrypto's output is byte for byte the Rust one.
+  const again = await crypto.subtle.encrypt(params("stream"), key, new TextEncoder().encode("refresh-token-value"));
+  assert.equal(Buffer.from(again).toString("base64url"), ct);
+});

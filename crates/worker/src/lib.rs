@@ -19,6 +19,7 @@ pub mod log;
 pub mod onboarding;
 pub mod partner_tokens;
 pub mod proxy;
+pub mod seal;
 pub mod session;
 pub mod sso;
 pub mod webhooks;

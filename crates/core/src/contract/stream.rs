@@ -146,6 +146,7 @@ pub struct ListPartnerTokensQuery {
 
 /// `createPartnerToken` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePartnerTokenRequest {
     /// The organization the token acts for.
     pub org_id: String,
@@ -157,6 +158,7 @@ pub struct CreatePartnerTokenRequest {
 
 /// `renamePartnerToken` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RenamePartnerTokenRequest {
     /// The new display name.
     pub token_name: String,
@@ -331,9 +333,6 @@ pub struct Onboarding {
     /// The integration created on completion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// Every other field of the partner's record, kept for callers that get the full record.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// "Complete OAuth integration" request: the `code` from the return URL.
@@ -356,7 +355,9 @@ pub struct ListOnboardingLocationsQuery {
 
 /// A location (POS or DSP) as Stream lists it. Only the id is required: the document's example
 /// shows `name` and `type`, but a real answer without them must not turn every location call
-/// into an error, and fields the document does not name are kept and passed on (`extra`).
+/// into an error. Fields the document does not name are not modelled here: the worker checks a
+/// listing against this type and then passes the partner's own bytes on, so they reach the
+/// caller as they came.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -383,10 +384,6 @@ pub struct Location {
     /// For a DSP location, the POS location it is bound to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound_pos_location_id: Option<String>,
-    /// Every other field of the partner's record, as it came.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "ts", ts(skip))]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Location {
@@ -663,30 +660,21 @@ mod tests {
             external_id: Some("e1".into()),
             onboarding_id: Some("onb_1".into()),
             bound_pos_location_id: None,
-            extra: serde_json::Map::new(),
         };
         assert_eq!(
             serde_json::to_string(&loc).unwrap(),
             r#"{"_id":"loc_1","name":"Main","type":"dsp","external_id":"e1","onboarding_id":"onb_1"}"#
         );
-        // A real answer without name or type, with fields the document does not name: read,
-        // and passed on as it came.
+        // A real answer without name or type, with fields the document does not name: read.
         let bare: Location = serde_json::from_str(
             r#"{"_id":"64a1f0c2e4b0a1b2c3d4e5f6","timezone":"Europe/Vienna","geo":{"lat":48.2}}"#,
         )
         .unwrap();
         assert_eq!((bare.name.as_deref(), bare.r#type.as_ref()), (None, None));
         assert!(!bare.is(&IntegrationType::Pos));
-        assert_eq!(
-            serde_json::to_value(&bare).unwrap(),
-            serde_json::json!({"_id":"64a1f0c2e4b0a1b2c3d4e5f6","timezone":"Europe/Vienna","geo":{"lat":48.2}})
-        );
-        let onboarding: Onboarding = serde_json::from_str(
-            r#"{"_id":"o1","type":"pos","status":"pending","merchant_ref":"m-9"}"#,
-        )
-        .unwrap();
+        let onboarding: Onboarding =
+            serde_json::from_str(r#"{"_id":"o1","type":"pos","status":"pending"}"#).unwrap();
         assert_eq!(onboarding.org_id, "");
-        assert_eq!(onboarding.extra["merchant_ref"], "m-9");
         let bind: BindLocationsRequest = serde_json::from_str(
             r#"{"onboarding_id":"onb_2","locations":[{"dsp_location_id":"loc_3","pos_location_id":"loc_1"}]}"#,
         )

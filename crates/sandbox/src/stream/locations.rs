@@ -51,6 +51,21 @@ fn active_of_kind(
     Ok(onboarding)
 }
 
+/// A location listing. With the `bare_locations` setting each nameless location also carries a
+/// field the document does not name (`timezone`), as a terser real partner's might.
+pub(crate) fn listing(state: &AppState, locations: Vec<Location>) -> Response {
+    let bare = state.with(|s| s.settings.bare_locations);
+    let mut v = serde_json::to_value(LocationsResponse { locations }).unwrap_or_default();
+    if bare {
+        if let Some(list) = v["locations"].as_array_mut() {
+            for l in list.iter_mut().filter(|l| l.get("name").is_none()) {
+                l["timezone"] = "Europe/Vienna".into();
+            }
+        }
+    }
+    Json(v).into_response()
+}
+
 pub(crate) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -70,7 +85,7 @@ pub(crate) async fn list(
             Vec::new()
         })
     })?;
-    Ok(Json(LocationsResponse { locations }).into_response())
+    Ok(listing(&state, locations))
 }
 
 pub(crate) async fn ingest(
@@ -115,7 +130,6 @@ pub(crate) async fn ingest(
                         external_id: Some(incoming.external_id),
                         onboarding_id: Some(onboarding.id.clone()),
                         bound_pos_location_id: None,
-                        extra: serde_json::Map::new(),
                     };
                     s.stream.locations.push(LocationRecord {
                         org_id: onboarding.org_id.clone(),

@@ -75,7 +75,6 @@ pub(crate) async fn init(
             source: Some(req.source),
             return_url: Some(req.return_url),
             integration_id: None,
-            extra: serde_json::Map::new(),
         };
         s.stream.onboardings.insert(id, onboarding.clone());
         Ok(onboarding)
@@ -155,10 +154,6 @@ fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
     // document does not name).
     let bare = s.settings.bare_locations;
     for n in 1..=2 {
-        let mut extra = serde_json::Map::new();
-        if bare {
-            extra.insert("timezone".into(), "Europe/Vienna".into());
-        }
         let location = Location {
             id: s.next_id("loc"),
             name: (!bare).then(|| format!("{source} {kind} location {n}")),
@@ -167,7 +162,6 @@ fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
             external_id: Some(format!("{merchant_id}-{n}")),
             onboarding_id: Some(id.to_owned()),
             bound_pos_location_id: None,
-            extra,
         };
         s.stream.locations.push(LocationRecord {
             org_id: onboarding.org_id.clone(),

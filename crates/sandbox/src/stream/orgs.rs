@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gatehouse_core::contract::stream::{
-    CreateOrganizationRequest, CreateOrganizationResponse, LocationsResponse, OnboardingStatus,
+    CreateOrganizationRequest, CreateOrganizationResponse, OnboardingStatus,
     OrganizationLocationsQuery,
 };
 
@@ -87,5 +87,5 @@ pub(crate) async fn locations(
             .map(|r| r.location.clone())
             .collect())
     })?;
-    Ok(Json(LocationsResponse { locations }).into_response())
+    Ok(super::locations::listing(&state, locations))
 }

@@ -389,3 +389,73 @@ async fn reset_clears_state_faults_counters_and_settings() {
     let admin = reply.json()["access_token"].as_str().unwrap().to_owned();
     assert_eq!(sb.org(&admin).await, "org_1");
 }
+
+#[tokio::test]
+async fn seed_fidelity_settings_shape_the_partners_answers() {
+    let sb = Sandbox::new();
+    // Stream: a stated expires_in unlike the real lifetime, and a short refresh-token lifetime.
+    sb.settings(
+        json!({"stream_stated_expires_in": 1_893_456_000u64, "stream_refresh_lifetime_s": 2}),
+    )
+    .await;
+    let body = sb.stream_token_reply(&[]).await.json();
+    assert_eq!(body["expires_in"], 1_893_456_000u64);
+    assert_eq!(body["refresh_token_expires_in"], 2);
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    sb.send(post("/stream/oauth/token").json(&json!({
+        "grant_type": "refresh_token", "client_id": STREAM_CLIENT_ID,
+        "client_secret": STREAM_CLIENT_SECRET, "refresh_token": refresh,
+    })))
+    .await
+    .assert_error(400, "invalid_grant");
+    // Each settings POST states these anew: absent, the partner's own values return.
+    sb.settings(json!({})).await;
+    let body = sb.stream_token_reply(&[]).await.json();
+    assert!(body["expires_in"].as_u64().unwrap() <= 3600);
+    assert_eq!(body["refresh_token_expires_in"], 30 * 24 * 3600);
+    // PowerEPOS: an answer for another organisation.
+    sb.settings(json!({"powerepos_answer_org_id": "ORG999"}))
+        .await;
+    let pe = sb
+        .send(post("/powerepos/authorisation/token").form(&[
+            ("grant_type", "password"),
+            ("client_id", POWEREPOS_CLIENT_ID),
+            ("client_secret", POWEREPOS_CLIENT_SECRET),
+            ("org_id", POWEREPOS_ORG_1),
+            ("username", POWEREPOS_ORG_1_USERNAME),
+            ("password", POWEREPOS_ORG_1_PASSWORD),
+            ("scope", "partnerservices"),
+        ]))
+        .await;
+    assert_eq!(pe.json()["org_id"], "ORG999");
+}
+
+#[tokio::test]
+async fn bare_locations_other_paths_and_the_organizations_list() {
+    let sb = Sandbox::new();
+    let admin = sb.admin().await;
+    let org = sb.org(&admin).await;
+    assert_eq!(
+        sb.send(get("/_control/organizations")).await.json(),
+        json!([{"org_id": org, "name": "Tony's Pizza"}])
+    );
+    sb.settings(json!({"bare_locations": true})).await;
+    let onboarding = sb.active_onboarding(&admin, &org, "dsp").await;
+    let id = onboarding["_id"].as_str().unwrap();
+    let listed = sb
+        .send(get(&format!("/stream/onboarding/locations?onboarding_id={id}")).bearer(&admin))
+        .await
+        .json();
+    let first = &listed["locations"][0];
+    assert!(
+        first.get("name").is_none() && first.get("type").is_none(),
+        "{first}"
+    );
+    assert_eq!(first["timezone"], "Europe/Vienna");
+    // The v2 paths serve the same operations.
+    sb.send(get(&format!("/stream/v2/onboardings/{id}")).bearer(&admin))
+        .await
+        .assert(200);
+    assert_eq!(sb.counters().await["requests"]["stream.v2"], 1);
+}

@@ -18,7 +18,6 @@ use super::{IssuedToken, Op};
 use crate::error::ApiError;
 use futures_channel::oneshot;
 use gatehouse_core::api::CredentialStatus;
-use gatehouse_core::sealed;
 use gatehouse_core::secret::{AccessToken, RefreshToken};
 use gatehouse_core::tokens::classify::{self, FailureClass, RetryPolicy};
 use gatehouse_core::tokens::grant::{self, Account};
@@ -544,8 +543,9 @@ impl CredentialBroker {
         })?;
         let json = serde_json::to_vec(&plain).map_err(|e| storage_failure(e.to_string()))?;
         let nonce = random_nonce().map_err(storage_failure)?;
-        let blob =
-            sealed::seal(&keys[0], nonce, id, &json).map_err(|e| storage_failure(e.to_string()))?;
+        let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+            .await
+            .map_err(|e| storage_failure(format!("sealing: {}", e.code())))?;
         self.state
             .storage()
             .put(STATE_KEY, blob)
@@ -562,7 +562,7 @@ impl CredentialBroker {
         }
         let blob: Option<String> = self.state.storage().get(STATE_KEY).await.ok().flatten();
         let stored = match (blob, super::storage_keys(&self.env)) {
-            (Some(blob), Ok(keys)) => match sealed::open(&keys, id, &blob) {
+            (Some(blob), Ok(keys)) => match crate::seal::open(&keys, id, &blob).await {
                 Ok(bytes) => serde_json::from_slice::<Stored>(&bytes).ok(),
                 Err(e) => {
                     crate::log::event(

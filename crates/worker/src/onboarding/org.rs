@@ -813,11 +813,12 @@ impl OrgOnboarding {
     }
 }
 
-/// A partner's location listing, re-encoded as the contract type (unknown fields dropped).
+/// A partner's location listing: checked against the contract type, then passed on as the
+/// partner sent it, so fields the document does not name reach the caller unchanged.
 fn locations(bytes: &[u8]) -> std::result::Result<Response, ApiError> {
-    let l: gatehouse_core::contract::stream::LocationsResponse = serde_json::from_slice(bytes)
+    serde_json::from_slice::<gatehouse_core::contract::stream::LocationsResponse>(bytes)
         .map_err(|e| ApiError::PartnerUnavailable(format!("locations answer: {e}")))?;
-    ok(&l)
+    Ok(crate::http::json_text(200, bytes.to_vec()))
 }
 
 fn to_json<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {

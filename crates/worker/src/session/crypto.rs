@@ -25,7 +25,7 @@ thread_local! {
     static KEYS: RefCell<HashMap<String, PinnedKey>> = RefCell::new(HashMap::new());
 }
 
-fn subtle() -> Result<SubtleCrypto, ApiError> {
+pub(crate) fn subtle() -> Result<SubtleCrypto, ApiError> {
     let crypto = Reflect::get(&js_sys::global(), &"crypto".into())
         .map_err(|_| ApiError::Internal("no crypto global".into()))?;
     Reflect::get(&crypto, &"subtle".into())
@@ -58,7 +58,10 @@ fn verify_params(alg: Alg) -> Object {
     }
 }
 
-async fn promise(p: Result<js_sys::Promise, JsValue>, what: &str) -> Result<JsValue, ApiError> {
+pub(crate) async fn promise(
+    p: Result<js_sys::Promise, JsValue>,
+    what: &str,
+) -> Result<JsValue, ApiError> {
     let p = p.map_err(|e| ApiError::Internal(format!("{what}: {e:?}")))?;
     JsFuture::from(p)
         .await

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod contract;
+pub mod ids;
 pub mod onboarding;
 #[cfg(feature = "openapi")]
 pub mod openapi;

@@ -372,13 +372,7 @@ pub fn valid_display_name(s: &str) -> bool {
     (1..=128).contains(&t.chars().count()) && !t.chars().any(char::is_control)
 }
 
-/// Identifiers (`sub`, `provider_org_id`): 1–128 of `A–Z a–z 0–9 _ - . :`, the shapes the SSO
-/// guide recommends (`franchise_mcdonalds_store_001`, `corp_id_12345_location_all`).
-pub fn valid_id(s: &str) -> bool {
-    (1..=128).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-.:".contains(&b))
-}
+pub use crate::ids::valid_id;
 
 /// A plain `local@domain.tld` address, at most 254 characters, no spaces or controls.
 pub fn valid_email(s: &str) -> bool {

@@ -48,7 +48,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         _ => "info",
     };
     log::access(
-        &env,
+        config::var(&env, "LOG_LEVEL").as_deref(),
         level,
         &[
             ("request_id", &request_id),

@@ -112,11 +112,10 @@ pub fn event(level: &str, fields: &[(&str, &str)]) {
     worker::console_log!("{}", serde_json::Value::Object(map));
 }
 
-/// Writes the per-request access line at `level` unless `LOG_LEVEL` is above it (`LOG_LEVEL=warn`
-/// keeps only failed requests; the default, `info`, logs every request).
-pub fn access(env: &worker::Env, level: &str, fields: &[(&str, &str)]) {
-    let threshold = crate::config::var(env, "LOG_LEVEL");
-    if enabled(threshold.as_deref().unwrap_or("info"), level) {
+/// Writes the per-request access line at `level` unless the `LOG_LEVEL` var (`threshold`) is above
+/// it (`warn` keeps only failed requests; the default, `info`, logs every request).
+pub fn access(threshold: Option<&str>, level: &str, fields: &[(&str, &str)]) {
+    if enabled(threshold.unwrap_or("info"), level) {
         event(level, fields);
     }
 }

@@ -188,7 +188,7 @@ impl CreatePartnerTokenRequest {
     /// Checks an operator's request before it goes to Stream: an id, a plain name, and scopes
     /// from the documented enum (`user`, `onboarding`, `legacy_onboarding`, `sso`).
     pub fn validate(&self) -> Result<(), PartnerTokenInputError> {
-        if !crate::session::valid_id(&self.org_id) {
+        if !crate::ids::valid_id(&self.org_id) {
             return Err(PartnerTokenInputError::Id);
         }
         if !valid_token_name(&self.token_name) {

@@ -121,6 +121,18 @@ fn now_ms() -> u64 {
     Date::now().as_millis()
 }
 
+/// A new `org.random` value (an OAuth `state`, or a go ticket) and its random part.
+fn fresh_state(provider_org_id: &str) -> std::result::Result<(String, String), ApiError> {
+    let mut bytes = [0u8; 32];
+    crate::http::random_bytes(&mut bytes).map_err(ApiError::Internal)?;
+    let value = make_state(provider_org_id, &bytes);
+    let random = value
+        .split_once('.')
+        .map(|(_, n)| n.to_owned())
+        .unwrap_or_default();
+    Ok((value, random))
+}
+
 fn to_pair(e: &ApiError) -> (u16, &'static str) {
     (e.status(), e.code())
 }
@@ -246,13 +258,7 @@ impl OrgOnboarding {
         return_base: String,
     ) -> std::result::Result<Response, ApiError> {
         let org_id = self.stream_org(stream, session).await?;
-        let mut nonce_bytes = [0u8; 32];
-        crate::http::random_bytes(&mut nonce_bytes).map_err(ApiError::Internal)?;
-        let state = make_state(&session.provider_org_id, &nonce_bytes);
-        let nonce = state
-            .split_once('.')
-            .map(|(_, n)| n.to_owned())
-            .unwrap_or_default();
+        let (state, nonce) = fresh_state(&session.provider_org_id)?;
         let mut init = InitOnboardingRequest {
             org_id,
             source,
@@ -281,13 +287,7 @@ impl OrgOnboarding {
             .ok_or_else(|| {
                 ApiError::PartnerUnavailable("init answered no usable entry_url".into())
             })?;
-        let mut ticket_bytes = [0u8; 32];
-        crate::http::random_bytes(&mut ticket_bytes).map_err(ApiError::Internal)?;
-        let ticket = make_state(&session.provider_org_id, &ticket_bytes);
-        let ticket_nonce = ticket
-            .split_once('.')
-            .map(|(_, n)| n.to_owned())
-            .unwrap_or_default();
+        let (ticket, ticket_nonce) = fresh_state(&session.provider_org_id)?;
         let expires_ms = now_ms() + state_ttl_ms(&self.env);
         let storage = self.state.storage();
         storage

@@ -243,17 +243,7 @@ async fn settings_override_access_token_lifetimes() {
         )
         .await;
     assert_eq!(sd.json()["expires_in"], 7);
-    let pe = sb
-        .send(post("/powerepos/authorisation/token").form(&[
-            ("grant_type", "password"),
-            ("client_id", POWEREPOS_CLIENT_ID),
-            ("client_secret", POWEREPOS_CLIENT_SECRET),
-            ("org_id", POWEREPOS_ORG_1),
-            ("username", POWEREPOS_ORG_1_USERNAME),
-            ("password", POWEREPOS_ORG_1_PASSWORD),
-            ("scope", "partnerservices"),
-        ]))
-        .await;
+    let pe = sb.powerepos_token_reply().await;
     assert_eq!(pe.json()["expires_in"], 8);
     let payload = jwt_payload(pe.json()["access_token"].as_str().unwrap());
     assert_eq!(
@@ -417,17 +407,7 @@ async fn seed_fidelity_settings_shape_the_partners_answers() {
     // PowerEPOS: an answer for another organisation.
     sb.settings(json!({"powerepos_answer_org_id": "ORG999"}))
         .await;
-    let pe = sb
-        .send(post("/powerepos/authorisation/token").form(&[
-            ("grant_type", "password"),
-            ("client_id", POWEREPOS_CLIENT_ID),
-            ("client_secret", POWEREPOS_CLIENT_SECRET),
-            ("org_id", POWEREPOS_ORG_1),
-            ("username", POWEREPOS_ORG_1_USERNAME),
-            ("password", POWEREPOS_ORG_1_PASSWORD),
-            ("scope", "partnerservices"),
-        ]))
-        .await;
+    let pe = sb.powerepos_token_reply().await;
     assert_eq!(pe.json()["org_id"], "ORG999");
 }
 

@@ -361,15 +361,7 @@ async fn powerepos_password_grant_with_service_uri_claim() {
     // A test setting makes the token server's claim point elsewhere (`svc` and the JWT alike).
     sb.settings(json!({"powerepos_service_uri": "https://elsewhere.test/x?u="}))
         .await;
-    let reply = sb
-        .send(post(PE_TOKEN).form(&pe_password(
-            POWEREPOS_ORG_1,
-            POWEREPOS_ORG_1_USERNAME,
-            POWEREPOS_ORG_1_PASSWORD,
-            "partnerservices offline_access",
-        )))
-        .await;
-    let body = reply.json();
+    let body = sb.powerepos_token_reply().await.json();
     assert_eq!(body["svc"], "https://elsewhere.test/x?u=");
     let claims = AccessTokenClaims::from_jwt(body["access_token"].as_str().unwrap()).unwrap();
     assert_eq!(claims.service_uri(), "https://elsewhere.test/x?u=");

@@ -269,6 +269,20 @@ impl Sandbox {
         self.send(post("/_control/faults").json(&rules)).await
     }
 
+    /// PowerEPOS's password grant for organisation 1's service account.
+    pub async fn powerepos_token_reply(&self) -> Reply {
+        self.send(post("/powerepos/authorisation/token").form(&[
+            ("grant_type", "password"),
+            ("client_id", POWEREPOS_CLIENT_ID),
+            ("client_secret", POWEREPOS_CLIENT_SECRET),
+            ("org_id", POWEREPOS_ORG_1),
+            ("username", POWEREPOS_ORG_1_USERNAME),
+            ("password", POWEREPOS_ORG_1_PASSWORD),
+            ("scope", "partnerservices offline_access"),
+        ]))
+        .await
+    }
+
     pub async fn settings(&self, settings: Value) {
         self.send(post("/_control/settings").json(&settings))
             .await

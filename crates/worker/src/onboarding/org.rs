@@ -412,18 +412,10 @@ impl OrgOnboarding {
         bindings: &[gatehouse_core::contract::stream::BindOnboardingLocation],
     ) -> std::result::Result<(), ApiError> {
         use gatehouse_core::contract::stream::{IntegrationType, LocationsResponse};
-        let remembered = self.inner.borrow().stream_org.clone();
-        let org_id = match remembered {
-            Some(o) => o,
-            None => self
-                .state
-                .storage()
-                .get::<String>("org")
-                .await
-                .ok()
-                .flatten()
-                .ok_or(ApiError::Refused(404, "location_not_found"))?,
-        };
+        let org_id = self
+            .known_stream_org()
+            .await
+            .ok_or(ApiError::Refused(404, "location_not_found"))?;
         let own: LocationsResponse = stream
             .json::<(), _>(
                 "GET",
@@ -447,24 +439,30 @@ impl OrgOnboarding {
         Ok(())
     }
 
+    /// The Stream organization already mapped to this portal organization (memory, then
+    /// storage), without creating one.
+    async fn known_stream_org(&self) -> Option<String> {
+        if let Some(id) = self.inner.borrow().stream_org.clone() {
+            return Some(id);
+        }
+        let id = self
+            .state
+            .storage()
+            .get::<String>("org")
+            .await
+            .ok()
+            .flatten()?;
+        self.inner.borrow_mut().stream_org = Some(id.clone());
+        Some(id)
+    }
+
     /// The Stream organization of this portal organization, created once (single flight).
     async fn stream_org(
         &self,
         stream: &Stream<'_>,
         session: &Session,
     ) -> std::result::Result<String, ApiError> {
-        if let Some(id) = self.inner.borrow().stream_org.clone() {
-            return Ok(id);
-        }
-        if let Some(id) = self
-            .state
-            .storage()
-            .get::<String>("org")
-            .await
-            .ok()
-            .flatten()
-        {
-            self.inner.borrow_mut().stream_org = Some(id.clone());
+        if let Some(id) = self.known_stream_org().await {
             return Ok(id);
         }
         let waiter = {

@@ -4,6 +4,7 @@
 //! the one I/O call between building and parsing.
 
 pub mod api_base;
+pub mod cache;
 pub mod claims;
 pub mod classify;
 pub mod grant;

@@ -6,6 +6,7 @@
 //! carries an access token and is never answered to any client.
 
 pub mod broker;
+mod stored;
 pub mod upstream;
 
 use crate::error::ApiError;

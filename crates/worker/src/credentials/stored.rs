@@ -1,0 +1,48 @@
+//! A credential's token state at rest: core's [`StoredTokens`], sealed as a whole with the
+//! platform's AES-256-GCM (key from the `STORAGE_ENCRYPTION_KEY` secret, bound to the credential
+//! id) in its Durable Object's storage. Tokens are never stored in the clear.
+
+use gatehouse_core::tokens::cache::{StoredTokens, TokenFailure};
+use worker::{Env, State};
+
+/// Storage key of the sealed token state.
+pub const STATE_KEY: &str = "tokens";
+
+/// Seals and writes `plain`; any failure is a retryable `storage_unavailable` (a missing key is a
+/// misconfiguration).
+pub async fn write(
+    state: &State,
+    env: &Env,
+    id: &str,
+    plain: &StoredTokens,
+) -> Result<(), TokenFailure> {
+    let keys = super::storage_keys(env).map_err(TokenFailure::misconfigured)?;
+    let json = serde_json::to_vec(plain).map_err(|e| TokenFailure::storage(e.to_string()))?;
+    let mut nonce = [0u8; 12];
+    crate::http::random_bytes(&mut nonce).map_err(TokenFailure::storage)?;
+    let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+        .await
+        .map_err(|e| TokenFailure::storage(format!("sealing: {}", e.code())))?;
+    state
+        .storage()
+        .put(STATE_KEY, blob)
+        .await
+        .map_err(|e| TokenFailure::storage(format!("storing the token state: {e}")))
+}
+
+/// Reads and opens the stored state; what cannot be read or opened is logged and treated as none
+/// (a new grant follows).
+pub async fn read(state: &State, env: &Env, id: &str) -> Option<StoredTokens> {
+    let blob: Option<String> = state.storage().get(STATE_KEY).await.ok().flatten();
+    let keys = super::storage_keys(env).ok()?;
+    match crate::seal::open(&keys, id, &blob?).await {
+        Ok(bytes) => serde_json::from_slice(&bytes).ok(),
+        Err(e) => {
+            crate::log::event(
+                "warn",
+                &[("credential", id), ("stored_state", &e.to_string())],
+            );
+            None
+        }
+    }
+}

@@ -91,6 +91,18 @@ impl CredentialStatus {
             account: None,
         }
     }
+
+    /// The status of a credential whose Durable Object could not answer: its state and last error
+    /// are the failure's code.
+    pub fn failing(credential: &str, code: &str) -> Self {
+        Self {
+            provider: String::new(),
+            state: code.to_owned(),
+            last_error: Some(code.to_owned()),
+            problem: None,
+            ..Self::unloadable(credential, String::new())
+        }
+    }
 }
 
 /// `GET`/`POST /api/session`: what the browser may know about its session (never the token).

@@ -1,11 +1,136 @@
-//! The one error type of the HTTP edge: each case maps to a status and a stable `code`.
-//! Internal detail goes to the (redacted) log line, never to the client.
+//! The one error type of the HTTP edge, closed: each case has its status, stable `code`, message
+//! and retryability by its type ([`ApiError::describe`]). Turning an error into a response is
+//! pure ([`ApiError::into_response`]); its internal detail is logged once, by [`ApiError::log`],
+//! at the worker's front door (`fetch`), never sent to a client. Durable Objects answer their
+//! errors typed (serde) to the worker, which logs and answers them there.
 
 use gatehouse_core::api::ErrorBody;
+use serde::{Deserialize, Serialize};
 use worker::Response;
 
+/// A refusal of a request about onboardings, locations or partner tokens: each with its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// A path or body id that is not an id.
+    InvalidId,
+    /// A partner token name that is empty, too long or has control characters.
+    InvalidTokenName,
+    /// Partner token scopes that are empty or not in the document.
+    InvalidScopes,
+    /// An onboarding `source` that is not a known platform.
+    InvalidSource,
+    /// An onboarding `type` other than `pos`/`dsp`.
+    InvalidType,
+    /// A `return_page` not on `ONBOARDING_RETURN_PAGES`.
+    ReturnPageNotAllowed,
+    /// A location id or binding that is not this onboarding's or organization's.
+    InvalidLocation,
+    /// The partner: a POS location of another organization.
+    LocationOrgMismatch,
+    /// The partner: a consent code that is not the one issued, or expired.
+    InvalidCode,
+    /// The onboarding is not in a state that allows this (the partner's `invalid_state`).
+    InvalidState,
+    /// No such onboarding for this organization (another organization's is not revealed).
+    OnboardingNotFound,
+    /// No such location for this organization.
+    LocationNotFound,
+    /// The partner does not know the organization.
+    OrgNotFound,
+    /// No such partner token.
+    TokenNotFound,
+    /// The partner answered a conflict without a code Gatehouse passes on.
+    Conflict,
+    /// Only a pending or failed onboarding can be started again.
+    OnboardingNotRestartable,
+    /// A body that is not `application/json`.
+    UnsupportedMediaType,
+}
+
+impl Refusal {
+    /// The partner's error codes passed on to callers as refusals of their own.
+    pub const FROM_PARTNER: [Refusal; 8] = [
+        Self::TokenNotFound,
+        Self::OnboardingNotFound,
+        Self::LocationNotFound,
+        Self::OrgNotFound,
+        Self::InvalidState,
+        Self::InvalidLocation,
+        Self::LocationOrgMismatch,
+        Self::InvalidCode,
+    ];
+
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::OnboardingNotFound
+            | Self::LocationNotFound
+            | Self::OrgNotFound
+            | Self::TokenNotFound => 404,
+            Self::InvalidState | Self::Conflict | Self::OnboardingNotRestartable => 409,
+            Self::UnsupportedMediaType => 415,
+            _ => 400,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidId => "invalid_id",
+            Self::InvalidTokenName => "invalid_token_name",
+            Self::InvalidScopes => "invalid_scopes",
+            Self::InvalidSource => "invalid_source",
+            Self::InvalidType => "invalid_type",
+            Self::ReturnPageNotAllowed => "return_page_not_allowed",
+            Self::InvalidLocation => "invalid_location",
+            Self::LocationOrgMismatch => "location_org_mismatch",
+            Self::InvalidCode => "invalid_code",
+            Self::InvalidState => "invalid_state",
+            Self::OnboardingNotFound => "onboarding_not_found",
+            Self::LocationNotFound => "location_not_found",
+            Self::OrgNotFound => "org_not_found",
+            Self::TokenNotFound => "token_not_found",
+            Self::Conflict => "conflict",
+            Self::OnboardingNotRestartable => "onboarding_not_restartable",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+        }
+    }
+}
+
+/// What a client is told about an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Described {
+    /// The HTTP status.
+    pub status: u16,
+    /// The stable machine-readable code.
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: &'static str,
+    /// Whether retrying later may succeed.
+    pub retryable: bool,
+}
+
+const fn described(status: u16, code: &'static str, message: &'static str) -> Described {
+    Described {
+        status,
+        code,
+        message,
+        retryable: false,
+    }
+}
+
+const fn retryable(status: u16, code: &'static str, message: &'static str) -> Described {
+    Described {
+        status,
+        code,
+        message,
+        retryable: true,
+    }
+}
+
 /// Everything a Gatehouse route can answer instead of success.
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ApiError {
     /// No route at this path.
     NotFound,
@@ -44,7 +169,9 @@ pub enum ApiError {
     InvalidRequest(String),
     /// No portal session was presented.
     SessionRequired,
-    /// The portal session token was refused (`invalid_session` or `session_expired`).
+    /// The portal session token was refused (`invalid_session` or `session_expired`); checked
+    /// at the worker's front door only, so it never crosses to a Durable Object.
+    #[serde(skip)]
     InvalidSession(gatehouse_core::session::SessionError),
     /// The session's role may not do this.
     ForbiddenRole,
@@ -54,209 +181,180 @@ pub enum ApiError {
     ForbiddenUser,
     /// Too many requests from this user; retry after the given seconds.
     RateLimited(u32),
-    /// A refusal with its own status and stable code (onboarding and locations).
-    Refused(u16, &'static str),
+    /// A refusal with its own status and stable code (onboarding, locations, partner tokens).
+    Refused(Refusal),
 }
 
 impl ApiError {
-    fn parts(&self) -> (u16, &'static str, &'static str, bool) {
+    /// The status, code, message and retryability of this error.
+    pub fn describe(&self) -> Described {
         match self {
-            Self::NotFound => (404, "not_found", "No such route.", false),
-            Self::MethodNotAllowed => (
+            Self::NotFound => described(404, "not_found", "No such route."),
+            Self::MethodNotAllowed => described(
                 405,
                 "method_not_allowed",
                 "Method not allowed on this route.",
-                false,
             ),
-            Self::Unauthorized => (
-                401,
-                "unauthorized",
-                "Missing or invalid credentials.",
-                false,
-            ),
-            Self::OriginNotAllowed => (
-                403,
-                "origin_not_allowed",
-                "This origin is not allowed.",
-                false,
-            ),
-            Self::UnknownCredential => (
+            Self::Unauthorized => {
+                described(401, "unauthorized", "Missing or invalid credentials.")
+            }
+            Self::OriginNotAllowed => {
+                described(403, "origin_not_allowed", "This origin is not allowed.")
+            }
+            Self::UnknownCredential => described(
                 404,
                 "unknown_credential",
                 "No credential is configured under this id.",
-                false,
             ),
-            Self::Misconfigured(_) => (
+            Self::Misconfigured(_) => described(
                 500,
                 "misconfigured",
                 "The deployment is misconfigured; see the worker log.",
-                false,
             ),
-            Self::PartnerUnavailable(_) => (
+            Self::PartnerUnavailable(_) => retryable(
                 502,
                 "partner_unavailable",
                 "The partner is unavailable; retry later.",
-                true,
             ),
-            Self::PartnerRejected(_) => (
+            Self::PartnerRejected(_) => described(
                 502,
                 "partner_rejected",
                 "The partner refused the configured credential.",
-                false,
             ),
-            Self::PartnerRedirected(_) => (
+            Self::PartnerRedirected(_) => described(
                 502,
                 "partner_redirected",
                 "The partner answered a redirect, which Gatehouse does not follow; the credential's URL is misconfigured.",
-                false,
             ),
-            Self::NeedsReauth(_) => (
+            Self::NeedsReauth(_) => described(
                 502,
                 "needs_reauth",
                 "The partner refused the credential's grant; it needs re-authorization.",
-                false,
             ),
-            Self::StorageUnavailable(_) => (
+            Self::StorageUnavailable(_) => retryable(
                 503,
                 "storage_unavailable",
                 "Token storage is unavailable; retry.",
-                true,
             ),
-            Self::BrowserNotAllowed => (
+            Self::BrowserNotAllowed => described(
                 403,
                 "browser_not_allowed",
                 "This route is for trusted server code, not browsers.",
-                false,
             ),
-            Self::ProxyNotAllowed => (
+            Self::ProxyNotAllowed => described(
                 403,
                 "proxy_path_not_allowed",
                 "This method and path are not allowed for this credential.",
-                false,
             ),
-            Self::PartnerRejectedToken => (
+            Self::PartnerRejectedToken => described(
                 502,
                 "partner_rejected_token",
                 "The partner refused a freshly obtained token.",
-                false,
             ),
-            Self::PayloadTooLarge => (
-                413,
-                "payload_too_large",
-                "The request body is too large.",
-                false,
-            ),
-            Self::Internal(_) => (500, "internal", "Internal error; see the worker log.", true),
-            Self::InvalidRequest(_) => (
+            Self::PayloadTooLarge => {
+                described(413, "payload_too_large", "The request body is too large.")
+            }
+            Self::Internal(_) => retryable(500, "internal", "Internal error; see the worker log."),
+            Self::InvalidRequest(_) => described(
                 400,
                 "invalid_request",
                 "The request body is not what this route accepts.",
-                false,
             ),
-            Self::SessionRequired => (
+            Self::SessionRequired => described(
                 401,
                 "session_required",
                 "A portal session is required (Authorization: Bearer <session JWT> or the session cookie).",
-                false,
             ),
-            Self::InvalidSession(e) if e.code() == "session_expired" => (
+            Self::InvalidSession(e) if e.code() == "session_expired" => described(
                 401,
                 "session_expired",
                 "The portal session has expired; mint a new one.",
-                false,
             ),
-            Self::InvalidSession(_) => (
+            Self::InvalidSession(_) => described(
                 401,
                 "invalid_session",
                 "The portal session token was refused.",
-                false,
             ),
-            Self::ForbiddenRole => (
+            Self::ForbiddenRole => described(
                 403,
                 "forbidden_role",
                 "The session's role may not do this.",
-                false,
             ),
-            Self::ForbiddenOrg => (
+            Self::ForbiddenOrg => described(
                 403,
                 "forbidden_org",
                 "Only the session's own organization can be used.",
-                false,
             ),
-            Self::ForbiddenUser => (
+            Self::ForbiddenUser => described(
                 403,
                 "forbidden_user",
                 "Only the session's own user can be used.",
-                false,
             ),
-            Self::RateLimited(_) => (
+            Self::RateLimited(_) => retryable(
                 429,
                 "rate_limited",
                 "Too many requests for this user; retry later.",
-                true,
             ),
-            Self::Refused(status, code) => (
-                *status,
-                code,
+            Self::Refused(r) => described(
+                r.status(),
+                r.code(),
                 "The request was refused; the code says why.",
-                false,
             ),
         }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        self.parts().0
+        self.describe().status
     }
 
     /// Whether retrying later may succeed.
     pub fn retryable(&self) -> bool {
-        self.parts().3
+        self.describe().retryable
     }
 
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
-        self.parts().1
+        self.describe().code
     }
 
     /// Internal detail for the log, never for the client.
-    fn detail(&self) -> Option<&str> {
+    fn detail(&self) -> Option<String> {
         match self {
             Self::Misconfigured(d)
             | Self::PartnerUnavailable(d)
             | Self::PartnerRejected(d)
             | Self::PartnerRedirected(d)
+            | Self::NeedsReauth(d)
+            | Self::StorageUnavailable(d)
             | Self::Internal(d)
-            | Self::InvalidRequest(d) => Some(d),
+            | Self::InvalidRequest(d) => Some(d.clone()),
+            Self::InvalidSession(e) => Some(e.to_string()),
             _ => None,
         }
     }
 
-    /// Turns the error into its JSON response, logging internal detail through the one log point.
-    pub fn into_response(self) -> Response {
-        self.respond("")
-    }
-
-    /// The same, with the request's id on the log line (the worker's front door).
-    pub fn into_response_for(self, request_id: &str) -> Response {
-        self.respond(request_id)
-    }
-
-    fn respond(self, request_id: &str) -> Response {
-        let (status, code, message, retryable) = self.parts();
-        let rid = ("request_id", request_id);
-        if let Some(detail) = self.detail() {
-            crate::log::event("error", &[rid, ("code", code), ("detail", detail)]);
-        }
-        if let Self::InvalidSession(e) = &self {
-            crate::log::event("warn", &[rid, ("code", code), ("detail", &e.to_string())]);
-        }
-        let body = ErrorBody {
-            code: code.into(),
-            message: message.into(),
-            retryable,
+    /// Logs the internal detail once (the front doors call this where the error is answered).
+    pub fn log(&self, request_id: &str) {
+        let Some(detail) = self.detail() else { return };
+        let level = if matches!(self, Self::InvalidSession(_)) {
+            "warn"
+        } else {
+            "error"
         };
-        let mut resp = crate::http::json(status, &body);
+        let rid = ("request_id", request_id);
+        crate::log::event(level, &[rid, ("code", self.code()), ("detail", &detail)]);
+    }
+
+    /// The error's JSON response (pure: nothing is logged).
+    pub fn into_response(self) -> Response {
+        let d = self.describe();
+        let body = ErrorBody {
+            code: d.code.into(),
+            message: d.message.into(),
+            retryable: d.retryable,
+        };
+        let mut resp = crate::http::json(d.status, &body);
         if let Self::RateLimited(s) = self {
             let _ = resp.headers_mut().set("retry-after", &s.to_string());
         }
@@ -268,8 +366,13 @@ impl ApiError {
     /// The same error as a minimal HTML page, for a person whose browser navigated here (the SSO
     /// button's form POST): the status, the stable code in `#gatehouse-error`, the message.
     pub fn into_html_response(self) -> Response {
-        let (status, code, message, retryable) = self.parts();
-        let json = self.into_response(); // logs the detail once, like every error
+        let Described {
+            status,
+            code,
+            message,
+            retryable,
+        } = self.describe();
+        let json = self.into_response();
         let hint = if retryable {
             " Try again in a moment."
         } else {

@@ -1,4 +1,5 @@
-//! Response helpers and the browser boundary (CORS with an exact origin allowlist).
+//! Response and request helpers of the HTTP edge: JSON answers, the query string, the request's
+//! own origin, and random bytes from the runtime's CSPRNG.
 
 use serde::Serialize;
 use worker::{Headers, Request, Response};
@@ -45,57 +46,6 @@ pub fn query_has(req: &Request, name: &str, value: &str) -> bool {
         .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == name && v == value))
 }
 
-/// The request's `Origin` header, if any.
-pub fn origin(req: &Request) -> Option<String> {
-    req.headers().get("origin").ok().flatten()
-}
-
-/// Adds CORS headers when `origin` is exactly one of `allowed` (never reflects blindly).
-/// A response passed on from a Durable Object has immutable headers: it is re-wrapped first.
-pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &[String]) -> Response {
-    if resp.headers_mut().append("vary", "Origin").is_err() {
-        let headers = Headers::new();
-        for (k, v) in resp.headers().entries() {
-            let _ = headers.append(&k, &v);
-        }
-        let _ = headers.append("vary", "Origin");
-        resp = Response::builder()
-            .with_status(resp.status_code())
-            .with_headers(headers)
-            .body(resp.body().clone());
-    }
-    let headers = resp.headers_mut();
-    if let Some(o) = origin.filter(|o| allowed.iter().any(|a| a == o)) {
-        let _ = headers.set("access-control-allow-origin", o);
-        let _ = headers.set("access-control-allow-credentials", "true");
-        let _ = headers.set(
-            "access-control-expose-headers",
-            "etag, retry-after, x-poll-interval",
-        );
-    }
-    resp
-}
-
-/// Answers a CORS preflight: 204 with the allowed methods and headers for an allowed origin.
-pub fn preflight(origin: Option<&str>, allowed: &[String]) -> Response {
-    let allowed_origin = origin.is_some_and(|o| allowed.iter().any(|a| a == o));
-    if !allowed_origin {
-        return crate::error::ApiError::OriginNotAllowed.into_response();
-    }
-    let headers = Headers::new();
-    let _ = headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
-    let _ = headers.set(
-        "access-control-allow-headers",
-        "authorization, content-type, if-none-match",
-    );
-    let _ = headers.set("access-control-max-age", "600");
-    let resp = Response::builder()
-        .with_status(204)
-        .with_headers(headers)
-        .empty();
-    with_cors(resp, origin, allowed)
-}
-
 /// Fills `buf` from the runtime's CSPRNG (`crypto.getRandomValues`).
 pub fn random_bytes(buf: &mut [u8]) -> Result<(), String> {
     use wasm_bindgen::JsCast;
@@ -111,43 +61,4 @@ pub fn random_bytes(buf: &mut [u8]) -> Result<(), String> {
         .map_err(|_| "crypto.getRandomValues failed")?;
     arr.copy_to(buf);
     Ok(())
-}
-
-/// Sends a JSON message to the Durable Object `name` of `binding` (the worker's internal
-/// protocol with its objects; never reachable from outside).
-pub async fn ask_object(
-    env: &worker::Env,
-    binding: &str,
-    name: &str,
-    message: &str,
-) -> Result<Response, crate::error::ApiError> {
-    let stub = env.durable_object(binding)?.get_by_name(name)?;
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    let id = crate::log::current_request_id();
-    if !id.is_empty() {
-        headers.set(crate::log::REQUEST_ID_HEADER, &id)?;
-    }
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(headers)
-        .with_body(Some(message.into()));
-    let req = Request::new_with_init("https://object.internal/", &init)?;
-    Ok(stub.fetch_with_request(req).await?)
-}
-
-/// The request's id for logs and the `X-Request-Id` answer header: the id part of Cloudflare's
-/// `cf-ray` (16 hex digits, without the `-<colo>` suffix) when present, else 16 random hex digits.
-pub fn request_id(req: &Request) -> String {
-    let ray = req.headers().get("cf-ray").ok().flatten();
-    if let Some(id) = ray
-        .as_deref()
-        .and_then(|r| r.split('-').next())
-        .filter(|r| (8..=16).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit()))
-    {
-        return id.to_owned();
-    }
-    let mut b = [0u8; 8];
-    let _ = random_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -5,17 +5,21 @@
 //! token cache), [`proxy`] (partner calls for trusted server code), [`webhooks`] (signed events
 //! to the partner's backend, one outbox Durable Object per target), [`partner_tokens`] (Stream's
 //! partner tokens for operators), [`session`], [`sso`], [`onboarding`],
-//! with the edge concerns in [`http`] (CORS), [`auth`], [`body`] (bounded request bodies),
-//! [`error`] and [`log`].
+//! with the edge concerns in [`http`] (JSON answers, query, randomness), [`cors`] (the browser
+//! boundary), [`auth`], [`body`] (bounded request bodies), [`config`], [`error`] (the closed
+//! error type), [`log`] (redacted lines, request ids), [`objects`] (the typed protocol to every
+//! Durable Object) and [`seal`] (AES-GCM sealing of stored secrets).
 
 pub mod auth;
 pub mod body;
 pub mod config;
+pub mod cors;
 pub mod credentials;
 pub mod error;
 pub mod health;
 pub mod http;
 pub mod log;
+pub mod objects;
 pub mod onboarding;
 pub mod partner_tokens;
 pub mod proxy;
@@ -29,17 +33,20 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let origin = http::origin(&req);
+    let origin = cors::origin(&req);
     let allowed = config::allowed_origins(&env);
     let method = req.method();
     let path = req.path();
-    let request_id = http::request_id(&req);
+    let request_id = log::request_id(&req);
     let resp = if method == Method::Options {
-        http::preflight(origin.as_deref(), &allowed)
+        cors::preflight(origin.as_deref(), &allowed)
     } else {
         log::scoped(&request_id, dispatch(req, &env, &method, &path))
             .await
-            .unwrap_or_else(|e| e.into_response_for(&request_id))
+            .unwrap_or_else(|e| {
+                e.log(&request_id);
+                e.into_response()
+            })
     };
     let status = resp.status_code();
     let level = match status {
@@ -57,7 +64,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             ("status", &status.to_string()),
         ],
     );
-    let mut resp = http::with_cors(resp, origin.as_deref(), &allowed);
+    let mut resp = cors::with_cors(resp, origin.as_deref(), &allowed);
     let _ = resp.headers_mut().set("x-request-id", &request_id);
     Ok(resp)
 }
@@ -97,7 +104,10 @@ async fn dispatch(
                 .as_deref()
                 == Some("navigate");
             match sso::start(req, env).await {
-                Err(e) if navigating => Ok(e.into_html_response()),
+                Err(e) if navigating => {
+                    e.log(&log::current_request_id());
+                    Ok(e.into_html_response())
+                }
                 other => other,
             }
         }

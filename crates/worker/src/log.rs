@@ -6,7 +6,7 @@
 //! **Request ids across awaits and Durable Objects.** A request's work runs inside [`scoped`]:
 //! a future that sets the current request id each time it is polled and restores the previous one
 //! after, so requests interleaved in one isolate (or one Durable Object) never see each other's
-//! id. [`crate::http::ask_object`] passes the current id to the object in a header, and each
+//! id. [`crate::objects::ask`] passes the current id to the object in a header, and each
 //! object's `fetch` runs in a scope of that id: lines written inside a Durable Object carry the
 //! `request_id` of the worker request that caused them.
 
@@ -131,4 +131,20 @@ fn rank(level: &str) -> u8 {
 
 fn enabled(threshold: &str, level: &str) -> bool {
     rank(level) >= rank(threshold)
+}
+
+/// The request's id for logs and the `X-Request-Id` answer header: the id part of Cloudflare's
+/// `cf-ray` (16 hex digits, without the `-<colo>` suffix) when present, else 16 random hex digits.
+pub fn request_id(req: &worker::Request) -> String {
+    let ray = req.headers().get("cf-ray").ok().flatten();
+    if let Some(id) = ray
+        .as_deref()
+        .and_then(|r| r.split('-').next())
+        .filter(|r| (8..=16).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return id.to_owned();
+    }
+    let mut b = [0u8; 8];
+    let _ = crate::http::random_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -7,6 +7,7 @@
 use super::upstream::{self, Answer};
 use super::{stored, IssuedToken, Op};
 use crate::error::ApiError;
+use crate::objects::answer;
 use futures_channel::oneshot;
 use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::tokens::cache::{
@@ -41,9 +42,7 @@ impl DurableObject for CredentialBroker {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        // Lines written while serving carry the id of the worker request that asked.
-        let id = crate::log::incoming_request_id(&req);
-        crate::log::scoped(&id, self.answer(req)).await
+        crate::objects::serve(req, |op| self.answer(op)).await
     }
 }
 
@@ -77,32 +76,21 @@ fn jitter() -> f64 {
 }
 
 impl CredentialBroker {
-    /// The object's answer to one message (run inside the asking request's scope).
-    async fn answer(&self, mut req: Request) -> Result<Response> {
-        let op: Op = match req.json().await {
-            Ok(op) => op,
-            Err(_) => return Ok(ApiError::Internal("bad broker message".into()).into_response()),
-        };
-        let result = match op {
-            Op::Token { id } => self
-                .token(&id)
-                .await
-                .map(|h| crate::http::json(200, &issued(&h))),
+    /// The object's answer to one message: a token, the invalidated generation, or the status.
+    async fn answer(&self, op: Op) -> std::result::Result<Vec<u8>, ApiError> {
+        match op {
+            Op::Token { id } => answer(&issued(&self.token(&id).await?)),
             Op::Invalidate { id: _, generation } => {
                 self.cache.borrow_mut().invalidate(generation);
-                Ok(crate::http::json(
-                    200,
-                    &serde_json::json!({"invalidated": generation}),
-                ))
+                answer(&generation)
             }
-            Op::Status { id } => self.status(&id).await.map(|s| crate::http::json(200, &s)),
+            Op::Status { id } => answer(&self.status(&id).await?),
             Op::Reset { id } => {
                 self.cache.borrow_mut().reset();
                 let _ = self.state.storage().delete(stored::STATE_KEY).await;
-                self.status(&id).await.map(|s| crate::http::json(200, &s))
+                answer(&self.status(&id).await?)
             }
-        };
-        Ok(result.unwrap_or_else(ApiError::into_response))
+        }
     }
 
     fn credential(&self, id: &str) -> std::result::Result<std::rc::Rc<Credential>, TokenFailure> {

@@ -136,11 +136,13 @@ pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
     sealed::keys_from_secret(&secret).map_err(|e| format!("secret STORAGE_ENCRYPTION_KEY: {e}"))
 }
 
-/// Sends `op` to the credential's Durable Object.
-async fn ask(env: &Env, id: &str, op: &Op) -> Result<Response, ApiError> {
-    let message = serde_json::to_string(op).map_err(|e| ApiError::Internal(e.to_string()))?;
-    crate::http::ask_object(env, "CREDENTIAL_BROKER", id, &message).await
+/// Sends `op` to the credential's Durable Object and decodes its answer.
+async fn ask<A: serde::de::DeserializeOwned>(env: &Env, id: &str, op: &Op) -> Result<A, ApiError> {
+    crate::objects::ask(env, BINDING, id, op).await
 }
+
+/// The brokers' Durable Object binding.
+const BINDING: &str = "CREDENTIAL_BROKER";
 
 thread_local! {
     /// Isolate-local copies of issued tokens, used until their refresh time.
@@ -161,14 +163,7 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
             ..t
         });
     }
-    let mut resp = ask(env, id, &Op::Token { id: id.to_owned() }).await?;
-    if resp.status_code() != 200 {
-        return Err(relay_error(resp).await);
-    }
-    let issued: IssuedToken = resp
-        .json()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let issued: IssuedToken = ask(env, id, &Op::Token { id: id.to_owned() }).await?;
     crate::log::remember_secret(&issued.access_token);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), issued.clone()));
     Ok(issued)
@@ -220,29 +215,11 @@ pub async fn invalidate(env: &Env, id: &str, generation: u64) -> Result<(), ApiE
             c.remove(id);
         }
     });
-    ask(
-        env,
-        id,
-        &Op::Invalidate {
-            id: id.to_owned(),
-            generation,
-        },
-    )
-    .await
-    .map(|_| ())
-}
-
-/// Re-raises the Durable Object's error answer as the same API error.
-async fn relay_error(mut resp: Response) -> ApiError {
-    let body: Option<gatehouse_core::api::ErrorBody> = resp.json().await.ok();
-    match body.as_ref().map(|b| b.code.as_str()) {
-        Some("needs_reauth") => ApiError::NeedsReauth("from broker".into()),
-        Some("partner_rejected") => ApiError::PartnerRejected("from broker".into()),
-        Some("misconfigured") => ApiError::Misconfigured("from broker".into()),
-        Some("storage_unavailable") => ApiError::StorageUnavailable("from broker".into()),
-        Some("partner_unavailable") => ApiError::PartnerUnavailable("from broker".into()),
-        _ => ApiError::Internal(format!("broker answered {}", resp.status_code())),
-    }
+    let op = Op::Invalidate {
+        id: id.to_owned(),
+        generation,
+    };
+    ask::<u64>(env, id, &op).await.map(|_| ())
 }
 
 /// `GET /api/admin/credentials/{id}` (status) and `POST /api/admin/credentials/{id}/reset`;
@@ -268,11 +245,9 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
     } else {
         Op::Status { id: id.to_owned() }
     };
-    let resp = ask(env, id, &op).await?;
-    if resp.status_code() != 200 {
-        return Err(relay_error(resp).await);
-    }
-    Ok(resp)
+    // The object's status is already JSON: passed on as it came.
+    let status = crate::objects::ask_raw(env, BINDING, id, &op).await?;
+    Ok(crate::http::json_text(200, status))
 }
 
 /// `GET /api/admin/credentials`: every configured credential's health, for operators
@@ -283,32 +258,25 @@ pub async fn admin_list(req: &Request, env: &Env) -> Result<Response, ApiError> 
     let mut ids = configured_ids(env);
     ids.sort();
     // Each object's status is already JSON: passed on as it came.
-    let mut out = String::from("{\"credentials\":[");
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut out = b"{\"credentials\":[".to_vec();
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        if let Err(problem) = find(env, id) {
+        let op = Op::Status { id: id.clone() };
+        let status = match find(env, id) {
             // Its own problem, by name (a secret's name, never a value); the others still load.
-            let status = CredentialStatus::unloadable(id, problem.to_string());
-            out.push_str(&serde_json::to_string(&status).unwrap_or_default());
-            continue;
-        }
-        let mut resp = ask(env, id, &Op::Status { id: id.clone() }).await?;
-        let text = resp.text().await.unwrap_or_default();
-        if resp.status_code() == 200 {
-            out.push_str(&text);
-        } else {
-            let code = serde_json::from_str::<gatehouse_core::api::ErrorBody>(&text)
-                .map(|b| b.code)
-                .unwrap_or_else(|_| "internal".into());
-            let (id, code) = (q(id), q(&code));
-            out.push_str(&format!(
-                "{{\"credential\":{id},\"state\":{code},\"last_error\":{code}}}"
-            ));
-        }
+            Err(problem) => CredentialStatus::unloadable(id, problem.to_string()),
+            Ok(_) => match crate::objects::ask_raw(env, BINDING, id, &op).await {
+                Ok(json) => {
+                    out.extend_from_slice(&json);
+                    continue;
+                }
+                Err(e) => CredentialStatus::failing(id, e.code()),
+            },
+        };
+        out.extend_from_slice(&serde_json::to_vec(&status).unwrap_or_default());
     }
-    out.push_str("]}");
-    Ok(crate::http::json_text(200, out.into_bytes()))
+    out.extend_from_slice(b"]}");
+    Ok(crate::http::json_text(200, out))
 }

@@ -20,7 +20,7 @@
 pub mod org;
 pub mod partner;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use crate::session;
 use gatehouse_core::contract::stream::{
     BindOnboardingLocation, IngestOnboardingLocation, IntegrationType,
@@ -123,25 +123,22 @@ const MAX_BODY: usize = 64 * 1024;
 /// Longest long-poll.
 const MAX_WAIT_S: u64 = 25;
 
+/// The organizations' Durable Object binding.
+const BINDING: &str = "ORG_ONBOARDING";
+
+/// Sends `op` to the organization's object; its JSON answer is passed on to the caller as it is.
 async fn ask(env: &Env, provider_org_id: &str, op: &OrgOp) -> Result<Response, ApiError> {
-    let message = serde_json::to_string(op).map_err(|e| ApiError::Internal(e.to_string()))?;
-    crate::http::ask_object(env, "ORG_ONBOARDING", provider_org_id, &message).await
+    let bytes = crate::objects::ask_raw(env, BINDING, provider_org_id, op).await?;
+    Ok(crate::http::json_text(200, bytes))
 }
 
-/// Sends `op` and decodes a 200 answer; the object's error answers are passed on as they are.
+/// Sends `op` to the organization's object and decodes its answer.
 async fn call<T: serde::de::DeserializeOwned>(
     env: &Env,
     org: &str,
     op: &OrgOp,
-) -> Result<Result<T, Response>, ApiError> {
-    let mut resp = ask(env, org, op).await?;
-    if resp.status_code() != 200 {
-        return Ok(Err(resp));
-    }
-    resp.json()
-        .await
-        .map(Ok)
-        .map_err(|e| ApiError::Internal(e.to_string()))
+) -> Result<T, ApiError> {
+    crate::objects::ask(env, BINDING, org, op).await
 }
 
 fn interval_ms(env: &Env) -> u64 {
@@ -228,14 +225,11 @@ fn build_op(
             require_role(&s, Action::Manage)?;
             let start: StartRequest = parse(body)?;
             let page = start.validate(&return_pages(env)?).map_err(|e| {
-                ApiError::Refused(
-                    400,
-                    match e {
-                        core::StartError::Source => "invalid_source",
-                        core::StartError::Type => "invalid_type",
-                        _ => "return_page_not_allowed",
-                    },
-                )
+                ApiError::Refused(match e {
+                    core::StartError::Source => Refusal::InvalidSource,
+                    core::StartError::Type => Refusal::InvalidType,
+                    _ => Refusal::ReturnPageNotAllowed,
+                })
             })?;
             let base = crate::http::own_origin(req)
                 .ok_or_else(|| ApiError::Internal("no origin".into()))?;
@@ -257,7 +251,7 @@ fn build_op(
             }
             let b: Restart = parse(body)?;
             let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
-                .ok_or(ApiError::Refused(400, "return_page_not_allowed"))?;
+                .ok_or(ApiError::Refused(Refusal::ReturnPageNotAllowed))?;
             let base = crate::http::own_origin(req)
                 .ok_or_else(|| ApiError::Internal("no origin".into()))?;
             Ok(OrgOp::Restart {
@@ -280,7 +274,7 @@ fn build_op(
             require_role(&s, Action::Manage)?;
             let b: Ingest = parse(body)?;
             if b.locations.is_empty() || b.locations.len() > 500 {
-                return Err(ApiError::Refused(400, "invalid_location"));
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
             }
             Ok(OrgOp::Ingest {
                 id: checked_id(id)?,
@@ -295,7 +289,7 @@ fn build_op(
                 .iter()
                 .all(|l| valid_id(&l.dsp_location_id) && valid_id(&l.pos_location_id));
             if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
-                return Err(ApiError::Refused(400, "invalid_location"));
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
             }
             Ok(OrgOp::Bind {
                 id: checked_id(id)?,
@@ -311,9 +305,9 @@ pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiErro
     let (s, _) = session::require(req, env, None, false).await?;
     let query = crate::http::query(req).unwrap_or_default();
     let location_id = single_param(&query, "location_id")
-        .map_err(|()| ApiError::Refused(400, "invalid_location"))?;
+        .map_err(|()| ApiError::Refused(Refusal::InvalidLocation))?;
     if location_id.as_deref().is_some_and(|l| !valid_id(l)) {
-        return Err(ApiError::Refused(400, "invalid_location"));
+        return Err(ApiError::Refused(Refusal::InvalidLocation));
     }
     let org = s.provider_org_id.clone();
     ask(
@@ -331,7 +325,7 @@ fn checked_id(id: &str) -> Result<String, ApiError> {
     if valid_id(id) {
         Ok(id.to_owned())
     } else {
-        Err(ApiError::Refused(404, "onboarding_not_found"))
+        Err(ApiError::Refused(Refusal::OnboardingNotFound))
     }
 }
 
@@ -352,7 +346,7 @@ async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError
         .min(MAX_WAIT_S);
     let deadline = worker::Date::now().as_millis() + wait_s * 1000;
     loop {
-        let cached: org::CachedStatus = match call(
+        let cached: org::CachedStatus = call(
             env,
             &s.provider_org_id,
             &OrgOp::Status {
@@ -360,11 +354,7 @@ async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError
                 max_age_ms: interval,
             },
         )
-        .await?
-        {
-            Ok(c) => c,
-            Err(resp) => return Ok(resp),
-        };
+        .await?;
         let body =
             serde_json::to_vec(&cached.view).map_err(|e| ApiError::Internal(e.to_string()))?;
         let tag = core::etag(&body);
@@ -423,17 +413,20 @@ async fn go_handler(req: &Request, env: &Env) -> Result<Response, ApiError> {
             ("error", "invalid_ticket"),
         )));
     };
-    let outcome: org::GoOutcome = match call(env, &org, &OrgOp::Go { ticket }).await? {
+    let outcome: org::GoOutcome = match call(env, &org, &OrgOp::Go { ticket }).await {
         Ok(o) => o,
-        Err(_) => org::GoOutcome {
-            entry_url: None,
-            nonce: None,
-            binding: None,
-            max_age_s: 0,
-            return_page: None,
-            onboarding_id: None,
-            error: Some("partner_unavailable".into()),
-        },
+        Err(e) => {
+            e.log(&crate::log::current_request_id());
+            org::GoOutcome {
+                entry_url: None,
+                nonce: None,
+                binding: None,
+                max_age_s: 0,
+                return_page: None,
+                onboarding_id: None,
+                error: Some("partner_unavailable".into()),
+            }
+        }
     };
     if let (Some(entry), Some(nonce), Some(binding)) =
         (&outcome.entry_url, &outcome.nonce, &outcome.binding)
@@ -516,14 +509,17 @@ async fn return_handler(req: &Request, env: &Env) -> Result<Response, ApiError> 
         binding,
         session_user,
     };
-    let outcome: org::ReturnOutcome = match call(env, &org, &op).await? {
+    let outcome: org::ReturnOutcome = match call(env, &org, &op).await {
         Ok(o) => o,
-        Err(_) => org::ReturnOutcome {
-            onboarding_id: None,
-            return_page: None,
-            key: "error".into(),
-            value: "partner_unavailable".into(),
-        },
+        Err(e) => {
+            e.log(&crate::log::current_request_id());
+            org::ReturnOutcome {
+                onboarding_id: None,
+                return_page: None,
+                key: "error".into(),
+                value: "partner_unavailable".into(),
+            }
+        }
     };
     // The page recorded with the state, if it is still on the allowlist; else the first.
     let page = outcome

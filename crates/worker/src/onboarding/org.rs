@@ -5,7 +5,7 @@
 
 use super::partner::Stream;
 use super::OrgOp;
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use futures_channel::oneshot;
 use gatehouse_core::contract::stream::{
     CreateOrganizationRequest, CreateOrganizationResponse, CreateUserOrgUser,
@@ -97,8 +97,8 @@ pub struct CachedStatus {
     pub fetched_ms: u64,
 }
 
-/// An outcome shared with the callers that waited for it: the value, or the error's status and code.
-type Shared<T> = std::result::Result<T, (u16, &'static str)>;
+/// An outcome shared with the callers that waited for it.
+type Shared<T> = std::result::Result<T, ApiError>;
 
 #[derive(Default)]
 struct Inner {
@@ -133,10 +133,6 @@ fn fresh_state(provider_org_id: &str) -> std::result::Result<(String, String), A
     Ok((value, random))
 }
 
-fn to_pair(e: &ApiError) -> (u16, &'static str) {
-    (e.status(), e.code())
-}
-
 impl DurableObject for OrgOnboarding {
     fn new(state: State, env: Env) -> Self {
         Self {
@@ -147,24 +143,13 @@ impl DurableObject for OrgOnboarding {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        // Lines written while serving carry the id of the worker request that asked.
-        let id = crate::log::incoming_request_id(&req);
-        crate::log::scoped(&id, self.serve(req)).await
+        crate::objects::serve(req, |op| self.answer(op)).await
     }
 }
 
 impl OrgOnboarding {
-    /// The object's answer to one message (run inside the asking request's scope).
-    async fn serve(&self, mut req: Request) -> Result<Response> {
-        let op: OrgOp = match req.json().await {
-            Ok(op) => op,
-            Err(_) => return Ok(ApiError::Internal("bad org message".into()).into_response()),
-        };
-        let result = self.handle(op).await;
-        Ok(result.unwrap_or_else(ApiError::into_response))
-    }
-
-    async fn handle(&self, op: OrgOp) -> std::result::Result<Response, ApiError> {
+    /// The object's answer to one message.
+    async fn answer(&self, op: OrgOp) -> std::result::Result<Vec<u8>, ApiError> {
         let stream = Stream::new(&self.env)?;
         match op {
             OrgOp::Start {
@@ -192,7 +177,7 @@ impl OrgOnboarding {
                         | gatehouse_core::contract::stream::OnboardingStatus::Failed
                 );
                 let Some(source) = current.source.filter(|_| restartable) else {
-                    return Err(ApiError::Refused(409, "onboarding_not_restartable"));
+                    return Err(ApiError::Refused(Refusal::OnboardingNotRestartable));
                 };
                 self.start(
                     &stream,
@@ -232,12 +217,12 @@ impl OrgOnboarding {
                     .organization_locations(&org_id, location_id.as_deref());
                 match stream.call("GET", &path, None).await {
                     // Unknown to the partner now: a new organization has no locations yet.
-                    Err(ApiError::Refused(404, "org_not_found")) => {
+                    Err(ApiError::Refused(Refusal::OrgNotFound)) => {
                         self.state.storage().delete("org").await?;
                         self.inner.borrow_mut().stream_org = None;
                         ok(&gatehouse_core::contract::stream::LocationsResponse::default())
                     }
-                    other => locations(&other?),
+                    other => locations(other?),
                 }
             }
             OrgOp::Counters => ok(&serde_json::json!({
@@ -256,7 +241,7 @@ impl OrgOnboarding {
         kind: gatehouse_core::contract::stream::IntegrationType,
         return_page: String,
         return_base: String,
-    ) -> std::result::Result<Response, ApiError> {
+    ) -> std::result::Result<Vec<u8>, ApiError> {
         let org_id = self.stream_org(stream, session).await?;
         let (state, nonce) = fresh_state(&session.provider_org_id)?;
         let mut init = InitOnboardingRequest {
@@ -268,7 +253,7 @@ impl OrgOnboarding {
         let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
             .json("POST", &stream.paths().init_onboarding, Some(&init))
             .await;
-        if matches!(created, Err(ApiError::Refused(404, "org_not_found"))) {
+        if matches!(created, Err(ApiError::Refused(Refusal::OrgNotFound))) {
             // The partner no longer knows the remembered organization: forget the
             // mapping, create it again, and try once more.
             self.state.storage().delete("org").await?;
@@ -342,7 +327,7 @@ impl OrgOnboarding {
         &self,
         stream: &Stream<'_>,
         op: OrgOp,
-    ) -> std::result::Result<Response, ApiError> {
+    ) -> std::result::Result<Vec<u8>, ApiError> {
         use gatehouse_core::contract::stream::{BindLocationsRequest, IngestLocationsRequest};
         let (id, method, path, body, revoke) = match op {
             OrgOp::Revoke { id } => {
@@ -377,7 +362,7 @@ impl OrgOnboarding {
         let answer = match stream.call(method, &path, body).await {
             // Revoke is idempotent (docs/security.md item 17): a partner that answers a second
             // revoke with 409 has the integration revoked already; its current record is the answer.
-            Err(ApiError::Refused(409, _)) if revoke => {
+            Err(ApiError::Refused(r)) if revoke && r.status() == 409 => {
                 stream
                     .call(
                         "GET",
@@ -396,7 +381,7 @@ impl OrgOnboarding {
             self.observe(&view).await;
             return ok(&view);
         }
-        locations(&answer)
+        locations(answer)
     }
 
     /// Every location named in a bind must be this organization's own, checked here against
@@ -415,7 +400,7 @@ impl OrgOnboarding {
         let org_id = self
             .known_stream_org()
             .await
-            .ok_or(ApiError::Refused(404, "location_not_found"))?;
+            .ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
         let own: LocationsResponse = stream
             .json::<(), _>(
                 "GET",
@@ -426,14 +411,14 @@ impl OrgOnboarding {
         let find = |lid: &str| own.locations.iter().find(|l| l.id == lid);
         for b in bindings {
             let dsp =
-                find(&b.dsp_location_id).ok_or(ApiError::Refused(404, "location_not_found"))?;
+                find(&b.dsp_location_id).ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
             if dsp.onboarding_id.as_deref() != Some(id) {
-                return Err(ApiError::Refused(400, "invalid_location"));
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
             }
             let pos =
-                find(&b.pos_location_id).ok_or(ApiError::Refused(404, "location_not_found"))?;
+                find(&b.pos_location_id).ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
             if !pos.is(&IntegrationType::Pos) {
-                return Err(ApiError::Refused(400, "invalid_location"));
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
             }
         }
         Ok(())
@@ -482,7 +467,7 @@ impl OrgOnboarding {
         if let Some(rx) = waiter {
             return match rx.await {
                 Ok(Ok(id)) => Ok(id),
-                Ok(Err((status, code))) => Err(ApiError::Refused(status, code)),
+                Ok(Err(e)) => Err(e),
                 Err(_) => Err(ApiError::PartnerUnavailable(
                     "organization creation was cancelled".into(),
                 )),
@@ -496,7 +481,7 @@ impl OrgOnboarding {
             .take()
             .unwrap_or_default();
         for w in waiters {
-            let _ = w.send(result.as_ref().map(Clone::clone).map_err(to_pair));
+            let _ = w.send(result.clone());
         }
         result
     }
@@ -544,7 +529,7 @@ impl OrgOnboarding {
             .await
         {
             Ok(Some(_)) => Ok(()),
-            _ => Err(ApiError::Refused(404, "onboarding_not_found")),
+            _ => Err(ApiError::Refused(Refusal::OnboardingNotFound)),
         }
     }
 
@@ -591,7 +576,7 @@ impl OrgOnboarding {
         if let Some(rx) = waiter {
             return match rx.await {
                 Ok(Ok(c)) => Ok(c),
-                Ok(Err((status, code))) => Err(ApiError::Refused(status, code)),
+                Ok(Err(e)) => Err(e),
                 Err(_) => Err(ApiError::PartnerUnavailable(
                     "status call was cancelled".into(),
                 )),
@@ -616,7 +601,7 @@ impl OrgOnboarding {
             inner.fetching.remove(id).unwrap_or_default()
         };
         for w in waiters {
-            let _ = w.send(result.as_ref().map(Clone::clone).map_err(to_pair));
+            let _ = w.send(result.clone());
         }
         if let Ok(c) = &result {
             self.observe(&c.view).await;
@@ -804,7 +789,7 @@ impl OrgOnboarding {
                 } else {
                     "complete_failed"
                 };
-                let _ = e.into_response(); // logged through the one log point
+                e.log(&crate::log::current_request_id());
                 Ok(fail(page, id, why))
             }
         }
@@ -813,16 +798,16 @@ impl OrgOnboarding {
 
 /// A partner's location listing: checked against the contract type, then passed on as the
 /// partner sent it, so fields the document does not name reach the caller unchanged.
-fn locations(bytes: &[u8]) -> std::result::Result<Response, ApiError> {
-    serde_json::from_slice::<gatehouse_core::contract::stream::LocationsResponse>(bytes)
+fn locations(bytes: Vec<u8>) -> std::result::Result<Vec<u8>, ApiError> {
+    serde_json::from_slice::<gatehouse_core::contract::stream::LocationsResponse>(&bytes)
         .map_err(|e| ApiError::PartnerUnavailable(format!("locations answer: {e}")))?;
-    Ok(crate::http::json_text(200, bytes.to_vec()))
+    Ok(bytes)
 }
 
 fn to_json<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
     serde_json::to_vec(v).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn ok<T: Serialize>(v: &T) -> std::result::Result<Response, ApiError> {
-    Ok(crate::http::json(200, v))
+fn ok<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
+    crate::objects::answer(v)
 }

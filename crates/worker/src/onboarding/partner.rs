@@ -2,7 +2,7 @@
 //! `stream`): JSON in, JSON out, partner errors mapped to Gatehouse's stable codes.
 
 use crate::credentials;
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::tokens::profile::Credential;
 use serde::de::DeserializeOwned;
@@ -15,18 +15,6 @@ pub struct Stream<'a> {
     env: &'a Env,
     cred: Rc<Credential>,
 }
-
-/// Partner error codes passed on as they are (the same words in Gatehouse's API).
-const PASSED_ON: [&str; 8] = [
-    "token_not_found",
-    "onboarding_not_found",
-    "location_not_found",
-    "org_not_found",
-    "invalid_state",
-    "invalid_location",
-    "location_org_mismatch",
-    "invalid_code",
-];
 
 impl<'a> Stream<'a> {
     /// The configured credential, or a clear misconfiguration.
@@ -105,10 +93,13 @@ impl<'a> Stream<'a> {
             .ok()
             .and_then(|v| v["error"].as_str().map(str::to_owned))
             .unwrap_or_default();
-        match PASSED_ON.iter().find(|c| **c == code) {
-            Some(c) => Err(ApiError::Refused(status, c)),
-            None if status == 409 => Err(ApiError::Refused(409, "conflict")),
-            None if status == 400 => Err(ApiError::Refused(400, "invalid_request")),
+        // Partner error codes passed on as they are (the same words in Gatehouse's API).
+        match Refusal::FROM_PARTNER.iter().find(|r| r.code() == code) {
+            Some(r) => Err(ApiError::Refused(*r)),
+            None if status == 409 => Err(ApiError::Refused(Refusal::Conflict)),
+            None if status == 400 => Err(ApiError::InvalidRequest(format!(
+                "{method} {path} answered 400 {code:.64}"
+            ))),
             None => Err(ApiError::PartnerRejected(format!(
                 "{method} {path} answered {status} {code:.64}"
             ))),

@@ -85,7 +85,7 @@ fn bearer(req: &Request) -> Option<String> {
 /// `Referrer-Policy: no-referrer`), whether the browser marked it `Sec-Fetch-Site: same-origin`.
 pub fn origin_allowed(req: &Request, env: &Env) -> bool {
     let own = crate::http::own_origin(req);
-    match crate::http::origin(req).filter(|o| o != "null") {
+    match crate::cors::origin(req).filter(|o| o != "null") {
         Some(o) => own.as_deref() == Some(o.as_str()) || config::allowed_origins(env).contains(&o),
         None => {
             req.headers()
@@ -117,7 +117,7 @@ pub async fn require(
     };
     // A browser's cross-origin call must come from an allowed origin whatever carries the
     // session; with the cookie, a state-changing call must show an allowed origin at all.
-    let has_origin = crate::http::origin(req).is_some();
+    let has_origin = crate::cors::origin(req).is_some();
     if (has_origin || (state_changing && source == Source::Cookie)) && !origin_allowed(req, env) {
         return Err(ApiError::OriginNotAllowed);
     }
@@ -154,7 +154,7 @@ pub async fn route(
             Ok(resp)
         }
         Method::Delete => {
-            if !origin_allowed(req, env) && crate::http::origin(req).is_some() {
+            if !origin_allowed(req, env) && crate::cors::origin(req).is_some() {
                 return Err(ApiError::OriginNotAllowed);
             }
             let mut resp = Response::builder()
@@ -198,7 +198,7 @@ pub async fn dev_route(
             Ok(crate::http::json(200, &users))
         }
         (Method::Post, "session") => {
-            if crate::http::origin(req).is_some() && !origin_allowed(req, env) {
+            if crate::cors::origin(req).is_some() && !origin_allowed(req, env) {
                 return Err(ApiError::OriginNotAllowed);
             }
             let bytes = crate::body::read_capped(req, 1024).await?;

@@ -18,19 +18,22 @@ use worker::{Env, Request, Response};
 /// The Durable Object binding of the outboxes.
 const BINDING: &str = "WEBHOOK_OUTBOX";
 
-/// A message to a target's outbox: store and deliver this event (a known id is acknowledged
-/// without a second copy); with an empty `event_id`, answer the outbox's state instead.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct OutboxOp {
-    /// The target URL (the object is named by it).
-    #[serde(default)]
-    pub target: String,
-    /// The event id; empty for a status request.
-    #[serde(default)]
-    pub event_id: String,
-    /// The event's JSON.
-    #[serde(default)]
-    pub body: String,
+/// A message to a target's outbox.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxOp {
+    /// Store and deliver this event (a known id is acknowledged without a second copy); answers
+    /// whether it was known already.
+    Enqueue {
+        /// The target URL (the object is named by it).
+        target: String,
+        /// The event id, also the receiver's idempotency id.
+        event_id: String,
+        /// The event's JSON.
+        body: String,
+    },
+    /// The outbox's queue, without the events' bodies.
+    Status,
 }
 
 /// The configured targets; a bad `WEBHOOK_URLS` is a configuration error (named, logged).
@@ -46,7 +49,7 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
     let targets = match targets(env) {
         Ok(t) => t,
         Err(e) => {
-            let _ = e.into_response(); // logged through the one log point
+            e.log(&crate::log::current_request_id());
             return false;
         }
     };
@@ -58,17 +61,14 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
     };
     let mut all = true;
     for target in targets {
-        let op = OutboxOp {
+        let op = OutboxOp::Enqueue {
             target: target.clone(),
             event_id: event.id.clone(),
             body: body.clone(),
         };
-        let stored = match serde_json::to_string(&op) {
-            Ok(message) => crate::http::ask_object(env, BINDING, &target, &message)
-                .await
-                .is_ok_and(|r| r.status_code() == 200),
-            Err(_) => false,
-        };
+        let stored = crate::objects::ask::<_, bool>(env, BINDING, &target, &op)
+            .await
+            .is_ok();
         if !stored {
             all = false;
             crate::log::event("error", &[("webhook_enqueue_failed", &event.kind)]);
@@ -83,8 +83,6 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
 /// answer is passed on as it came (it is already that JSON).
 pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
     crate::auth::require_admin(req, env)?;
-    let message = serde_json::to_string(&OutboxOp::default())
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
     // `?target=<url>` shows one outbox, also of a target no longer configured (its retired
     // deliveries are dead letters there).
     let asked = crate::http::query(req).and_then(|q| {
@@ -99,14 +97,8 @@ pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
     };
     let mut out = String::from("{\"targets\":[");
     for (i, target) in list.iter().enumerate() {
-        let mut resp = crate::http::ask_object(env, BINDING, target, &message).await?;
-        let outbox = resp.text().await?;
-        if resp.status_code() != 200 {
-            return Err(ApiError::Internal(format!(
-                "outbox answered {}",
-                resp.status_code()
-            )));
-        }
+        let outbox = crate::objects::ask_raw(env, BINDING, target, &OutboxOp::Status).await?;
+        let outbox = String::from_utf8_lossy(&outbox);
         if i > 0 {
             out.push(',');
         }

@@ -66,9 +66,7 @@ impl DurableObject for WebhookOutbox {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        // Lines written while serving carry the id of the worker request that asked.
-        let id = crate::log::incoming_request_id(&req);
-        crate::log::scoped(&id, self.serve(req)).await
+        crate::objects::serve(req, |op| self.answer(op)).await
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -84,7 +82,7 @@ impl DurableObject for WebhookOutbox {
             Err(e) => {
                 // Misconfigured (no WEBHOOK_SECRET) or storage trouble: logged, nothing dropped;
                 // look again in a minute rather than spin.
-                let _ = e.into_response();
+                e.log(&crate::log::current_request_id());
                 Some(RETRY_LATER_MS)
             }
         };
@@ -96,18 +94,16 @@ impl DurableObject for WebhookOutbox {
 }
 
 impl WebhookOutbox {
-    /// The object's answer to one message (run inside the asking request's scope).
-    async fn serve(&self, mut req: Request) -> Result<Response> {
-        let op: OutboxOp = match req.json().await {
-            Ok(op) => op,
-            Err(_) => return Ok(ApiError::Internal("bad outbox message".into()).into_response()),
-        };
-        let result = if op.event_id.is_empty() {
-            self.status().await
-        } else {
-            self.enqueue(op.target, op.event_id, op.body).await
-        };
-        Ok(result.unwrap_or_else(ApiError::into_response))
+    /// The object's answer to one message.
+    async fn answer(&self, op: OutboxOp) -> std::result::Result<Vec<u8>, ApiError> {
+        match op {
+            OutboxOp::Enqueue {
+                target,
+                event_id,
+                body,
+            } => crate::objects::answer(&self.enqueue(target, event_id, body).await?),
+            OutboxOp::Status => crate::objects::answer(&self.status().await?),
+        }
     }
 
     /// Reads the queue from storage once after this object started.
@@ -151,7 +147,7 @@ impl WebhookOutbox {
         target: String,
         event_id: String,
         body: String,
-    ) -> std::result::Result<Response, ApiError> {
+    ) -> std::result::Result<bool, ApiError> {
         let storage = self.state.storage();
         if storage.get::<String>(TARGET).await.ok().flatten().is_none() {
             storage.put(TARGET, &target).await?;
@@ -171,7 +167,7 @@ impl WebhookOutbox {
             }
         }
         // `true` when it was already known.
-        Ok(crate::http::json(200, &(outcome == Enqueued::Duplicate)))
+        Ok(outcome == Enqueued::Duplicate)
     }
 
     /// Sends every due delivery, oldest first; reschedules or dead-letters the failures.
@@ -296,7 +292,7 @@ impl WebhookOutbox {
     }
 
     /// The queue without the events' bodies (operators see ids, attempts and errors).
-    async fn status(&self) -> std::result::Result<Response, ApiError> {
+    async fn status(&self) -> std::result::Result<Outbox, ApiError> {
         self.load().await?;
         let view = self.with_queue(|q| {
             let mut v = Outbox {
@@ -310,6 +306,6 @@ impl WebhookOutbox {
             }
             v
         });
-        Ok(crate::http::json(200, &view))
+        Ok(view)
     }
 }

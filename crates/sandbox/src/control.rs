@@ -4,7 +4,9 @@
 use crate::error::ApiError;
 use crate::faults::FaultRule;
 use crate::http::{content_type_is, describe, json_body, JSON};
-use crate::state::{AppState, Settings, Store};
+use crate::secrets;
+use crate::settings::Settings;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -39,15 +41,14 @@ async fn health() -> Json<Value> {
 
 /// Every token and code issued since start, for leak scans.
 async fn issued() -> Json<Vec<String>> {
-    Json(crate::state::issued())
+    Json(secrets::issued())
 }
 
 /// Stream's organizations as the partner's dashboard would show them (id and name).
 async fn organizations(State(state): State<AppState>) -> Json<Value> {
-    Json(state.with(|s| {
+    Json(state.stream.with(|s| {
         Value::Array(
-            s.stream
-                .orgs
+            s.orgs
                 .iter()
                 .map(|o| json!({ "org_id": o.id, "name": o.name }))
                 .collect(),
@@ -56,12 +57,12 @@ async fn organizations(State(state): State<AppState>) -> Json<Value> {
 }
 
 async fn reset(State(state): State<AppState>) -> StatusCode {
-    state.with(|s| *s = Store::default());
+    state.reset();
     StatusCode::NO_CONTENT
 }
 
 async fn counters(State(state): State<AppState>) -> impl IntoResponse {
-    Json(state.with(|s| s.counters.clone()))
+    Json(state.faults.counters.with(|c| c.clone()))
 }
 
 /// One rule or an array of rules.
@@ -73,7 +74,7 @@ enum Rules {
 }
 
 async fn list_faults(State(state): State<AppState>) -> impl IntoResponse {
-    Json(state.with(|s| s.faults.clone()))
+    Json(state.faults.rules.with(|r| r.clone()))
 }
 
 async fn add_faults(
@@ -97,20 +98,20 @@ async fn add_faults(
     for rule in &rules {
         rule.validate().map_err(bad)?;
     }
-    let all = state.with(|s| {
-        s.faults.extend(rules);
-        s.faults.clone()
+    let all = state.faults.rules.with(|all| {
+        all.extend(rules);
+        all.clone()
     });
     Ok(Json(all))
 }
 
 async fn clear_faults(State(state): State<AppState>) -> StatusCode {
-    state.with(|s| s.faults.clear());
+    state.faults.rules.with(Vec::clear);
     StatusCode::NO_CONTENT
 }
 
 async fn get_settings(State(state): State<AppState>) -> impl IntoResponse {
-    Json(state.with(|s| s.settings.clone()))
+    Json(state.settings.with(|s| s.clone()))
 }
 
 /// Merges the given lifetimes into the current ones.
@@ -125,24 +126,24 @@ async fn set_settings(
             e.0
         ))
     })?;
-    let merged = state.with(|s| {
-        let current = &mut s.settings.token_lifetime_s;
+    let merged = state.settings.with(|s| {
+        let current = &mut s.token_lifetime_s;
         let given = new.token_lifetime_s;
         current.stream = given.stream.or(current.stream);
         current.omniretain = given.omniretain.or(current.omniretain);
         current.streamdiver = given.streamdiver.or(current.streamdiver);
         current.powerepos = given.powerepos.or(current.powerepos);
         if new.powerepos_service_uri.is_some() {
-            s.settings.powerepos_service_uri = new.powerepos_service_uri;
+            s.powerepos_service_uri = new.powerepos_service_uri;
         }
-        s.settings.skip_location_ownership = new.skip_location_ownership;
-        s.settings.revoke_conflict = new.revoke_conflict;
+        s.skip_location_ownership = new.skip_location_ownership;
+        s.revoke_conflict = new.revoke_conflict;
         // These three apply while set: each POST states them anew (absent = the partner's own).
-        s.settings.stream_refresh_lifetime_s = new.stream_refresh_lifetime_s;
-        s.settings.stream_stated_expires_in = new.stream_stated_expires_in;
-        s.settings.powerepos_answer_org_id = new.powerepos_answer_org_id;
-        s.settings.bare_locations = new.bare_locations;
-        s.settings.clone()
+        s.stream_refresh_lifetime_s = new.stream_refresh_lifetime_s;
+        s.stream_stated_expires_in = new.stream_stated_expires_in;
+        s.powerepos_answer_org_id = new.powerepos_answer_org_id;
+        s.bare_locations = new.bare_locations;
+        s.clone()
     });
     Ok(Json(merged))
 }
@@ -159,11 +160,7 @@ async fn revoke_credential(
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let req: RevokeCredential = json_body(&headers, &body).map_err(|e| bad(e.0))?;
-    let revoked = state.with(|s| {
-        s.stream.revoke_refresh_tokens(&req.client_id)
-            + s.omniretain.revoke_refresh_tokens(&req.client_id)
-            + s.powerepos.revoke_refresh_tokens(&req.client_id)
-    });
+    let revoked = state.revoke_refresh_tokens(&req.client_id);
     Ok(Json(
         json!({ "client_id": req.client_id, "revoked_refresh_tokens": revoked }),
     ))

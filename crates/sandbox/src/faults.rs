@@ -2,8 +2,9 @@
 //! its route name (and the client id for token routes), then applies the first matching
 //! injected fault (latency, a status, a broken body) before the real handler.
 
+use crate::counters::Counters;
 use crate::http::client_id_of;
-use crate::state::AppState;
+use crate::shared::Shared;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -173,17 +174,32 @@ impl FaultRule {
     }
 }
 
-/// Gives a route its name: counted, and subject to fault rules for that name or `*`.
-pub(crate) fn named(
-    state: &AppState,
+/// What named routes share: the rules of `/_control/faults` and the counters of
+/// `/_control/counters`.
+#[derive(Clone, Default)]
+pub(crate) struct Faults {
+    pub(crate) rules: Shared<Vec<FaultRule>>,
+    pub(crate) counters: Shared<Counters>,
+}
+
+/// Gives a route its name: counted, and subject to fault rules for that name or `*`. The
+/// route's own state type is left as it is.
+pub(crate) fn named<S>(
+    faults: &Faults,
     name: &'static str,
-    route: MethodRouter<AppState>,
-) -> MethodRouter<AppState> {
-    route.layer(middleware::from_fn_with_state((state.clone(), name), apply))
+    route: MethodRouter<S>,
+) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    route.layer(middleware::from_fn_with_state(
+        (faults.clone(), name),
+        apply,
+    ))
 }
 
 async fn apply(
-    State((state, name)): State<(AppState, &'static str)>,
+    State((faults, name)): State<(Faults, &'static str)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -192,24 +208,25 @@ async fn apply(
         let Ok(bytes) = to_bytes(body, TOKEN_BODY_LIMIT).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
         };
-        let client_id = client_id_of(&parts.headers, &bytes);
-        state.with(|s| {
-            if let Some(id) = client_id {
-                *s.counters.token_calls.entry(id).or_insert(0) += 1;
-            }
-        });
+        if let Some(id) = client_id_of(&parts.headers, &bytes) {
+            faults
+                .counters
+                .with(|c| *c.token_calls.entry(id).or_insert(0) += 1);
+        }
         Request::from_parts(parts, Body::from(bytes))
     } else {
         req
     };
-    let rule = state.with(|s| {
-        *s.counters.requests.entry(name.to_owned()).or_insert(0) += 1;
-        let index = s.faults.iter().position(|r| r.matches(name))?;
-        let rule = s.faults.get(index)?.clone();
-        if let Some(times) = s.faults.get_mut(index).and_then(|r| r.times.as_mut()) {
+    faults
+        .counters
+        .with(|c| *c.requests.entry(name.to_owned()).or_insert(0) += 1);
+    let rule = faults.rules.with(|rules| {
+        let index = rules.iter().position(|r| r.matches(name))?;
+        let rule = rules.get(index)?.clone();
+        if let Some(times) = rules.get_mut(index).and_then(|r| r.times.as_mut()) {
             *times -= 1;
             if *times == 0 {
-                s.faults.remove(index);
+                rules.remove(index);
             }
         }
         Some(rule)

@@ -1,12 +1,35 @@
 //! HS256 JSON Web Tokens for the partners whose access tokens are JWTs (PowerEPOS,
 //! Streamdiver). Signed with the sandbox's per-process key; clients read, never verify, them.
 
+use crate::secrets::record_issued;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::digest::generic_array::GenericArray;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac as _};
+use rand::RngCore as _;
 use sha2::Sha256;
+use std::sync::Arc;
+
+/// The HS256 key for the JWTs the sandbox issues; new per process, shared by every clone.
+#[derive(Clone)]
+pub(crate) struct JwtKey(Arc<[u8; 64]>);
+
+impl JwtKey {
+    /// A fresh random key.
+    pub(crate) fn random() -> Self {
+        let mut key = [0u8; 64];
+        rand::rng().fill_bytes(&mut key);
+        Self(Arc::new(key))
+    }
+
+    /// A token for the claims, recorded in the issued-secrets register.
+    pub(crate) fn issue(&self, claims: &serde_json::Value) -> String {
+        let token = sign_hs256(&self.0, claims);
+        record_issued(&token);
+        token
+    }
+}
 
 /// `header.payload.signature` for the given claims.
 pub(crate) fn sign_hs256(key: &[u8; 64], claims: &serde_json::Value) -> String {

@@ -3,10 +3,11 @@
 //! Everything shown is HTML-escaped; pages are not cached and send no referrer (the landing
 //! page's URL holds a one-time token).
 
-use crate::faults::named;
+use crate::clock::now_ms;
+use crate::faults::{named, Faults};
 use crate::http::{content_type_is, form_map, FORM};
-use crate::state::{now_ms, random_token, AppState};
-use crate::stream::ConsentCode;
+use crate::partners::stream::data::{ConsentCode, StreamState};
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -18,16 +19,16 @@ use gatehouse_core::contract::stream::{OnboardingStatus, SSO_TOKEN_REDEEMED};
 /// How long a consent code can be exchanged with `complete`.
 const CONSENT_CODE_LIFETIME_MS: u64 = 10 * 60 * 1000;
 
-pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+pub(crate) fn routes(faults: &Faults) -> Router<StreamState> {
     Router::new()
         .route(
             "/white-label/redirect/sso",
-            named(state, "pages.sso", get(sso_landing)),
+            named(faults, "pages.sso", get(sso_landing)),
         )
         .route(
             "/consent/{id}",
             named(
-                state,
+                faults,
                 "pages.consent",
                 get(consent_page).post(consent_decision),
             ),
@@ -96,7 +97,7 @@ fn error_page(status: StatusCode, code: &str, message: &str) -> Response {
 // ---------------------------------------------------------------------------------------------
 // White-label SSO landing page
 
-async fn sso_landing(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn sso_landing(State(state): State<StreamState>, RawQuery(raw): RawQuery) -> Response {
     let code = raw
         .as_deref()
         .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "code"))
@@ -111,7 +112,7 @@ async fn sso_landing(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     };
     let now = now_ms();
     let session = state.with(|s| {
-        let session = s.stream.sso.get_mut(&code)?;
+        let session = s.sso.get_mut(&code)?;
         if session.redeemed || session.expires_at_ms <= now {
             return None;
         }
@@ -175,9 +176,9 @@ struct Pending {
 }
 
 /// The onboarding, if it exists and is pending.
-fn pending_onboarding(state: &AppState, id: &str) -> Result<Pending, PageError> {
+fn pending_onboarding(state: &StreamState, id: &str) -> Result<Pending, PageError> {
     state.with(|s| {
-        let Some(o) = s.stream.onboardings.get(id) else {
+        let Some(o) = s.onboardings.get(id) else {
             return Err(PageError {
                 status: StatusCode::NOT_FOUND,
                 code: "onboarding_not_found",
@@ -195,7 +196,6 @@ fn pending_onboarding(state: &AppState, id: &str) -> Result<Pending, PageError> 
             });
         }
         let org = s
-            .stream
             .orgs
             .iter()
             .find(|org| org.id == o.org_id)
@@ -210,7 +210,7 @@ fn pending_onboarding(state: &AppState, id: &str) -> Result<Pending, PageError> 
     })
 }
 
-async fn consent_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn consent_page(State(state): State<StreamState>, Path(id): Path<String>) -> Response {
     let Pending {
         source, kind, org, ..
     } = match pending_onboarding(&state, &id) {
@@ -239,7 +239,7 @@ async fn consent_page(State(state): State<AppState>, Path(id): Path<String>) -> 
 }
 
 async fn consent_decision(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -269,8 +269,8 @@ async fn consent_decision(
             let code = random_token();
             state.with(|s| {
                 // One outstanding code per onboarding: a new authorization replaces the old.
-                s.stream.consent_codes.retain(|_, c| c.onboarding_id != id);
-                s.stream.consent_codes.insert(
+                s.consent_codes.retain(|_, c| c.onboarding_id != id);
+                s.consent_codes.insert(
                     code.clone(),
                     ConsentCode {
                         onboarding_id: id.clone(),
@@ -282,10 +282,10 @@ async fn consent_decision(
         }
         Some("deny") => {
             state.with(|s| {
-                if let Some(o) = s.stream.onboardings.get_mut(&id) {
+                if let Some(o) = s.onboardings.get_mut(&id) {
                     o.status = OnboardingStatus::Failed;
                 }
-                s.stream.consent_codes.retain(|_, c| c.onboarding_id != id);
+                s.consent_codes.retain(|_, c| c.onboarding_id != id);
             });
             target
                 .query_pairs_mut()

@@ -1,10 +1,12 @@
 //! Partner tokens (`getPartnerTokens`, `createPartnerToken`, `renamePartnerToken`,
 //! `deletePartnerToken`) under `/stream/partner-tokens`; scope `user`.
 
-use super::authorize;
+use super::auth::authorize;
+use super::data::StreamState;
+use crate::clock::{now_s, rfc3339};
 use crate::error::ApiError;
 use crate::http::{json_body, query};
-use crate::state::{now_s, random_token, rfc3339, AppState};
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -40,18 +42,17 @@ fn token_not_found() -> ApiError {
 }
 
 pub(crate) async fn list(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, NEEDS)?;
     let q: ListPartnerTokensQuery = query(raw.as_deref()).map_err(invalid)?;
     let tokens = state.with(|s| {
-        if !s.stream.org_exists(&q.org_id) {
+        if !s.org_exists(&q.org_id) {
             return Err(org_not_found());
         }
-        Ok(s.stream
-            .partner_tokens
+        Ok(s.partner_tokens
             .iter()
             .filter(|t| t.org_id == q.org_id)
             .cloned()
@@ -61,7 +62,7 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn create(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -88,18 +89,18 @@ pub(crate) async fn create(
     }
     let secret = random_token();
     let created = state.with(|s| {
-        if !s.stream.org_exists(&req.org_id) {
+        if !s.org_exists(&req.org_id) {
             return Err(org_not_found());
         }
         let token = PartnerToken {
-            id: s.next_id("ptk"),
+            id: s.ids.next("ptk"),
             org_id: req.org_id,
             token_name: req.token_name,
             scopes,
             created_at: Some(rfc3339(now_s())),
             token: None,
         };
-        s.stream.partner_tokens.push(token.clone());
+        s.partner_tokens.push(token.clone());
         Ok(token)
     })?;
     // The secret value is shown this once and not kept.
@@ -111,7 +112,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn rename(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(token_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -121,7 +122,6 @@ pub(crate) async fn rename(
     check_name(&req.token_name)?;
     let token = state.with(|s| {
         let token = s
-            .stream
             .partner_tokens
             .iter_mut()
             .find(|t| t.id == token_id)
@@ -133,15 +133,15 @@ pub(crate) async fn rename(
 }
 
 pub(crate) async fn delete(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(token_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     authorize(&state, &headers, NEEDS)?;
     state.with(|s| {
-        let before = s.stream.partner_tokens.len();
-        s.stream.partner_tokens.retain(|t| t.id != token_id);
-        if s.stream.partner_tokens.len() == before {
+        let before = s.partner_tokens.len();
+        s.partner_tokens.retain(|t| t.id != token_id);
+        if s.partner_tokens.len() == before {
             Err(token_not_found())
         } else {
             Ok(StatusCode::NO_CONTENT)

@@ -3,12 +3,13 @@
 //! `client_credentials` (no refresh token); a protected
 //! `GET /streamdiver/v2/tenants/current/settings`.
 
+use crate::clock::{now_ms, now_s};
 use crate::credentials::{secret_matches, STREAMDIVER_TENANTS};
 use crate::error::{no_store, ApiError, OAuthError};
-use crate::faults::named;
+use crate::faults::{named, Faults};
 use crate::http::{basic_credentials, bearer, content_type_is, form_map, merge_basic, FORM};
-use crate::jwt::sign_hs256;
-use crate::state::{now_ms, now_s, random_token, AppState};
+use crate::partner_state::PartnerState;
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -22,15 +23,15 @@ use std::collections::HashMap;
 /// The document's access-token lifetime.
 pub(crate) const ACCESS_LIFETIME_S: u64 = 7200;
 
-pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+pub(crate) fn routes(faults: &Faults) -> Router<StreamdiverState> {
     Router::new()
         .route(
             "/streamdiver/realms/{tenant}/protocol/openid-connect/token",
-            named(state, "streamdiver.token", post(token)),
+            named(faults, "streamdiver.token", post(token)),
         )
         .route(
             "/streamdiver/v2/tenants/current/settings",
-            named(state, "streamdiver.api", get(settings)),
+            named(faults, "streamdiver.api", get(settings)),
         )
 }
 
@@ -46,10 +47,13 @@ pub(crate) struct StreamdiverData {
     access: HashMap<String, SdGrant>,
 }
 
+/// What Streamdiver's handlers extract.
+pub(crate) type StreamdiverState = PartnerState<StreamdiverData>;
+
 const BASIC_CHALLENGE: &str = "Basic realm=\"streamdiver\"";
 
 async fn token(
-    State(state): State<AppState>,
+    State(state): State<StreamdiverState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -112,7 +116,7 @@ async fn token(
     }
 
     let lifetime = state
-        .with(|s| s.settings.token_lifetime_s.streamdiver)
+        .settings(|s| s.token_lifetime_s.streamdiver)
         .unwrap_or(ACCESS_LIFETIME_S);
     let now = now_s();
     let issuer = format!(
@@ -131,10 +135,9 @@ async fn token(
         "scope": "email profile",
         "tenant": realm.shortcode,
     });
-    let access_token = sign_hs256(state.jwt_key(), &claims);
-    crate::state::record_issued(&access_token);
+    let access_token = state.jwt_key().issue(&claims);
     state.with(|s| {
-        s.streamdiver.access.insert(
+        s.access.insert(
             access_token.clone(),
             SdGrant {
                 tenant: realm.shortcode,
@@ -161,10 +164,13 @@ fn unauthorized_client() -> OAuthError {
     )
 }
 
-async fn settings(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn settings(
+    State(state): State<StreamdiverState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let now = now_ms();
     let grant = bearer(&headers)
-        .and_then(|t| state.with(|s| s.streamdiver.access.get(t).cloned()))
+        .and_then(|t| state.with(|s| s.access.get(t).cloned()))
         .ok_or_else(|| ApiError::invalid_token("missing or unknown access token"))?;
     if grant.expires_at_ms <= now {
         return Err(ApiError::invalid_token("access token expired"));

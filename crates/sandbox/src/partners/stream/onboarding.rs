@@ -2,10 +2,11 @@
 //! `legacy_onboarding`): init returns an `entry_url` (the consent page in `pages`), status,
 //! complete with the consent `code`, revoke.
 
-use super::{authorize, LocationRecord, ONBOARDING_SCOPES};
+use super::auth::{authorize, ONBOARDING_SCOPES};
+use super::data::{LocationRecord, StreamData, StreamState};
+use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::http::json_body;
-use crate::state::{now_ms, AppState, Store};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -30,7 +31,7 @@ fn is_return_url(url: &str) -> bool {
 }
 
 pub(crate) async fn init(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -56,13 +57,13 @@ pub(crate) async fn init(
     }
     let public_url = state.public_url().to_owned();
     let onboarding = state.with(|s| {
-        if !s.stream.org_exists(&req.org_id) {
+        if !s.org_exists(&req.org_id) {
             return Err(ApiError::not_found(
                 "org_not_found",
                 "no organization with this org_id",
             ));
         }
-        let id = s.next_id("onb");
+        let id = s.ids.next("onb");
         let onboarding = Onboarding {
             entry_url: Some(format!("{public_url}/consent/{id}")),
             id: id.clone(),
@@ -76,7 +77,7 @@ pub(crate) async fn init(
             return_url: Some(req.return_url),
             integration_id: None,
         };
-        s.stream.onboardings.insert(id, onboarding.clone());
+        s.onboardings.insert(id, onboarding.clone());
         Ok(onboarding)
     })?;
     Ok((
@@ -87,29 +88,31 @@ pub(crate) async fn init(
 }
 
 pub(crate) async fn status(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, ONBOARDING_SCOPES)?;
-    let onboarding = state.with(|s| {
-        *s.counters.status_calls.entry(id.clone()).or_insert(0) += 1;
-        s.stream.onboardings.get(&id).cloned()
-    });
+    state
+        .counters()
+        .with(|c| *c.status_calls.entry(id.clone()).or_insert(0) += 1);
+    let onboarding = state.with(|s| s.onboardings.get(&id).cloned());
     Ok(Json(onboarding.ok_or_else(onboarding_not_found)?).into_response())
 }
 
 pub(crate) async fn complete(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, ONBOARDING_SCOPES)?;
     let req: CompleteOnboardingRequest = json_body(&headers, &body).map_err(invalid)?;
+    // A test setting: locations as a terser partner sends them (no name, no type, a field the
+    // document does not name).
+    let bare = state.settings(|s| s.bare_locations);
     let onboarding = state.with(|s| {
         let status = s
-            .stream
             .onboardings
             .get(&id)
             .map(|o| o.status.clone())
@@ -122,7 +125,6 @@ pub(crate) async fn complete(
         }
         let now = now_ms();
         let valid = s
-            .stream
             .consent_codes
             .get(&req.code)
             .is_some_and(|c| c.onboarding_id == id && c.expires_at_ms > now);
@@ -132,30 +134,27 @@ pub(crate) async fn complete(
                 "code is not the one issued for this onboarding, or it expired or was used",
             ));
         }
-        s.stream.consent_codes.remove(&req.code);
-        activate(s, &id).ok_or_else(onboarding_not_found)
+        s.consent_codes.remove(&req.code);
+        activate(s, &id, bare).ok_or_else(onboarding_not_found)
     })?;
     Ok(Json(onboarding).into_response())
 }
 
 /// Makes a pending onboarding active: ids at the source platform and two locations of the
-/// onboarding's type.
-fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
-    let merchant_id = s.next_id("mer");
-    let integration_id = s.next_id("int");
-    let partner_org_id = s.next_id("porg");
-    let onboarding = s.stream.onboardings.get(id)?.clone();
+/// onboarding's type (`bare`: without name and type).
+fn activate(s: &mut StreamData, id: &str, bare: bool) -> Option<Onboarding> {
+    let merchant_id = s.ids.next("mer");
+    let integration_id = s.ids.next("int");
+    let partner_org_id = s.ids.next("porg");
+    let onboarding = s.onboardings.get(id)?.clone();
     let kind = match onboarding.r#type {
         IntegrationType::Dsp => "DSP",
         _ => "POS",
     };
     let source = onboarding.source.clone().unwrap_or_default();
-    // A test setting: locations as a terser partner sends them (no name, no type, a field the
-    // document does not name).
-    let bare = s.settings.bare_locations;
     for n in 1..=2 {
         let location = Location {
-            id: s.next_id("loc"),
+            id: s.ids.next("loc"),
             name: (!bare).then(|| format!("{source} {kind} location {n}")),
             address: Some(format!("{n} Sandbox Street, Testville")),
             r#type: (!bare).then(|| onboarding.r#type.clone()),
@@ -163,12 +162,12 @@ fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
             onboarding_id: Some(id.to_owned()),
             bound_pos_location_id: None,
         };
-        s.stream.locations.push(LocationRecord {
+        s.locations.push(LocationRecord {
             org_id: onboarding.org_id.clone(),
             location,
         });
     }
-    let stored = s.stream.onboardings.get_mut(id)?;
+    let stored = s.onboardings.get_mut(id)?;
     stored.status = OnboardingStatus::Active;
     stored.merchant_id = Some(merchant_id);
     stored.integration_id = Some(integration_id);
@@ -177,18 +176,17 @@ fn activate(s: &mut Store, id: &str) -> Option<Onboarding> {
 }
 
 pub(crate) async fn revoke(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, ONBOARDING_SCOPES)?;
-    let conflict = state.with(|s| {
-        s.settings.revoke_conflict
-            && s.stream
-                .onboardings
+    let conflict = state.settings(|s| s.revoke_conflict)
+        && state.with(|s| {
+            s.onboardings
                 .get(&id)
                 .is_some_and(|o| o.status == OnboardingStatus::Revoked)
-    });
+        });
     if conflict {
         return Err(ApiError::new(
             axum::http::StatusCode::CONFLICT,
@@ -197,10 +195,10 @@ pub(crate) async fn revoke(
         ));
     }
     let onboarding = state.with(|s| {
-        let stored = s.stream.onboardings.get_mut(&id)?;
+        let stored = s.onboardings.get_mut(&id)?;
         stored.status = OnboardingStatus::Revoked;
         let onboarding = stored.clone();
-        s.stream.consent_codes.retain(|_, c| c.onboarding_id != id);
+        s.consent_codes.retain(|_, c| c.onboarding_id != id);
         Some(onboarding)
     });
     Ok(Json(onboarding.ok_or_else(onboarding_not_found)?).into_response())

@@ -4,14 +4,15 @@
 //! Access tokens are HS256 JWTs carrying `AuthServerClaims.Service`; the protected
 //! `GET /powerepos/services/{org_id}/ping` checks the token is for that organisation.
 
+use crate::clock::{now_ms, now_s};
 use crate::credentials::{
     secret_matches, POWEREPOS_CLIENT_ID, POWEREPOS_CLIENT_SECRET, POWEREPOS_ORGS,
 };
 use crate::error::{no_store, ApiError, OAuthError};
-use crate::faults::named;
+use crate::faults::{named, Faults};
 use crate::http::{basic_credentials, bearer, content_type_is, form_map, merge_basic, typed, FORM};
-use crate::jwt::sign_hs256;
-use crate::state::{now_ms, now_s, random_token, AppState};
+use crate::partner_state::PartnerState;
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -30,15 +31,15 @@ pub(crate) const ACCESS_LIFETIME_S: u64 = 28_800;
 /// Refresh-token lifetime: 30 days.
 const REFRESH_LIFETIME_S: u64 = 30 * 24 * 3600;
 
-pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+pub(crate) fn routes(faults: &Faults) -> Router<PowerEposState> {
     Router::new()
         .route(
             "/powerepos/authorisation/token",
-            named(state, "powerepos.token", post(token)),
+            named(faults, "powerepos.token", post(token)),
         )
         .route(
             "/powerepos/services/{org_id}/ping",
-            named(state, "powerepos.api", get(ping)),
+            named(faults, "powerepos.api", get(ping)),
         )
 }
 
@@ -67,17 +68,20 @@ impl PowerEposData {
     }
 }
 
+/// What PowerEPOS's handlers extract.
+pub(crate) type PowerEposState = PartnerState<PowerEposData>;
+
 const BASIC_CHALLENGE: &str = "Basic realm=\"powerepos\"";
 
 /// The Partner Services URI for an organisation.
-fn service_uri(state: &AppState, org_id: &str) -> String {
+fn service_uri(state: &PowerEposState, org_id: &str) -> String {
     state
-        .with(|s| s.settings.powerepos_service_uri.clone())
+        .settings(|s| s.powerepos_service_uri.clone())
         .unwrap_or_else(|| format!("{}/powerepos/services/{org_id}/", state.public_url()))
 }
 
 async fn token(
-    State(state): State<AppState>,
+    State(state): State<PowerEposState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
@@ -109,7 +113,7 @@ async fn token(
     };
 
     let lifetime = state
-        .with(|s| s.settings.token_lifetime_s.powerepos)
+        .settings(|s| s.token_lifetime_s.powerepos)
         .unwrap_or(ACCESS_LIFETIME_S);
     let now = now_s();
     let svc = service_uri(&state, &grant.org_id);
@@ -126,8 +130,7 @@ async fn token(
         "org_id": grant.org_id,
         "AuthServerClaims": { "Service": svc },
     });
-    let access_token = sign_hs256(state.jwt_key(), &claims);
-    crate::state::record_issued(&access_token);
+    let access_token = state.jwt_key().issue(&claims);
     let offline = grant
         .scope
         .split_whitespace()
@@ -135,7 +138,7 @@ async fn token(
     let refresh_token = offline.then(random_token);
     let now_ms = now_ms();
     state.with(|s| {
-        s.powerepos.access.insert(
+        s.access.insert(
             access_token.clone(),
             PeGrant {
                 expires_at_ms: now_ms.saturating_add(lifetime.saturating_mul(1000)),
@@ -143,7 +146,7 @@ async fn token(
             },
         );
         if let Some(r) = &refresh_token {
-            s.powerepos.refresh.insert(
+            s.refresh.insert(
                 r.clone(),
                 PeGrant {
                     expires_at_ms: now_ms.saturating_add(REFRESH_LIFETIME_S * 1000),
@@ -160,7 +163,7 @@ async fn token(
         svc: Some(svc),
         org_id: Some(
             state
-                .with(|s| s.settings.powerepos_answer_org_id.clone())
+                .settings(|s| s.powerepos_answer_org_id.clone())
                 .unwrap_or(grant.org_id),
         ),
     };
@@ -213,7 +216,7 @@ fn password_grant(req: &TokenRequest) -> Result<PeGrant, OAuthError> {
 }
 
 /// Uses up a refresh token (rotation) and returns its grant.
-fn refresh_grant(state: &AppState, req: &TokenRequest) -> Result<PeGrant, OAuthError> {
+fn refresh_grant(state: &PowerEposState, req: &TokenRequest) -> Result<PeGrant, OAuthError> {
     let presented = req
         .refresh_token
         .as_deref()
@@ -222,7 +225,7 @@ fn refresh_grant(state: &AppState, req: &TokenRequest) -> Result<PeGrant, OAuthE
         || OAuthError::invalid_grant("refresh token is invalid, expired, revoked or already used");
     let now = now_ms();
     let grant = state
-        .with(|s| s.powerepos.refresh.get(presented).cloned())
+        .with(|s| s.refresh.get(presented).cloned())
         .filter(|g| g.client_id == req.client_id && g.expires_at_ms > now)
         .ok_or_else(used_up)?;
     if req.org_id.as_deref().is_some_and(|o| o != grant.org_id) {
@@ -230,23 +233,20 @@ fn refresh_grant(state: &AppState, req: &TokenRequest) -> Result<PeGrant, OAuthE
             "refresh token was issued for another organisation",
         ));
     }
-    if state
-        .with(|s| s.powerepos.refresh.remove(presented))
-        .is_none()
-    {
+    if state.with(|s| s.refresh.remove(presented)).is_none() {
         return Err(used_up());
     }
     Ok(grant)
 }
 
 async fn ping(
-    State(state): State<AppState>,
+    State(state): State<PowerEposState>,
     Path(org_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let now = now_ms();
     let grant = bearer(&headers)
-        .and_then(|t| state.with(|s| s.powerepos.access.get(t).cloned()))
+        .and_then(|t| state.with(|s| s.access.get(t).cloned()))
         .ok_or_else(|| ApiError::invalid_token("missing or unknown access token"))?;
     if grant.expires_at_ms <= now {
         return Err(ApiError::invalid_token("access token expired"));

@@ -1,11 +1,11 @@
 //! Onboarding locations under `/stream/onboarding/locations` (scope `onboarding` or
 //! `legacy_onboarding`): list, ingest (active POS onboarding), bind (active DSP onboarding).
 
+use super::auth::{authorize, ONBOARDING_SCOPES};
+use super::data::{LocationRecord, StreamData, StreamState};
 use super::onboarding::onboarding_not_found;
-use super::{authorize, LocationRecord, StreamData, ONBOARDING_SCOPES};
 use crate::error::ApiError;
 use crate::http::{json_body, query};
-use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -53,8 +53,8 @@ fn active_of_kind(
 
 /// A location listing. With the `bare_locations` setting each nameless location also carries a
 /// field the document does not name (`timezone`), as a terser real partner's might.
-pub(crate) fn listing(state: &AppState, locations: Vec<Location>) -> Response {
-    let bare = state.with(|s| s.settings.bare_locations);
+pub(crate) fn listing(state: &StreamState, locations: Vec<Location>) -> Response {
+    let bare = state.settings(|s| s.bare_locations);
     let mut v = serde_json::to_value(LocationsResponse { locations }).unwrap_or_default();
     if bare {
         if let Some(list) = v["locations"].as_array_mut() {
@@ -67,7 +67,7 @@ pub(crate) fn listing(state: &AppState, locations: Vec<Location>) -> Response {
 }
 
 pub(crate) async fn list(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -75,12 +75,11 @@ pub(crate) async fn list(
     let q: ListOnboardingLocationsQuery = query(raw.as_deref()).map_err(invalid)?;
     let locations = state.with(|s| {
         let onboarding = s
-            .stream
             .onboardings
             .get(&q.onboarding_id)
             .ok_or_else(onboarding_not_found)?;
         Ok::<_, ApiError>(if onboarding.status == OnboardingStatus::Active {
-            of_onboarding(&s.stream, &q.onboarding_id)
+            of_onboarding(s, &q.onboarding_id)
         } else {
             Vec::new()
         })
@@ -89,7 +88,7 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn ingest(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -110,9 +109,9 @@ pub(crate) async fn ingest(
         }
     }
     let locations = state.with(|s| {
-        let onboarding = active_of_kind(&s.stream, &req.onboarding_id, &IntegrationType::Pos)?;
+        let onboarding = active_of_kind(s, &req.onboarding_id, &IntegrationType::Pos)?;
         for incoming in req.locations {
-            let existing = s.stream.locations.iter_mut().find(|r| {
+            let existing = s.locations.iter_mut().find(|r| {
                 r.location.onboarding_id.as_deref() == Some(onboarding.id.as_str())
                     && r.location.external_id.as_deref() == Some(incoming.external_id.as_str())
             });
@@ -123,7 +122,7 @@ pub(crate) async fn ingest(
                 }
                 None => {
                     let location = Location {
-                        id: s.next_id("loc"),
+                        id: s.ids.next("loc"),
                         name: Some(incoming.name),
                         address: incoming.address,
                         r#type: Some(IntegrationType::Pos),
@@ -131,20 +130,20 @@ pub(crate) async fn ingest(
                         onboarding_id: Some(onboarding.id.clone()),
                         bound_pos_location_id: None,
                     };
-                    s.stream.locations.push(LocationRecord {
+                    s.locations.push(LocationRecord {
                         org_id: onboarding.org_id.clone(),
                         location,
                     });
                 }
             }
         }
-        Ok::<_, ApiError>(of_onboarding(&s.stream, &onboarding.id))
+        Ok::<_, ApiError>(of_onboarding(s, &onboarding.id))
     })?;
     Ok(Json(LocationsResponse { locations }).into_response())
 }
 
 pub(crate) async fn bind(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -156,12 +155,12 @@ pub(crate) async fn bind(
             "locations must not be empty",
         ));
     }
+    // Check every binding before changing anything (unless a test turned the partner's own
+    // ownership checks off, to see that Gatehouse checks first).
+    let skip_ownership = state.settings(|s| s.skip_location_ownership);
     let locations = state.with(|s| {
-        let onboarding = active_of_kind(&s.stream, &req.onboarding_id, &IntegrationType::Dsp)?;
-        let find = |id: &str| s.stream.locations.iter().find(|r| r.location.id == id);
-        // Check every binding before changing anything (unless a test turned the partner's own
-        // ownership checks off, to see that Gatehouse checks first).
-        let skip_ownership = s.settings.skip_location_ownership;
+        let onboarding = active_of_kind(s, &req.onboarding_id, &IntegrationType::Dsp)?;
+        let find = |id: &str| s.locations.iter().find(|r| r.location.id == id);
         for b in &req.locations {
             let dsp = find(&b.dsp_location_id).ok_or_else(|| {
                 ApiError::not_found(
@@ -198,7 +197,6 @@ pub(crate) async fn bind(
         }
         for b in req.locations {
             if let Some(r) = s
-                .stream
                 .locations
                 .iter_mut()
                 .find(|r| r.location.id == b.dsp_location_id)
@@ -206,7 +204,7 @@ pub(crate) async fn bind(
                 r.location.bound_pos_location_id = Some(b.pos_location_id);
             }
         }
-        Ok::<_, ApiError>(of_onboarding(&s.stream, &onboarding.id))
+        Ok::<_, ApiError>(of_onboarding(s, &onboarding.id))
     })?;
     Ok(Json(LocationsResponse { locations }).into_response())
 }

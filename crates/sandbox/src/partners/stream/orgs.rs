@@ -1,11 +1,12 @@
 //! Organizations: `POST /stream/organizations` and `GET /stream/organizations/{id}/locations`
 //! (scope `onboarding` or `legacy_onboarding`).
 
+use super::auth::{authorize, ONBOARDING_SCOPES};
+use super::data::{Org, StreamState};
+use super::locations::listing;
 use super::sso::check_user;
-use super::{authorize, Org, ONBOARDING_SCOPES};
 use crate::error::ApiError;
 use crate::http::{json_body, query};
-use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,7 +18,7 @@ use gatehouse_core::contract::stream::{
 };
 
 pub(crate) async fn create(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -44,9 +45,9 @@ pub(crate) async fn create(
         user.role.as_ref(),
     )?;
     let created = state.with(|s| {
-        let org_id = s.next_id("org");
-        let user_id = s.next_id("usr");
-        s.stream.orgs.push(Org {
+        let org_id = s.ids.next("org");
+        let user_id = s.ids.next("usr");
+        s.orgs.push(Org {
             id: org_id.clone(),
             name: req.name,
         });
@@ -56,7 +57,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn locations(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     Path(org_id): Path<String>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -65,27 +66,25 @@ pub(crate) async fn locations(
     let q: OrganizationLocationsQuery =
         query(raw.as_deref()).map_err(|e| ApiError::bad_request("invalid_request", e.0))?;
     let locations = state.with(|s| {
-        if !s.stream.org_exists(&org_id) {
+        if !s.org_exists(&org_id) {
             return Err(ApiError::not_found(
                 "org_not_found",
                 "no organization with this id",
             ));
         }
-        let data = &s.stream;
-        Ok(data
-            .locations
+        Ok(s.locations
             .iter()
             .filter(|r| r.org_id == org_id)
             .filter(|r| {
                 r.location
                     .onboarding_id
                     .as_ref()
-                    .and_then(|id| data.onboardings.get(id))
+                    .and_then(|id| s.onboardings.get(id))
                     .is_some_and(|o| o.status == OnboardingStatus::Active)
             })
             .filter(|r| q.location_id.as_ref().is_none_or(|id| *id == r.location.id))
             .map(|r| r.location.clone())
             .collect())
     })?;
-    Ok(super::locations::listing(&state, locations))
+    Ok(listing(&state, locations))
 }

@@ -3,14 +3,16 @@
 //! user), `client_credentials` or rotating `refresh_token`; a protected
 //! `GET /omniretain/api/v1/member/ping` answering like Django REST framework.
 
+use crate::clock::now_ms;
 use crate::credentials::{secret_matches, OmniApp, OMNI_APPS};
 use crate::error::{no_store, OAuthError};
-use crate::faults::named;
+use crate::faults::{named, Faults};
 use crate::http::{
     basic_credentials, bearer, content_type_is, form_map, json_object, merge_basic, typed, FORM,
     JSON,
 };
-use crate::state::{now_ms, random_token, AppState};
+use crate::partner_state::PartnerState;
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,15 +28,15 @@ use std::collections::HashMap;
 pub(crate) const ACCESS_LIFETIME_S: u64 = 36_000;
 const SCOPE: &str = "read write";
 
-pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+pub(crate) fn routes(faults: &Faults) -> Router<OmniState> {
     Router::new()
         .route(
             "/omniretain/backend/core/authentication/token/",
-            named(state, "omniretain.token", post(token)),
+            named(faults, "omniretain.token", post(token)),
         )
         .route(
             "/omniretain/api/v1/member/ping",
-            named(state, "omniretain.api", get(ping)),
+            named(faults, "omniretain.api", get(ping)),
         )
 }
 
@@ -64,6 +66,9 @@ impl OmniData {
     }
 }
 
+/// What OmniRetain's handlers extract.
+pub(crate) type OmniState = PartnerState<OmniData>;
+
 const BASIC_CHALLENGE: &str = "Basic realm=\"OmniRetain\"";
 
 fn missing(parameter: &str) -> OAuthError {
@@ -75,7 +80,7 @@ fn bad_credentials() -> OAuthError {
 }
 
 async fn token(
-    State(state): State<AppState>,
+    State(state): State<OmniState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
@@ -138,10 +143,8 @@ async fn token(
                 .as_deref()
                 .ok_or_else(|| missing("refresh_token"))?;
             let grant = state
-                .with(|s| match s.omniretain.refresh.get(presented) {
-                    Some(g) if g.client_id == app.client_id => {
-                        s.omniretain.refresh.remove(presented)
-                    }
+                .with(|s| match s.refresh.get(presented) {
+                    Some(g) if g.client_id == app.client_id => s.refresh.remove(presented),
                     _ => None,
                 })
                 .ok_or_else(bad_credentials)?;
@@ -156,7 +159,7 @@ async fn token(
     };
 
     let lifetime = state
-        .with(|s| s.settings.token_lifetime_s.omniretain)
+        .settings(|s| s.token_lifetime_s.omniretain)
         .unwrap_or(ACCESS_LIFETIME_S);
     let grant = OmniGrant {
         client_id: app.client_id.to_owned(),
@@ -167,12 +170,10 @@ async fn token(
     let access_token = random_token();
     let refresh_token = with_refresh.then(random_token);
     state.with(|s| {
-        s.omniretain
-            .access
-            .insert(access_token.clone(), grant.clone());
+        s.access.insert(access_token.clone(), grant.clone());
         if let Some(r) = &refresh_token {
             // DOT refresh tokens do not expire by default.
-            s.omniretain.refresh.insert(
+            s.refresh.insert(
                 r.clone(),
                 OmniGrant {
                     expires_at_ms: u64::MAX,
@@ -204,17 +205,10 @@ fn service_user(app: &OmniApp) -> User {
     }
 }
 
-async fn ping(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn ping(State(state): State<OmniState>, headers: HeaderMap) -> Response {
     let now = now_ms();
-    let grant = bearer(&headers).and_then(|t| {
-        state.with(|s| {
-            s.omniretain
-                .access
-                .get(t)
-                .filter(|g| g.expires_at_ms > now)
-                .cloned()
-        })
-    });
+    let grant = bearer(&headers)
+        .and_then(|t| state.with(|s| s.access.get(t).filter(|g| g.expires_at_ms > now).cloned()));
     match grant {
         Some(g) => Json(json!({ "ok": true, "company": g.company })).into_response(),
         None => (

@@ -1,11 +1,12 @@
 //! `POST /stream/oauth/token`: JSON body (seed 000), `client_credentials` and rotating
 //! `refresh_token` grants, `exp` capped at one hour, `scopes` a subset of the client's.
 
-use super::Grant;
+use super::data::{Grant, StreamState};
+use crate::clock::{now_ms, now_s};
 use crate::credentials::{secret_matches, StreamClient, STREAM_CLIENTS};
 use crate::error::{no_store, OAuthError};
 use crate::http::{basic_credentials, json_object, merge_basic, typed};
-use crate::state::{now_ms, now_s, random_token, AppState};
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -22,7 +23,7 @@ pub(crate) const REFRESH_LIFETIME_S: u64 = 30 * 24 * 3600;
 const BASIC_CHALLENGE: &str = "Basic realm=\"stream\"";
 
 pub(crate) async fn token(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
@@ -42,7 +43,7 @@ pub(crate) async fn token(
 
     let now = now_s();
     let cap = state
-        .with(|s| s.settings.token_lifetime_s.stream)
+        .settings(|s| s.token_lifetime_s.stream)
         .unwrap_or(MAX_ACCESS_LIFETIME_S);
     let lifetime = match req.exp {
         None => cap,
@@ -71,16 +72,14 @@ pub(crate) async fn token(
     let access_token = random_token();
     let refresh_token = random_token();
     let now_ms = now_ms();
-    let (refresh_lifetime, stated) = state.with(|s| {
+    let (refresh_lifetime, stated) = state.settings(|s| {
         (
-            s.settings
-                .stream_refresh_lifetime_s
-                .unwrap_or(REFRESH_LIFETIME_S),
-            s.settings.stream_stated_expires_in,
+            s.stream_refresh_lifetime_s.unwrap_or(REFRESH_LIFETIME_S),
+            s.stream_stated_expires_in,
         )
     });
     state.with(|s| {
-        s.stream.access.insert(
+        s.access.insert(
             access_token.clone(),
             Grant {
                 client_id: client.id.to_owned(),
@@ -88,7 +87,7 @@ pub(crate) async fn token(
                 expires_at_ms: now_ms.saturating_add(lifetime.saturating_mul(1000)),
             },
         );
-        s.stream.refresh.insert(
+        s.refresh.insert(
             refresh_token.clone(),
             Grant {
                 client_id: client.id.to_owned(),
@@ -137,7 +136,7 @@ fn requested_scopes(
 
 /// Uses up a refresh token (rotation: it never works again) and returns the scopes to grant.
 fn redeem_refresh(
-    state: &AppState,
+    state: &StreamState,
     client: &StreamClient,
     req: &TokenRequest,
 ) -> Result<Vec<Scope>, OAuthError> {
@@ -150,8 +149,7 @@ fn redeem_refresh(
         || OAuthError::invalid_grant("refresh token is invalid, expired, revoked or already used");
     let grant = state
         .with(|s| {
-            s.stream
-                .refresh
+            s.refresh
                 .get(presented)
                 .filter(|g| g.client_id == client.id)
                 .cloned()
@@ -161,7 +159,7 @@ fn redeem_refresh(
     // Scopes are checked before the token is used up, so a bad request does not burn it.
     let scopes = requested_scopes(req.scopes.as_deref(), &grant.scopes)?;
     // Removal decides a race between two concurrent refreshes: only one gets the token.
-    if state.with(|s| s.stream.refresh.remove(presented)).is_none() {
+    if state.with(|s| s.refresh.remove(presented)).is_none() {
         return Err(used_up());
     }
     Ok(scopes)

@@ -2,10 +2,12 @@
 //! returns a one-time `sso_login_token`, valid five minutes, that the landing page
 //! (`/white-label/redirect/sso?code=`, in `pages`) redeems once.
 
-use super::{authorize, SsoSession};
+use super::auth::authorize;
+use super::data::{SsoSession, StreamState};
+use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::http::{json_body, query};
-use crate::state::{now_ms, random_token, AppState};
+use crate::secrets::random_token;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -54,7 +56,7 @@ pub(crate) fn check_user(
 }
 
 pub(crate) async fn generate_session(
-    State(state): State<AppState>,
+    State(state): State<StreamState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Bytes,
@@ -96,7 +98,7 @@ pub(crate) async fn generate_session(
         expires_at_ms: now_ms().saturating_add(SSO_TOKEN_LIFETIME_MS),
         redeemed: false,
     };
-    state.with(|s| s.stream.sso.insert(sso_login_token.clone(), session));
+    state.with(|s| s.sso.insert(sso_login_token.clone(), session));
     Ok((
         crate::error::no_store(),
         Json(GenerateSessionResponse { sso_login_token }),

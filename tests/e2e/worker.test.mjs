@@ -84,6 +84,20 @@ test("CORS allows exactly the configured origins and never reflects others", asy
   assert.equal(r.headers.get("access-control-allow-origin"), good);
 });
 
+test("in development mode a loopback origin (a portal developer's dev server) is allowed too", async () => {
+  // The test stack runs with GATEHOUSE_MODE=development; staging and production allow exactly
+  // ALLOWED_ORIGINS (core origins.rs unit tests).
+  for (const dev of ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080"]) {
+    const r = await fetch(`${WORKER}/api/health`, { method: "OPTIONS", headers: { origin: dev, "access-control-request-method": "POST" } });
+    assert.equal(r.status, 204, dev);
+    assert.equal(r.headers.get("access-control-allow-origin"), dev);
+  }
+  for (const bad of ["http://localhost.evil.example:5173", "http://localhost:5173.evil.example"]) {
+    const r = await fetch(`${WORKER}/api/health`, { headers: { origin: bad } });
+    assert.equal(r.headers.get("access-control-allow-origin"), null, bad);
+  }
+});
+
 test("pages are served from www/ with a Content-Security-Policy", async () => {
   const r = await fetch(`${WORKER}/`);
   assert.equal(r.status, 200);

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod onboarding;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod origins;
 pub mod proxy;
 pub mod redact;
 pub mod sealed;

@@ -1,6 +1,7 @@
 //! Configuration read from Worker vars (`wrangler.toml`) and secrets (`.dev.vars` locally,
 //! `wrangler secret put` in production). A missing piece is named in the error.
 
+use gatehouse_core::origins::OriginPolicy;
 use worker::Env;
 
 /// Reads a plain var; `None` when unset or empty.
@@ -16,16 +17,10 @@ pub fn mode(env: &Env) -> String {
     var(env, "GATEHOUSE_MODE").unwrap_or_else(|| "production".into())
 }
 
-/// Exact browser origins allowed by CORS (`ALLOWED_ORIGINS`, comma-separated).
-pub fn allowed_origins(env: &Env) -> Vec<String> {
-    var(env, "ALLOWED_ORIGINS")
-        .map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The browser origins allowed to call (`ALLOWED_ORIGINS`, comma-separated; loopback origins
+/// too in `development` mode).
+pub fn origins(env: &Env) -> OriginPolicy {
+    OriginPolicy::new(var(env, "ALLOWED_ORIGINS").as_deref(), &mode(env))
 }
 
 /// Reads a secret; `None` when unset or empty. The value is remembered for log redaction.

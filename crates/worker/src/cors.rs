@@ -1,6 +1,8 @@
-//! The browser boundary: CORS with an exact origin allowlist (never reflected blindly).
+//! The browser boundary: CORS for the origins core's [`OriginPolicy`] allows (never reflected
+//! blindly).
 
 use crate::error::ApiError;
+use gatehouse_core::origins::OriginPolicy;
 use worker::{Headers, Request, Response};
 
 /// The request's `Origin` header, if any.
@@ -8,9 +10,9 @@ pub fn origin(req: &Request) -> Option<String> {
     req.headers().get("origin").ok().flatten()
 }
 
-/// Adds CORS headers when `origin` is exactly one of `allowed` (never reflects blindly).
+/// Adds CORS headers when `allowed` allows `origin` (never reflects blindly).
 /// A response passed on from a Durable Object has immutable headers: it is re-wrapped first.
-pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &[String]) -> Response {
+pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &OriginPolicy) -> Response {
     if resp.headers_mut().append("vary", "Origin").is_err() {
         let headers = Headers::new();
         for (k, v) in resp.headers().entries() {
@@ -23,7 +25,7 @@ pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &[String]) -
             .body(resp.body().clone());
     }
     let headers = resp.headers_mut();
-    if let Some(o) = origin.filter(|o| allowed.iter().any(|a| a == o)) {
+    if let Some(o) = origin.filter(|o| allowed.allows(o)) {
         let _ = headers.set("access-control-allow-origin", o);
         let _ = headers.set("access-control-allow-credentials", "true");
         let _ = headers.set(
@@ -35,8 +37,8 @@ pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &[String]) -
 }
 
 /// Answers a CORS preflight: 204 with the allowed methods and headers for an allowed origin.
-pub fn preflight(origin: Option<&str>, allowed: &[String]) -> Response {
-    let allowed_origin = origin.is_some_and(|o| allowed.iter().any(|a| a == o));
+pub fn preflight(origin: Option<&str>, allowed: &OriginPolicy) -> Response {
+    let allowed_origin = origin.is_some_and(|o| allowed.allows(o));
     if !allowed_origin {
         return ApiError::OriginNotAllowed.into_response();
     }

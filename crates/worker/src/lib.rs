@@ -34,7 +34,7 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let origin = cors::origin(&req);
-    let allowed = config::allowed_origins(&env);
+    let allowed = config::origins(&env);
     let method = req.method();
     let path = req.path();
     let request_id = log::request_id(&req);

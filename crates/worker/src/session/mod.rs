@@ -80,13 +80,13 @@ fn bearer(req: &Request) -> Option<String> {
     h.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
-/// Whether the request's `Origin` is this worker's own or on the CORS allowlist; without an
+/// Whether the request's `Origin` is this worker's own or allowed by CORS; without an
 /// `Origin` (or with `Origin: null`, which browsers send for a form POST from a page with
 /// `Referrer-Policy: no-referrer`), whether the browser marked it `Sec-Fetch-Site: same-origin`.
 pub fn origin_allowed(req: &Request, env: &Env) -> bool {
     let own = crate::http::own_origin(req);
     match crate::cors::origin(req).filter(|o| o != "null") {
-        Some(o) => own.as_deref() == Some(o.as_str()) || config::allowed_origins(env).contains(&o),
+        Some(o) => own.as_deref() == Some(o.as_str()) || config::origins(env).allows(&o),
         None => {
             req.headers()
                 .get("sec-fetch-site")

@@ -1,0 +1,212 @@
+//! The Durable Object per portal organization (`provider_org_id`): the Stream organization it
+//! maps to (created on first use, [`stream_org`]), the onboardings it started and their
+//! single-use `state`s and go tickets ([`flow`]), a status cache that lets any number of watchers
+//! cause at most one partner status call per interval ([`status`], docs/security.md items
+//! 15–16), and the location calls it checks and forwards ([`locations`]). The decisions (single
+//! flight, cache age, the return checks) are core's; this object does the I/O.
+
+mod flow;
+mod locations;
+mod status;
+mod stream_org;
+
+pub use flow::{GoOutcome, ReturnOutcome};
+pub use status::CachedStatus;
+
+use super::partner::Stream;
+use super::OrgOp;
+use crate::error::{ApiError, Refusal};
+use futures_channel::oneshot;
+use gatehouse_core::coalesce::Coalescer;
+use gatehouse_core::onboarding::{make_state, OnboardingView};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
+
+/// What the object keeps about an onboarding it started (storage key `onb:<id>`).
+#[derive(Serialize, Deserialize)]
+struct OnboardingRecord {
+    id: String,
+    started_by: String,
+    created_ms: u64,
+    /// The portal organization (for webhook events; records from before webhooks lack it).
+    #[serde(default)]
+    provider_org_id: Option<String>,
+    /// The last status a webhook event was stored for (docs/webhooks.md).
+    #[serde(default)]
+    notified: Option<String>,
+}
+
+/// An outcome shared with the callers that waited for it.
+type Shared<T> = std::result::Result<T, ApiError>;
+
+/// Callers waiting for a call another caller leads.
+type Waiters<T> = Vec<oneshot::Sender<Shared<T>>>;
+
+/// One per `provider_org_id`.
+#[durable_object]
+pub struct OrgOnboarding {
+    state: State,
+    env: Env,
+    /// The Stream organization id, learnt or created once (key `()`).
+    orgs: RefCell<Coalescer<(), String>>,
+    org_waiters: RefCell<Waiters<String>>,
+    /// Onboarding views by id, with when they were read from the partner.
+    statuses: RefCell<Coalescer<String, OnboardingView>>,
+    status_waiters: RefCell<HashMap<String, Waiters<CachedStatus>>>,
+}
+
+fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+/// A new `org.random` value (an OAuth `state`, or a go ticket) and its random part.
+fn fresh_state(provider_org_id: &str) -> std::result::Result<(String, String), ApiError> {
+    let mut bytes = [0u8; 32];
+    crate::http::random_bytes(&mut bytes).map_err(ApiError::Internal)?;
+    let value = make_state(provider_org_id, &bytes);
+    let random = value
+        .split_once('.')
+        .map(|(_, n)| n.to_owned())
+        .unwrap_or_default();
+    Ok((value, random))
+}
+
+/// Wakes `waiters` with `outcome`.
+fn wake<T: Clone>(waiters: Waiters<T>, outcome: &Shared<T>) {
+    for w in waiters {
+        let _ = w.send(outcome.clone());
+    }
+}
+
+/// Waits for the outcome of a call another caller leads.
+async fn join<T>(rx: oneshot::Receiver<Shared<T>>, what: &str) -> Shared<T> {
+    rx.await.unwrap_or_else(|_| {
+        Err(ApiError::PartnerUnavailable(format!(
+            "{what} was cancelled"
+        )))
+    })
+}
+
+impl DurableObject for OrgOnboarding {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            orgs: RefCell::default(),
+            org_waiters: RefCell::default(),
+            statuses: RefCell::default(),
+            status_waiters: RefCell::default(),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        crate::objects::serve(req, |op| self.answer(op)).await
+    }
+}
+
+impl OrgOnboarding {
+    /// The object's answer to one message.
+    async fn answer(&self, op: OrgOp) -> std::result::Result<Vec<u8>, ApiError> {
+        let stream = Stream::new(&self.env)?;
+        match op {
+            OrgOp::Start {
+                session,
+                source,
+                kind,
+                return_page,
+                return_base,
+            } => {
+                self.start(&stream, &session, source, kind, return_page, return_base)
+                    .await
+            }
+            OrgOp::Restart {
+                session,
+                id,
+                return_page,
+                return_base,
+            } => {
+                // Only a flow that never connected is started again, for the same platform.
+                self.owned(&id).await?;
+                let current = self.status(&stream, &id, 0).await?.view;
+                let restartable = matches!(
+                    current.status,
+                    gatehouse_core::contract::stream::OnboardingStatus::Pending
+                        | gatehouse_core::contract::stream::OnboardingStatus::Failed
+                );
+                let Some(source) = current.source.filter(|_| restartable) else {
+                    return Err(ApiError::Refused(Refusal::OnboardingNotRestartable));
+                };
+                self.start(
+                    &stream,
+                    &session,
+                    source,
+                    current.kind,
+                    return_page,
+                    return_base,
+                )
+                .await
+            }
+            OrgOp::Go { ticket } => ok(&self.follow_go(&ticket).await?),
+            OrgOp::Return {
+                nonce,
+                code,
+                error,
+                binding,
+                session_user,
+            } => ok(&self
+                .finish_return(&stream, &nonce, code, error, binding, session_user)
+                .await?),
+            OrgOp::Status { id, max_age_ms } => {
+                self.owned(&id).await?;
+                ok(&self.status(&stream, &id, max_age_ms).await?)
+            }
+            OrgOp::Revoke { .. }
+            | OrgOp::Locations { .. }
+            | OrgOp::Ingest { .. }
+            | OrgOp::Bind { .. } => self.forward(&stream, op).await,
+            OrgOp::OrgLocations {
+                session,
+                location_id,
+            } => {
+                let org_id = self.stream_org(&stream, &session).await?;
+                let path = stream
+                    .paths()
+                    .organization_locations(&org_id, location_id.as_deref());
+                match stream.call("GET", &path, None).await {
+                    // Unknown to the partner now: a new organization has no locations yet.
+                    Err(ApiError::Refused(Refusal::OrgNotFound)) => {
+                        self.forget_stream_org().await?;
+                        ok(&gatehouse_core::contract::stream::LocationsResponse::default())
+                    }
+                    other => locations::checked_listing(other?),
+                }
+            }
+            OrgOp::Counters => ok(&serde_json::json!({
+                "partner_status_calls": self.statuses.borrow().calls()
+            })),
+        }
+    }
+
+    /// The onboarding must have been started by this organization (404 otherwise: its
+    /// existence is not revealed).
+    async fn owned(&self, id: &str) -> std::result::Result<(), ApiError> {
+        if self.statuses.borrow().held(&id.to_owned()).is_some() {
+            return Ok(());
+        }
+        match self
+            .state
+            .storage()
+            .get::<OnboardingRecord>(&format!("onb:{id}"))
+            .await
+        {
+            Ok(Some(_)) => Ok(()),
+            _ => Err(ApiError::Refused(Refusal::OnboardingNotFound)),
+        }
+    }
+}
+
+fn ok<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
+    crate::objects::answer(v)
+}

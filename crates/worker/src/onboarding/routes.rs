@@ -1,0 +1,241 @@
+//! The session routes of `/api/onboarding…` and `/api/organization/locations`: the session is
+//! verified once, the body read once, and the organization's object asked once.
+
+use super::{ask, call, interval_ms, org, require_role, return_pages, OrgOp, MAX_BODY, MAX_WAIT_S};
+use crate::error::{ApiError, Refusal};
+use crate::session;
+use gatehouse_core::contract::stream::{BindOnboardingLocation, IngestOnboardingLocation};
+use gatehouse_core::onboarding::{self as core, Action, StartRequest};
+use gatehouse_core::session::{valid_id, Session};
+use serde::Deserialize;
+use worker::{Delay, Env, Headers, Method, Request, Response};
+
+/// Dispatches `/api/onboarding…`: the session is verified once, the body read once, and the
+/// organization's object asked once (few await points keep the wasm small).
+pub async fn route(
+    mut req: Request,
+    env: &Env,
+    method: &Method,
+    rest: &[&str],
+) -> Result<Response, ApiError> {
+    match (method, rest) {
+        (Method::Get, ["return"]) => return super::browser::return_handler(&req, env).await,
+        (Method::Get, ["go"]) => return super::browser::go_handler(&req, env).await,
+        (Method::Get, [id]) => return status(&req, env, id).await,
+        (Method::Post, [] | [_, "revoke" | "restart"] | [_, "locations", "ingest" | "bind"])
+        | (Method::Get, [_, "locations"]) => {}
+        (
+            _,
+            []
+            | [_]
+            | [_, "revoke" | "restart" | "locations"]
+            | [_, "locations", "ingest" | "bind"],
+        ) => return Err(ApiError::MethodNotAllowed),
+        _ => return Err(ApiError::NotFound),
+    }
+    let post = *method == Method::Post;
+    let (s, _) = session::require(&req, env, None, post).await?;
+    let has_body = post && !matches!(rest, [_, "revoke"]);
+    let body = if has_body {
+        crate::body::read_json_capped(&mut req, MAX_BODY).await?
+    } else {
+        Vec::new()
+    };
+    let op = build_op(&req, env, rest, s.clone(), &body)?;
+    ask(env, &s.provider_org_id, &op).await
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))
+}
+
+/// The organization object's message for a checked request (no I/O).
+fn build_op(
+    req: &Request,
+    env: &Env,
+    rest: &[&str],
+    s: Session,
+    body: &[u8],
+) -> Result<OrgOp, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Ingest {
+        locations: Vec<IngestOnboardingLocation>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Bind {
+        locations: Vec<BindOnboardingLocation>,
+    }
+    match rest {
+        [] => {
+            require_role(&s, Action::Manage)?;
+            let start: StartRequest = parse(body)?;
+            let page = start.validate(&return_pages(env)?).map_err(|e| {
+                ApiError::Refused(match e {
+                    core::StartError::Source => Refusal::InvalidSource,
+                    core::StartError::Type => Refusal::InvalidType,
+                    _ => Refusal::ReturnPageNotAllowed,
+                })
+            })?;
+            let base = crate::http::own_origin(req)
+                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
+            Ok(OrgOp::Start {
+                session: s,
+                source: start.source,
+                kind: start.kind,
+                return_page: page,
+                return_base: base,
+            })
+        }
+        [id, "restart"] => {
+            require_role(&s, Action::Manage)?;
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Restart {
+                #[serde(default)]
+                return_page: Option<String>,
+            }
+            let b: Restart = parse(body)?;
+            let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
+                .ok_or(ApiError::Refused(Refusal::ReturnPageNotAllowed))?;
+            let base = crate::http::own_origin(req)
+                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
+            Ok(OrgOp::Restart {
+                session: s,
+                id: checked_id(id)?,
+                return_page: page,
+                return_base: base,
+            })
+        }
+        [id, "revoke"] => {
+            require_role(&s, Action::Revoke)?;
+            Ok(OrgOp::Revoke {
+                id: checked_id(id)?,
+            })
+        }
+        [id, "locations"] => Ok(OrgOp::Locations {
+            id: checked_id(id)?,
+        }),
+        [id, "locations", "ingest"] => {
+            require_role(&s, Action::Manage)?;
+            let b: Ingest = parse(body)?;
+            if b.locations.is_empty() || b.locations.len() > 500 {
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
+            }
+            Ok(OrgOp::Ingest {
+                id: checked_id(id)?,
+                locations: b.locations,
+            })
+        }
+        [id, "locations", "bind"] => {
+            require_role(&s, Action::Manage)?;
+            let b: Bind = parse(body)?;
+            let ids_ok = b
+                .locations
+                .iter()
+                .all(|l| valid_id(&l.dsp_location_id) && valid_id(&l.pos_location_id));
+            if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
+                return Err(ApiError::Refused(Refusal::InvalidLocation));
+            }
+            Ok(OrgOp::Bind {
+                id: checked_id(id)?,
+                locations: b.locations,
+            })
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// `GET /api/organization/locations[?location_id=…]`.
+pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let (s, _) = session::require(req, env, None, false).await?;
+    let query = crate::http::query(req).unwrap_or_default();
+    let location_id = super::browser::single_param(&query, "location_id")
+        .map_err(|()| ApiError::Refused(Refusal::InvalidLocation))?;
+    if location_id.as_deref().is_some_and(|l| !valid_id(l)) {
+        return Err(ApiError::Refused(Refusal::InvalidLocation));
+    }
+    let org = s.provider_org_id.clone();
+    ask(
+        env,
+        &org,
+        &OrgOp::OrgLocations {
+            session: s,
+            location_id,
+        },
+    )
+    .await
+}
+
+fn checked_id(id: &str) -> Result<String, ApiError> {
+    if valid_id(id) {
+        Ok(id.to_owned())
+    } else {
+        Err(ApiError::Refused(Refusal::OnboardingNotFound))
+    }
+}
+
+/// Status with `ETag`, `304` and an optional long-poll (`?wait=<s>`, with `If-None-Match`).
+async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (s, _) = session::require(req, env, None, false).await?;
+    let id = checked_id(id)?;
+    let interval = interval_ms(env);
+    let known = req.headers().get("if-none-match").ok().flatten();
+    let wait_s = crate::http::query(req)
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "wait")
+                .map(|(_, v)| v.into_owned())
+        })
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(MAX_WAIT_S);
+    let deadline = worker::Date::now().as_millis() + wait_s * 1000;
+    loop {
+        let cached: org::CachedStatus = call(
+            env,
+            &s.provider_org_id,
+            &OrgOp::Status {
+                id: id.clone(),
+                max_age_ms: interval,
+            },
+        )
+        .await?;
+        let body =
+            serde_json::to_vec(&cached.view).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let tag = core::etag(&body);
+        let unchanged = known
+            .as_deref()
+            .is_some_and(|k| core::if_none_match(k, &tag));
+        let now = worker::Date::now().as_millis();
+        if unchanged && !cached.view.is_terminal() && now + interval <= deadline {
+            // Sleep until the cached answer may be refreshed, then look again.
+            let next = (cached.fetched_ms + interval)
+                .saturating_sub(now)
+                .clamp(100, interval);
+            Delay::from(std::time::Duration::from_millis(next)).await;
+            continue;
+        }
+        let headers = Headers::new();
+        let _ = headers.set("etag", &tag);
+        let _ = headers.set("cache-control", "no-store");
+        let _ = headers.set("content-type", "application/json; charset=utf-8");
+        let _ = headers.set("x-poll-interval", &(interval / 1000).to_string());
+        let builder = Response::builder().with_headers(headers);
+        return Ok(if unchanged {
+            builder.with_status(304).empty()
+        } else {
+            builder.with_status(200).fixed(body)
+        });
+    }
+}
+
+/// Partner status calls of one organization's object (tests and the bench; operators' key).
+pub async fn counters(req: &Request, env: &Env, org: &str) -> Result<Response, ApiError> {
+    crate::auth::require_admin(req, env)?;
+    if !valid_id(org) {
+        return Err(ApiError::NotFound);
+    }
+    ask(env, org, &OrgOp::Counters).await
+}

@@ -454,6 +454,36 @@ mod tests {
         assert_eq!(c["data"]["error"], "needs_reauth");
     }
 
+    /// The exact bytes receivers get (they verify the signature over them): pinned before the
+    /// events became one enum.
+    #[test]
+    fn event_bodies_are_pinned_byte_for_byte() {
+        let json = |e: &Event| serde_json::to_string(e).unwrap();
+        assert_eq!(
+            json(&onboarding_event(
+                "onb_1",
+                "org_a",
+                "active",
+                Some("pending"),
+                Some("square"),
+                7
+            )),
+            r#"{"id":"evt_onb_onb_1_active","type":"onboarding.status_changed","created":7,"data":{"onboarding_id":"onb_1","provider_org_id":"org_a","status":"active","previous_status":"pending","source":"square"}}"#
+        );
+        assert_eq!(
+            json(&onboarding_event("onb_1", "org_a", "failed", None, None, 7)),
+            r#"{"id":"evt_onb_onb_1_failed","type":"onboarding.status_changed","created":7,"data":{"onboarding_id":"onb_1","provider_org_id":"org_a","status":"failed"}}"#
+        );
+        assert_eq!(
+            json(&needs_reauth_event(
+                "omni 1",
+                "omniretain",
+                1_700_000_000_123
+            )),
+            r#"{"id":"evt_cred_omni-1_1700000000123","type":"credential.needs_reauth","created":1700000000,"data":{"credential":"omni 1","provider":"omniretain","error":"needs_reauth"}}"#
+        );
+    }
+
     #[test]
     fn notifies_only_terminal_and_active() {
         assert!(notifies("active") && notifies("revoked") && notifies("failed"));
@@ -565,6 +595,56 @@ mod tests {
             .iter()
             .all(|d| d.last_error.as_deref() == Some("target_removed")));
         assert_eq!(q.retire("target_removed"), 0);
+    }
+
+    /// Today's delays, pinned before the schedule moved onto the shared backoff: the default
+    /// (10 s doubling to 1 h, 12 attempts) and the widest the worker allows
+    /// (`WEBHOOK_RETRY_BASE_MS=100`, `WEBHOOK_MAX_ATTEMPTS=50`), at both ends of the jitter.
+    #[test]
+    fn retry_delays_are_pinned() {
+        let waits = |s: RetrySchedule, random: f64| {
+            let mut d = delivery();
+            let mut waits = Vec::new();
+            while let AfterFailure::RetryAt(t) =
+                s.after_failure(&mut d, "x".into(), 7, None, random)
+            {
+                waits.push(t - 7);
+            }
+            assert_eq!(d.attempts, s.max_attempts);
+            waits
+        };
+        let default = RetrySchedule::default();
+        assert_eq!(
+            waits(default, 0.0),
+            [
+                5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 640_000, 1_280_000,
+                1_800_000, 1_800_000
+            ]
+        );
+        assert_eq!(
+            waits(default, 0.5),
+            [
+                7_500, 15_000, 30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000,
+                2_700_000, 2_700_000
+            ]
+        );
+        assert_eq!(
+            waits(default, 1.0),
+            [
+                10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 640_000, 1_280_000, 2_560_000,
+                3_600_000, 3_600_000
+            ]
+        );
+        let widest = RetrySchedule {
+            base_ms: 100,
+            max_attempts: 50,
+            ..default
+        };
+        let mut expected: Vec<u64> = (0..16).map(|k| 100 << k).collect();
+        expected.resize(49, 3_600_000);
+        assert_eq!(waits(widest, 1.0), expected);
+        assert_eq!(waits(widest, f64::NAN)[..3], [75, 150, 300]);
+        assert_eq!(waits(widest, f64::INFINITY)[..3], [75, 150, 300]);
     }
 
     #[test]

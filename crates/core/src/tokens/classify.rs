@@ -207,6 +207,55 @@ mod tests {
         }
     }
 
+    /// Today's delays, pinned before the policy moved onto the shared backoff: the default
+    /// (200 ms doubling, three attempts, give up past 5 s) and a longer policy.
+    #[test]
+    fn retry_delays_are_pinned() {
+        let r = FailureClass::Retryable {
+            retry_after_ms: None,
+        };
+        let delays = |p: RetryPolicy, jitter: f64| -> Vec<Option<u64>> {
+            (1..=p.max_attempts)
+                .map(|a| p.next_delay_ms(a, r, jitter))
+                .collect()
+        };
+        let p = RetryPolicy::default();
+        assert_eq!(delays(p, 0.0), [Some(100), Some(200), None]);
+        assert_eq!(delays(p, 0.5), [Some(150), Some(300), None]);
+        assert_eq!(delays(p, 1.0), [Some(200), Some(400), None]);
+        let long = RetryPolicy {
+            max_attempts: 8,
+            base_ms: 200,
+            cap_ms: 10_000,
+        };
+        assert_eq!(
+            delays(long, 1.0),
+            [
+                Some(200),
+                Some(400),
+                Some(800),
+                Some(1_600),
+                Some(3_200),
+                Some(6_400),
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            delays(long, 0.0),
+            [
+                Some(100),
+                Some(200),
+                Some(400),
+                Some(800),
+                Some(1_600),
+                Some(3_200),
+                Some(6_400),
+                None
+            ]
+        );
+    }
+
     #[test]
     fn retries_are_bounded_jittered_and_honour_retry_after() {
         let p = RetryPolicy::default();

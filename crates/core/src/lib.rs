@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod backoff;
 pub mod contract;
 pub mod ids;
 pub mod onboarding;

@@ -1,6 +1,7 @@
 //! What a failed token call means and what to do next (docs/security.md item 8).
 
 use super::response::TokenError;
+use crate::backoff::Backoff;
 
 /// The class of a token-call failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +76,8 @@ pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
         .map(|s| s.saturating_mul(1000))
 }
 
-/// Bounded, jittered retries.
+/// Bounded, jittered retries ([`Backoff`], doubling without a ceiling: a wait past `cap_ms`
+/// gives up instead).
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
@@ -106,11 +108,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let exp = self
-            .base_ms
-            .saturating_mul(1u64 << attempt.saturating_sub(1).min(16));
-        // "Full jitter" on the upper half: between exp/2 and exp.
-        let backoff = exp / 2 + ((exp / 2) as f64 * jitter.clamp(0.0, 1.0)) as u64;
+        let backoff = Backoff::new(self.base_ms, u64::MAX).delay_ms(attempt, jitter);
         let wait = retry_after_ms.map_or(backoff, |r| r.max(backoff));
         (wait <= self.cap_ms).then_some(wait)
     }
@@ -207,8 +205,8 @@ mod tests {
         }
     }
 
-    /// Today's delays, pinned before the policy moved onto the shared backoff: the default
-    /// (200 ms doubling, three attempts, give up past 5 s) and a longer policy.
+    /// The delays of the default policy (200 ms doubling, three attempts, give up past 5 s) and
+    /// of a longer one.
     #[test]
     fn retry_delays_are_pinned() {
         let r = FailureClass::Retryable {

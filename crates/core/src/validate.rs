@@ -16,17 +16,16 @@ pub fn valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"_-.:".contains(&b))
 }
 
-/// A plain `local@domain.tld` address, at most 254 characters, no spaces or controls.
+/// A plain `local@domain.tld` address: at most 254 characters, a local part of 1–64, a dotted
+/// domain with no empty label, printable ASCII only (no spaces, no controls).
 pub fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
     s.len() <= 254
-        && !local.is_empty()
-        && local.len() <= 64
+        && (1..=64).contains(&local.len())
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
+        && domain.split('.').all(|label| !label.is_empty())
         && !domain.contains('@')
         && s.chars().all(|c| c.is_ascii_graphic())
 }
@@ -47,10 +46,19 @@ pub fn valid_phone(s: &str) -> bool {
             .is_some_and(|b| b.is_ascii_digit() || b == b'(')
 }
 
-/// A display name: 1–128 characters after trimming, no control characters.
+/// A person's full name: 1–200 characters after trimming, no control characters.
+pub fn valid_full_name(s: &str) -> bool {
+    plain_text(s, 200)
+}
+
+/// An organization's display name: 1–128 characters after trimming, no control characters.
 pub fn valid_display_name(s: &str) -> bool {
+    plain_text(s, 128)
+}
+
+fn plain_text(s: &str, max_chars: usize) -> bool {
     let t = s.trim();
-    (1..=128).contains(&t.chars().count()) && !t.chars().any(char::is_control)
+    (1..=max_chars).contains(&t.chars().count()) && !t.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -78,6 +86,7 @@ mod tests {
             "a@b",
             "a@@b.io",
             "a b@c.io",
+            "a@b..io",
             "a@.b.io",
             "a@b.io.",
             "müller@x.de",
@@ -120,6 +129,11 @@ mod tests {
 
     #[test]
     fn names() {
+        assert!(valid_full_name(" Sarah Johnson "));
+        assert!(valid_full_name(&"é".repeat(200)), "characters, not bytes");
+        for bad in ["", "   ", "a\u{0}b", &"x".repeat(201)] {
+            assert!(!valid_full_name(bad), "{bad:?}");
+        }
         assert!(valid_display_name(" Restaurant Chain ABC "));
         for bad in ["", "a\u{7}b", &"x".repeat(129)] {
             assert!(!valid_display_name(bad), "{bad:?}");

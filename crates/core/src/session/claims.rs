@@ -5,7 +5,7 @@ use super::config::SessionConfig;
 use super::error::SessionError;
 use super::jws::Unverified;
 use crate::contract::stream::{GenerateSessionRequest, Role};
-use crate::validate::{valid_display_name, valid_email, valid_id, valid_phone};
+use crate::validate::{valid_display_name, valid_email, valid_full_name, valid_id, valid_phone};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,8 +117,8 @@ pub fn validate(
         .ok_or(SessionError::Claim("email"))?;
     let full_name = c
         .name
+        .filter(|s| valid_full_name(s))
         .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty() && s.len() <= 200 && !s.chars().any(char::is_control))
         .ok_or(SessionError::Claim("name"))?;
     let phone_number = c
         .phone_number

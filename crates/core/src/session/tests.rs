@@ -138,6 +138,20 @@ fn identity_fields_are_validated() {
         SessionError::Malformed
     );
     assert!(check("phone_number", "+44 (20) 7946.0958".into()).is_ok());
+    assert_eq!(
+        check("email", "a@b..example".into()).unwrap_err(),
+        SessionError::Claim("email")
+    );
+    assert_eq!(
+        check("name", " \u{7} ".into()).unwrap_err(),
+        SessionError::Claim("name")
+    );
+    let s = check("name", format!(" {} ", "é".repeat(200)).into()).unwrap();
+    assert_eq!(
+        s.full_name.chars().count(),
+        200,
+        "trimmed, counted in characters"
+    );
 }
 
 #[test]

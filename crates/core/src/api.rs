@@ -1,6 +1,7 @@
 //! Gatehouse's own HTTP API types, shared by the worker (which serialises them) and the
 //! browser crate (which deserialises them), so both ends agree by construction.
 
+use crate::contract::stream::OnboardingStatus;
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/health`: liveness and version of the deployed worker.
@@ -132,6 +133,54 @@ impl<'a> From<&'a crate::session::Session> for Profile<'a> {
             provider_org_id: &s.provider_org_id,
             role: &s.role,
             expires_at: s.expires_at,
+        }
+    }
+}
+
+impl OnboardingStatus {
+    /// Whether an onboarding in this status is settled: `active`, `revoked` or `failed` (`active`
+    /// can still be revoked, but nothing the merchant does moves it). A terminal status ends the
+    /// browser's watch, is answered at once by the worker's long-poll, and is what webhook
+    /// receivers are told about. Unknown statuses are not terminal.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Active | Self::Revoked | Self::Failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::stream::IntegrationType;
+    use crate::onboarding::OnboardingView;
+
+    #[test]
+    fn terminal_statuses() {
+        let terminal: Vec<&str> = OnboardingStatus::KNOWN
+            .iter()
+            .filter(|s| s.is_terminal())
+            .map(OnboardingStatus::as_str)
+            .collect();
+        assert_eq!(terminal, ["active", "revoked", "failed"]);
+        assert!(!OnboardingStatus::from("suspended").is_terminal());
+    }
+
+    /// `OnboardingView::is_terminal` says the same of every status.
+    #[test]
+    fn the_view_agrees() {
+        let statuses = OnboardingStatus::KNOWN
+            .iter()
+            .cloned()
+            .chain([OnboardingStatus::from("suspended")]);
+        for status in statuses {
+            let view = OnboardingView {
+                id: "onb_1".into(),
+                kind: IntegrationType::Pos,
+                source: None,
+                status: status.clone(),
+                merchant_id: None,
+                integration_id: None,
+            };
+            assert_eq!(view.is_terminal(), status.is_terminal(), "{status}");
         }
     }
 }

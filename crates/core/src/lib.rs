@@ -5,6 +5,22 @@
 //! every end agrees by construction. Token answers are parsed here ([`tokens`]) and secrets
 //! are types with redacted `Debug` ([`secret`]).
 //!
+//! The modules, by flow:
+//!
+//! - partners: [`contract`] (the seed documents' types), [`tokens`] (the token protocol, and
+//!   [`tokens::cache`]: every decision of a credential's token cache), [`proxy`] (what trusted
+//!   server code may call), [`sealed`] (refresh tokens at rest);
+//! - portal sessions and SSO: [`session`] (verifying the portal's JWT), [`sso`] (who may open
+//!   the white-label dashboard);
+//! - onboarding: [`onboarding`] (the browser's API types, `state`, return pages, role policy),
+//!   [`coalesce`] (many watchers, one partner call);
+//! - webhooks: [`webhook`] (events, signatures, the outbox);
+//! - Gatehouse's own API: [`api`] (shared response types), `openapi` (the OpenAPI document,
+//!   with the `openapi` feature), [`origins`] (which browser origins may call);
+//! - rules every flow shares: [`validate`] (input rules for ids, emails, phone numbers, names),
+//!   [`backoff`] (retry delays), [`secret`] and [`redact`] (keeping secrets out of sight),
+//!   [`comma_list`] (list settings).
+//!
 //! ```
 //! use gatehouse_core::tokens::parse_token_response;
 //! let set = parse_token_response(200, br#"{"access_token":"t","expires_in":"60"}"#).unwrap();
@@ -14,9 +30,10 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod backoff;
 pub mod coalesce;
 pub mod contract;
-pub mod ids;
+mod ids;
 pub mod onboarding;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -26,7 +43,9 @@ pub mod redact;
 pub mod sealed;
 pub mod secret;
 pub mod session;
+pub mod sso;
 pub mod tokens;
+pub mod validate;
 pub mod webhook;
 
 /// The entries of a comma-separated setting, trimmed, empty ones dropped

@@ -30,9 +30,9 @@ const API_TYPES: &str = include_str!("../types.d.ts");
 const JS_TYPES: &str = r#"
 /** How every call rejects: the worker's stable error code, or `network_error` / `unexpected_response`. */
 export type GatehouseError = { code: string; status: number; retryable: boolean; message: string };
-/** What `watchOnboarding` reports: a status change, or an error (`retryInMs: null` when the watch ended). */
+/** What `watchOnboarding` reports: a status change (`terminal`: the onboarding is settled and the watch ends with it), or an error (`retryInMs: null` when the watch ended). */
 export type WatchEvent =
-  | { type: "status"; onboarding: OnboardingView }
+  | { type: "status"; onboarding: OnboardingView; terminal: boolean }
   | { type: "error"; error: GatehouseError; retryInMs: number | null };
 "#;
 
@@ -123,8 +123,9 @@ impl JsClient {
             .await
     }
 
-    /// Watches an onboarding: `callback({type: "status", onboarding})` on every change and
-    /// `callback({type: "error", error, retryInMs})` on failures (`retryInMs` null: ended).
+    /// Watches an onboarding: `callback({type: "status", onboarding, terminal})` on every change
+    /// (`terminal`: settled, the last status) and `callback({type: "error", error, retryInMs})`
+    /// on failures (`retryInMs` null: ended).
     /// Long-polls, backs off with jitter, pauses while the tab is hidden, ends on a terminal
     /// status. Returns a handle: `stop()`, `refresh()`, `stopped`.
     #[wasm_bindgen(js_name = watchOnboarding)]
@@ -136,7 +137,14 @@ impl JsClient {
     ) -> WatchHandle {
         let inner = crate::watch::watch_json(self.inner.clone(), id, move |update| {
             let event = match update {
-                Ok(view) => body(&[("type", &"status".into()), ("onboarding", &view)]),
+                Ok(view) => {
+                    let terminal = JsValue::from(crate::watch::json_is_terminal(&view));
+                    body(&[
+                        ("type", &"status".into()),
+                        ("onboarding", &view),
+                        ("terminal", &terminal),
+                    ])
+                }
                 Err((error, retry_in_ms)) => body(&[
                     ("type", &"error".into()),
                     ("error", &to_js_error(error)),

@@ -169,9 +169,10 @@ export function defineOnboardingWidget(makeClient) {
         }
         const o = u.onboarding;
         this.emit("event", { name: "status", onboarding: o });
+        if (!u.terminal) return; // still pending: the watch goes on
         if (o.status === "active") this.active(o);
-        else if (o.status === "failed") this.fail({ code: "authorization_failed", message: "The authorization was declined or failed." }, id);
         else if (o.status === "revoked") this.fail({ code: "revoked", message: "This connection was revoked." }, id);
+        else this.fail({ code: "authorization_failed", message: "The authorization was declined or failed." }, id);
       });
     }
 

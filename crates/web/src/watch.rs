@@ -1,11 +1,13 @@
 //! Watching an onboarding until it settles: long-polls the worker (`If-None-Match` + `?wait=`),
 //! so a status change arrives within moments and an unchanged one costs one request per wait;
-//! retries retryable errors with jittered exponential backoff; pauses while the tab is hidden;
-//! ends on a terminal status (`active`, `revoked`, `failed`), on a non-retryable error, on
-//! [`Watch::stop`] and when the [`Watch`] is dropped.
+//! retries retryable errors with jittered exponential backoff ([`RETRY_BACKOFF`]); pauses while
+//! the tab is hidden; ends on a terminal status ([`OnboardingStatus::is_terminal`]), on a
+//! non-retryable error, on [`Watch::stop`] and when the [`Watch`] is dropped.
 
 use crate::client::{Client, ClientError};
-use gatehouse_core::onboarding::{backoff_ms, OnboardingView};
+use gatehouse_core::backoff::Backoff;
+use gatehouse_core::contract::stream::OnboardingStatus;
+use gatehouse_core::onboarding::OnboardingView;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,6 +15,10 @@ use wasm_bindgen_futures::JsFuture;
 
 /// How long one long-poll asks the worker to wait for a change.
 pub const LONG_POLL_S: u32 = 20;
+
+/// The wait before retrying a retryable error: 1 s doubling to 30 s, jittered so that many
+/// watchers do not retry in step.
+pub const RETRY_BACKOFF: Backoff = Backoff::new(1_000, 30_000);
 
 /// What a watcher reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,19 +100,22 @@ pub fn watch(client: Client, id: String, mut on_update: impl FnMut(Update) + 'st
 }
 
 /// The same watch, reporting each status as the parsed JSON object (the JavaScript API: no
-/// deserializer in the package); terminal when its `status` is `active`, `revoked` or `failed`.
+/// deserializer in the package).
 pub fn watch_json(
     client: Client,
     id: String,
     on_update: impl FnMut(Result<JsValue, (ClientError, Option<u32>)>) + 'static,
 ) -> Watch {
-    fn terminal(v: &JsValue) -> bool {
-        let status = js_sys::Reflect::get(v, &"status".into())
-            .ok()
-            .and_then(|s| s.as_string());
-        matches!(status.as_deref(), Some("active" | "revoked" | "failed"))
-    }
-    run(client, id, Ok, terminal, on_update)
+    run(client, id, Ok, json_is_terminal, on_update)
+}
+
+/// Whether an onboarding, as the parsed JSON object, has a terminal `status`
+/// ([`OnboardingStatus::is_terminal`]).
+pub fn json_is_terminal(view: &JsValue) -> bool {
+    js_sys::Reflect::get(view, &"status".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .is_some_and(|s| OnboardingStatus::from(s).is_terminal())
 }
 
 fn run<T: 'static>(
@@ -152,7 +161,8 @@ fn run<T: 'static>(
                 Ok(None) => failures = 0,
                 Err(error) if error.retryable() => {
                     failures += 1;
-                    let delay = backoff_ms(failures, js_sys::Math::random());
+                    let delay = RETRY_BACKOFF.delay_ms(failures, js_sys::Math::random());
+                    let delay = u32::try_from(delay).unwrap_or(u32::MAX);
                     on_update(Err((error, Some(delay))));
                     sleep(delay).await;
                 }

@@ -1,6 +1,7 @@
 //! What a failed token call means and what to do next (docs/security.md item 8).
 
 use super::response::TokenError;
+use crate::backoff::Backoff;
 
 /// The class of a token-call failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +76,8 @@ pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
         .map(|s| s.saturating_mul(1000))
 }
 
-/// Bounded, jittered retries.
+/// Bounded, jittered retries ([`Backoff`], doubling without a ceiling: a wait past `cap_ms`
+/// gives up instead).
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
@@ -106,11 +108,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let exp = self
-            .base_ms
-            .saturating_mul(1u64 << attempt.saturating_sub(1).min(16));
-        // "Full jitter" on the upper half: between exp/2 and exp.
-        let backoff = exp / 2 + ((exp / 2) as f64 * jitter.clamp(0.0, 1.0)) as u64;
+        let backoff = Backoff::new(self.base_ms, u64::MAX).delay_ms(attempt, jitter);
         let wait = retry_after_ms.map_or(backoff, |r| r.max(backoff));
         (wait <= self.cap_ms).then_some(wait)
     }
@@ -205,6 +203,55 @@ mod tests {
                 "{status}"
             );
         }
+    }
+
+    /// The delays of the default policy (200 ms doubling, three attempts, give up past 5 s) and
+    /// of a longer one.
+    #[test]
+    fn retry_delays_are_pinned() {
+        let r = FailureClass::Retryable {
+            retry_after_ms: None,
+        };
+        let delays = |p: RetryPolicy, jitter: f64| -> Vec<Option<u64>> {
+            (1..=p.max_attempts)
+                .map(|a| p.next_delay_ms(a, r, jitter))
+                .collect()
+        };
+        let p = RetryPolicy::default();
+        assert_eq!(delays(p, 0.0), [Some(100), Some(200), None]);
+        assert_eq!(delays(p, 0.5), [Some(150), Some(300), None]);
+        assert_eq!(delays(p, 1.0), [Some(200), Some(400), None]);
+        let long = RetryPolicy {
+            max_attempts: 8,
+            base_ms: 200,
+            cap_ms: 10_000,
+        };
+        assert_eq!(
+            delays(long, 1.0),
+            [
+                Some(200),
+                Some(400),
+                Some(800),
+                Some(1_600),
+                Some(3_200),
+                Some(6_400),
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            delays(long, 0.0),
+            [
+                Some(100),
+                Some(200),
+                Some(400),
+                Some(800),
+                Some(1_600),
+                Some(3_200),
+                Some(6_400),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! var); each names a provider preset (`stream`, `omniretain`, `streamdiver`, `powerepos`) or
 //! `custom`, its non-secret parameters, and the *names* of the Worker secrets that hold its
 //! client secret and service-account password. Loading starts from the provider's preset
-//! (`presets.rs`), applies the entry's overrides, resolves the secrets and reports the
+//! profile (`presets.rs`), applies the entry's overrides, resolves the secrets and reports the
 //! first missing piece by credential id and field.
 
 use super::config::{valid_name, Check, Spec};
@@ -12,43 +12,9 @@ use std::collections::BTreeMap;
 
 pub use super::config::{ConfigError, ProxyRule};
 pub use super::presets::STREAM_MAX_LIFETIME_S;
-pub use super::provider::{ApiBase, BodyEncoding, ClientAuth, GrantKind, ProviderKind, ScopeParam};
-
-/// Everything needed to talk to one provider's token endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    /// Provider name ([`ProviderKind::as_str`]).
-    pub provider: String,
-    /// The token endpoint, templates resolved.
-    pub token_url: String,
-    /// Body encoding.
-    pub encoding: BodyEncoding,
-    /// Client authentication.
-    pub client_auth: ClientAuth,
-    /// Grant for a new token.
-    pub grant: GrantKind,
-    /// Scopes requested, if any.
-    pub scope: Option<ScopeParam>,
-    /// Extra body parameters (e.g. PowerEPOS `org_id`).
-    pub extra: Vec<(String, String)>,
-    /// Lifetime assumed when the answer has no usable `expires_in`.
-    pub default_lifetime_s: u64,
-    /// The longest lifetime the provider documents (Stream 1 h, OmniRetain 10 h, Streamdiver
-    /// 16 h, PowerEPOS and custom 24 h): a larger `expires_in` (a timestamp sent as seconds, say)
-    /// is capped to it, so no token is held for years.
-    pub max_lifetime_s: u64,
-    /// Stream only: the lifetime asked for with the token request's `exp` (seed 000), at most
-    /// the documented hour; `None` sends no `exp` (the partner's default).
-    pub token_lifetime_s: Option<u64>,
-    /// Where API calls go.
-    pub api_base: ApiBase,
-    /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
-    /// Toolkit's `protected_resource` does), so a 403 also earns one retry with a new token.
-    pub forbidden_means_invalid_token: bool,
-    /// Hosts an API base read from a token claim may name (`host` or `*.suffix`;
-    /// [`super::api_base`]). PowerEPOS's preset allows `*.powerepos.cloud`.
-    pub api_hosts: Vec<String>,
-}
+pub use super::provider::{
+    ApiBase, BodyEncoding, ClientAuth, GrantKind, Profile, ProviderKind, ScopeParam,
+};
 
 /// One configured credential, secrets resolved.
 #[derive(Debug, Clone)]
@@ -112,8 +78,9 @@ pub fn load_each(
         .collect())
 }
 
-/// The credential of one entry: its preset, the entry's overrides, its secrets. Checks run in
-/// a fixed order, so an entry with several problems always names the same first one.
+/// The credential of one entry: its provider's preset profile, the entry's overrides, its
+/// secrets. Checks run in a fixed order, so an entry with several problems always names the same
+/// first one.
 fn build(
     id: &str,
     spec: Spec,
@@ -126,13 +93,12 @@ fn build(
     if !valid_name(id) {
         return Err(check.invalid("ids are 1-64 characters of letters, digits, `-` and `_`"));
     }
-    let preset = presets::preset(&spec, &check)?;
+    let mut profile = presets::profile(&spec, &check)?;
     let is_stream = spec.provider == ProviderKind::Stream;
-    let max_lifetime_s = spec
-        .max_lifetime_s
-        .filter(|s| *s > 0)
-        .unwrap_or(preset.max_lifetime_s);
-    let token_lifetime_s = match spec.token_lifetime_s {
+    if let Some(max) = spec.max_lifetime_s.filter(|s| *s > 0) {
+        profile.max_lifetime_s = max;
+    }
+    profile.token_lifetime_s = match spec.token_lifetime_s {
         None => None,
         Some(s) if is_stream && (60..=STREAM_MAX_LIFETIME_S).contains(&s) => Some(s),
         Some(_) if is_stream => {
@@ -153,8 +119,11 @@ fn build(
     if let Err(e) = stream_paths.validate() {
         return Err(check.invalid(e.to_string()));
     }
-    let api_hosts = spec.api_hosts.unwrap_or(preset.api_hosts);
-    if let Some(bad) = api_hosts
+    if let Some(hosts) = spec.api_hosts {
+        profile.api_hosts = hosts;
+    }
+    if let Some(bad) = profile
+        .api_hosts
         .iter()
         .find(|h| !super::api_base::valid_host_pattern(h))
     {
@@ -163,18 +132,19 @@ fn build(
         )));
     }
     // An override of the claim path is honoured for every provider (PowerEPOS included).
-    let api_base = match spec.api_base_claim {
-        Some(claim) => ApiBase::JwtClaim(claim),
-        None => preset.api_base,
-    };
-    if matches!(api_base, ApiBase::JwtClaim(_)) && api_hosts.is_empty() {
+    if let Some(claim) = spec.api_base_claim {
+        profile.api_base = ApiBase::JwtClaim(claim);
+    }
+    if matches!(profile.api_base, ApiBase::JwtClaim(_)) && profile.api_hosts.is_empty() {
         return Err(check.missing("api_hosts"));
     }
     // A custom entry's `token_url` is its template, already resolved by the preset.
-    let token_url = match &spec.token_url {
-        Some(url) if spec.provider != ProviderKind::Custom => check.http_url("token_url", url)?,
-        _ => preset.token_url,
-    };
+    match &spec.token_url {
+        Some(url) if spec.provider != ProviderKind::Custom => {
+            profile.token_url = check.http_url("token_url", url)?;
+        }
+        _ => {}
+    }
     let read_secret = |field: &'static str, name: &str| {
         secret(name)
             .filter(|v| !v.is_empty())
@@ -186,7 +156,7 @@ fn build(
     };
     let client_secret =
         ClientSecret::new(read_secret("client_secret", &spec.secrets.client_secret)?);
-    let (username, password) = if preset.grant == GrantKind::Password {
+    let (username, password) = if profile.grant == GrantKind::Password {
         let user = check.need("username", &spec.username)?;
         let name = spec
             .secrets
@@ -203,28 +173,22 @@ fn build(
     if spec.client_id.is_empty() {
         return Err(check.missing("client_id"));
     }
+    if let Some(encoding) = spec.encoding {
+        profile.encoding = encoding;
+    }
+    if let Some(client_auth) = spec.client_auth {
+        profile.client_auth = client_auth;
+    }
+    profile.default_lifetime_s = spec
+        .default_lifetime_s
+        .unwrap_or(profile.default_lifetime_s)
+        .min(profile.max_lifetime_s);
+    if let Some(forbidden) = spec.forbidden_means_invalid_token {
+        profile.forbidden_means_invalid_token = forbidden;
+    }
     Ok(Credential {
-        profile: Profile {
-            provider: spec.provider.as_str().to_owned(),
-            token_url,
-            encoding: spec.encoding.unwrap_or(preset.encoding),
-            client_auth: spec.client_auth.unwrap_or(preset.client_auth),
-            grant: preset.grant,
-            scope: preset.scope,
-            extra: preset.extra,
-            default_lifetime_s: spec
-                .default_lifetime_s
-                .unwrap_or(preset.default_lifetime_s)
-                .min(max_lifetime_s),
-            max_lifetime_s,
-            token_lifetime_s,
-            api_base,
-            api_hosts,
-            forbidden_means_invalid_token: spec
-                .forbidden_means_invalid_token
-                .unwrap_or(preset.forbidden_means_invalid_token),
-        },
         id: id.to_owned(),
+        profile,
         client_id: spec.client_id,
         client_secret,
         username,

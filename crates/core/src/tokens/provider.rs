@@ -1,6 +1,6 @@
-//! The vocabulary of a provider's token endpoint: which partner a credential talks to, how its
-//! token request is encoded and authenticated, which grant and scopes it asks for, and where its
-//! API calls go.
+//! A provider's token endpoint ([`Profile`]) and its vocabulary: which partner a credential
+//! talks to, how its token request is encoded and authenticated, which grant and scopes it asks
+//! for, and where its API calls go.
 
 use serde::Deserialize;
 
@@ -80,4 +80,40 @@ pub enum ApiBase {
     Fixed(String),
     /// A claim of the access token (a JWT), by path, e.g. `AuthServerClaims.Service`.
     JwtClaim(String),
+}
+
+/// Everything needed to talk to one provider's token endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Provider name ([`ProviderKind::as_str`]).
+    pub provider: String,
+    /// The token endpoint, templates resolved.
+    pub token_url: String,
+    /// Body encoding.
+    pub encoding: BodyEncoding,
+    /// Client authentication.
+    pub client_auth: ClientAuth,
+    /// Grant for a new token.
+    pub grant: GrantKind,
+    /// Scopes requested, if any.
+    pub scope: Option<ScopeParam>,
+    /// Extra body parameters (e.g. PowerEPOS `org_id`).
+    pub extra: Vec<(String, String)>,
+    /// Lifetime assumed when the answer has no usable `expires_in`.
+    pub default_lifetime_s: u64,
+    /// The longest lifetime the provider documents (Stream 1 h, OmniRetain 10 h, Streamdiver
+    /// 16 h, PowerEPOS and custom 24 h): a larger `expires_in` (a timestamp sent as seconds, say)
+    /// is capped to it, so no token is held for years.
+    pub max_lifetime_s: u64,
+    /// Stream only: the lifetime asked for with the token request's `exp` (seed 000), at most
+    /// the documented hour; `None` sends no `exp` (the partner's default).
+    pub token_lifetime_s: Option<u64>,
+    /// Where API calls go.
+    pub api_base: ApiBase,
+    /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
+    /// Toolkit's `protected_resource` does), so a 403 also earns one retry with a new token.
+    pub forbidden_means_invalid_token: bool,
+    /// Hosts an API base read from a token claim may name (`host` or `*.suffix`;
+    /// [`super::api_base`]). PowerEPOS's preset allows `*.powerepos.cloud`.
+    pub api_hosts: Vec<String>,
 }

@@ -1,9 +1,9 @@
 //! Gatehouse core: everything that can be decided without the network.
 //!
 //! The worker and the browser crate only move bytes; the shapes of the partner APIs
-//! ([`contract`]) and of Gatehouse's own browser-facing API ([`api`]) live here so that
-//! every end agrees by construction. Token answers are parsed here ([`tokens`]) and secrets
-//! are types with redacted `Debug` ([`secret`]).
+//! ([`contract`]) and of Gatehouse's own browser-facing API ([`api`], its routes in [`routes`])
+//! live here so that every end agrees by construction. Token answers are parsed here
+//! ([`tokens`]) and secrets are types with redacted `Debug` ([`secret`]).
 //!
 //! The modules, by flow:
 //!
@@ -40,6 +40,7 @@ pub mod openapi;
 pub mod origins;
 pub mod proxy;
 pub mod redact;
+pub mod routes;
 pub mod sealed;
 pub mod secret;
 pub mod session;

@@ -1,106 +1,20 @@
 //! Providers as configuration: a deployment lists its credentials as JSON (the `CREDENTIALS`
 //! var); each names a provider preset (`stream`, `omniretain`, `streamdiver`, `powerepos`) or
 //! `custom`, its non-secret parameters, and the *names* of the Worker secrets that hold its
-//! client secret and service-account password. Loading resolves the secrets and reports the
+//! client secret and service-account password. Loading starts from the provider's preset
+//! profile (`presets.rs`), applies the entry's overrides, resolves the secrets and reports the
 //! first missing piece by credential id and field.
 
+use super::config::{valid_name, Check, Spec};
+use super::presets;
 use crate::secret::{ClientSecret, ServicePassword};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// How the token request body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BodyEncoding {
-    /// `application/json` (Stream).
-    Json,
-    /// `application/x-www-form-urlencoded` (RFC 6749; OmniRetain, Keycloak, PowerEPOS).
-    Form,
-}
-
-/// Where the client authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClientAuth {
-    /// `client_id` and `client_secret` in the body.
-    Body,
-    /// HTTP Basic (RFC 6749 §2.3.1).
-    Basic,
-}
-
-/// The grant used to obtain a new token (refresh is used on top when a refresh token is held).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantKind {
-    /// `client_credentials`.
-    ClientCredentials,
-    /// `password`, with a service account the partner issued — never an end user's password.
-    Password,
-}
-
-/// How scopes go on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScopeParam {
-    /// Stream: `"scopes": ["user", "sso"]` in a JSON body.
-    Array(Vec<String>),
-    /// RFC 6749: `scope=a b`.
-    Spaced(String),
-}
-
-/// Where the partner API's base URL comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiBase {
-    /// A configured URL.
-    Fixed(String),
-    /// A claim of the access token (a JWT), by path, e.g. `AuthServerClaims.Service`.
-    JwtClaim(String),
-}
-
-/// Everything needed to talk to one provider's token endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    /// Provider name (`stream`, ..., or the custom name).
-    pub provider: String,
-    /// The token endpoint, templates resolved.
-    pub token_url: String,
-    /// Body encoding.
-    pub encoding: BodyEncoding,
-    /// Client authentication.
-    pub client_auth: ClientAuth,
-    /// Grant for a new token.
-    pub grant: GrantKind,
-    /// Scopes requested, if any.
-    pub scope: Option<ScopeParam>,
-    /// Extra body parameters (e.g. PowerEPOS `org_id`).
-    pub extra: Vec<(String, String)>,
-    /// Lifetime assumed when the answer has no usable `expires_in`.
-    pub default_lifetime_s: u64,
-    /// The longest lifetime the provider documents (Stream 1 h, OmniRetain 10 h, Streamdiver
-    /// 16 h, PowerEPOS and custom 24 h): a larger `expires_in` (a timestamp sent as seconds, say)
-    /// is capped to it, so no token is held for years.
-    pub max_lifetime_s: u64,
-    /// Stream only: the lifetime asked for with the token request's `exp` (seed 000), at most
-    /// the documented hour; `None` sends no `exp` (the partner's default).
-    pub token_lifetime_s: Option<u64>,
-    /// Where API calls go.
-    pub api_base: ApiBase,
-    /// Whether the partner's API answers an invalid token with 403 instead of 401 (Django OAuth
-    /// Toolkit's `protected_resource` does), so a 403 also earns one retry with a new token.
-    pub forbidden_means_invalid_token: bool,
-    /// Hosts an API base read from a token claim may name (`host` or `*.suffix`;
-    /// [`super::api_base`]). PowerEPOS's preset allows `*.powerepos.cloud`.
-    pub api_hosts: Vec<String>,
-}
-
-/// A rule of the proxy allowlist: methods and a path pattern (`*` one segment, `**` the rest).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProxyRule {
-    /// Allowed methods, upper case.
-    pub methods: Vec<String>,
-    /// Path pattern relative to the API base, e.g. `/v2/tenants/*/settings`.
-    pub path: String,
-}
+pub use super::config::{ConfigError, ProxyRule};
+pub use super::presets::STREAM_MAX_LIFETIME_S;
+pub use super::provider::{
+    ApiBase, BodyEncoding, ClientAuth, GrantKind, Profile, ProviderKind, ScopeParam,
+};
 
 /// One configured credential, secrets resolved.
 #[derive(Debug, Clone)]
@@ -123,110 +37,6 @@ pub struct Credential {
     pub stream_paths: crate::contract::stream_paths::StreamPaths,
 }
 
-/// Why the configuration cannot be used; names the credential and the missing or bad piece.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The `CREDENTIALS` JSON does not parse (the serde message names the field).
-    #[error("CREDENTIALS is not valid: {0}")]
-    Syntax(String),
-    /// A field the provider needs is missing.
-    #[error("credential `{id}`: `{field}` is required for provider `{provider}`")]
-    Missing {
-        /// Credential id.
-        id: String,
-        /// Provider.
-        provider: String,
-        /// The missing field.
-        field: &'static str,
-    },
-    /// A named Worker secret is not set.
-    #[error("credential `{id}`: secret `{secret}` (for {field}) is not set")]
-    SecretNotSet {
-        /// Credential id.
-        id: String,
-        /// The secret's name.
-        secret: String,
-        /// What it is for.
-        field: &'static str,
-    },
-    /// A value is not acceptable (a URL that is not http(s), an id with odd characters, ...).
-    #[error("credential `{id}`: {problem}")]
-    Invalid {
-        /// Credential id.
-        id: String,
-        /// What is wrong.
-        problem: String,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Preset {
-    Stream,
-    Omniretain,
-    Streamdiver,
-    Powerepos,
-    Custom,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SecretNames {
-    client_secret: String,
-    #[serde(default)]
-    password: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Spec {
-    provider: Preset,
-    client_id: String,
-    secrets: SecretNames,
-    #[serde(default)]
-    base_url: Option<String>,
-    #[serde(default)]
-    auth_base: Option<String>,
-    #[serde(default)]
-    api_base: Option<String>,
-    #[serde(default)]
-    tenant: Option<String>,
-    #[serde(default)]
-    org_id: Option<String>,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    grant: Option<GrantKind>,
-    #[serde(default)]
-    scopes: Option<Vec<String>>,
-    #[serde(default)]
-    token_url: Option<String>,
-    #[serde(default)]
-    encoding: Option<BodyEncoding>,
-    #[serde(default)]
-    client_auth: Option<ClientAuth>,
-    #[serde(default)]
-    api_base_claim: Option<String>,
-    #[serde(default)]
-    default_lifetime_s: Option<u64>,
-    #[serde(default)]
-    max_lifetime_s: Option<u64>,
-    #[serde(default)]
-    token_lifetime_s: Option<u64>,
-    #[serde(default)]
-    forbidden_means_invalid_token: Option<bool>,
-    #[serde(default)]
-    api_hosts: Option<Vec<String>>,
-    #[serde(default)]
-    paths: Option<crate::contract::stream_paths::StreamPaths>,
-    #[serde(default)]
-    proxy: Vec<ProxyRule>,
-}
-
-/// Stream's documented longest token lifetime (`exp` at most one hour after issue, seed 000).
-pub const STREAM_MAX_LIFETIME_S: u64 = 3600;
-
 /// Loads every credential of a `CREDENTIALS` JSON object (`{"<id>": {...}, ...}`), reading
 /// secrets through `secret(name)`; the first problem fails the whole list (config-check, tests).
 pub fn load(
@@ -245,6 +55,9 @@ pub type LoadedCredential = (String, Result<Credential, ConfigError>);
 /// Loads each credential on its own (docs/security.md item 30): a missing secret, a typo or a
 /// bad URL in one entry is that entry's error only, and every other credential loads. Only a
 /// `CREDENTIALS` value that is not a JSON object at all fails as a whole.
+///
+/// The entries go through `serde_json::Value` on purpose: reading each entry's text again with
+/// its own parser (`RawValue`) makes the worker's wasm 2.7 KB (gzip) larger.
 pub fn load_each(
     json: &str,
     secret: impl Fn(&str) -> Option<String>,
@@ -259,294 +72,123 @@ pub fn load_each(
                     id: id.clone(),
                     problem: e.to_string(),
                 })
-                .and_then(|spec| build(id.clone(), spec, &secret));
+                .and_then(|spec| build(&id, spec, &secret));
             (id, built)
         })
         .collect())
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-fn http_url(id: &str, what: &str, url: &str) -> Result<String, ConfigError> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.parse::<http::Uri>().is_ok_and(|u| u.host().is_some());
-    if ok {
-        Ok(url.trim_end_matches('/').to_owned())
-    } else {
-        Err(ConfigError::Invalid {
-            id: id.to_owned(),
-            problem: format!("{what} `{url}` is not an absolute http(s) URL"),
-        })
-    }
-}
-
+/// The credential of one entry: its provider's preset profile, the entry's overrides, its
+/// secrets. Checks run in a fixed order, so an entry with several problems always names the same
+/// first one.
 fn build(
-    id: String,
+    id: &str,
     spec: Spec,
     secret: &impl Fn(&str) -> Option<String>,
 ) -> Result<Credential, ConfigError> {
-    if !valid_id(&id) {
-        return Err(ConfigError::Invalid {
-            id,
-            problem: "ids are 1-64 characters of letters, digits, `-` and `_`".into(),
-        });
+    let check = Check {
+        id,
+        provider: spec.provider,
+    };
+    if !valid_name(id) {
+        return Err(check.invalid("ids are 1-64 characters of letters, digits, `-` and `_`"));
     }
-    let provider = match spec.provider {
-        Preset::Stream => "stream",
-        Preset::Omniretain => "omniretain",
-        Preset::Streamdiver => "streamdiver",
-        Preset::Powerepos => "powerepos",
-        Preset::Custom => "custom",
-    };
-    let need = |field: &'static str, v: &Option<String>| {
-        v.clone()
-            .filter(|s| !s.is_empty())
-            .ok_or(ConfigError::Missing {
-                id: id.clone(),
-                provider: provider.to_owned(),
-                field,
-            })
-    };
-    let scopes = spec.scopes.clone();
-    let (token_url, encoding, client_auth, grant, scope, extra, lifetime, api_base) = match spec
-        .provider
-    {
-        Preset::Stream => {
-            let base = http_url(&id, "base_url", &need("base_url", &spec.base_url)?)?;
-            (
-                format!("{base}/oauth/token"),
-                BodyEncoding::Json,
-                ClientAuth::Body,
-                GrantKind::ClientCredentials,
-                Some(ScopeParam::Array(scopes.unwrap_or_else(|| {
-                    ["user", "onboarding", "sso"].map(String::from).to_vec()
-                }))),
-                vec![],
-                3600,
-                ApiBase::Fixed(base),
-            )
-        }
-        Preset::Omniretain => {
-            let base = http_url(&id, "base_url", &need("base_url", &spec.base_url)?)?;
-            (
-                format!("{base}/backend/core/authentication/token/"),
-                BodyEncoding::Form,
-                ClientAuth::Basic,
-                spec.grant.unwrap_or(GrantKind::Password),
-                scopes.map(|s| ScopeParam::Spaced(s.join(" "))),
-                vec![],
-                36000,
-                ApiBase::Fixed(base),
-            )
-        }
-        Preset::Streamdiver => {
-            let auth = http_url(&id, "auth_base", &need("auth_base", &spec.auth_base)?)?;
-            let api = http_url(&id, "api_base", &need("api_base", &spec.api_base)?)?;
-            let tenant = need("tenant", &spec.tenant)?;
-            if !valid_id(&tenant) {
-                return Err(ConfigError::Invalid {
-                    id,
-                    problem: "tenant must be letters, digits, `-` and `_`".into(),
-                });
-            }
-            (
-                format!("{auth}/realms/{tenant}/protocol/openid-connect/token"),
-                BodyEncoding::Form,
-                ClientAuth::Body,
-                GrantKind::ClientCredentials,
-                scopes.map(|s| ScopeParam::Spaced(s.join(" "))),
-                vec![],
-                7200,
-                ApiBase::Fixed(api),
-            )
-        }
-        Preset::Powerepos => {
-            let auth = http_url(&id, "auth_base", &need("auth_base", &spec.auth_base)?)?;
-            let org = need("org_id", &spec.org_id)?;
-            (
-                format!("{auth}/authorisation/token"),
-                BodyEncoding::Form,
-                ClientAuth::Body,
-                GrantKind::Password,
-                Some(ScopeParam::Spaced(
-                    scopes
-                        .map(|s| s.join(" "))
-                        .unwrap_or_else(|| "partnerservices offline_access".into()),
-                )),
-                vec![("org_id".to_owned(), org)],
-                28800,
-                // Seed 004: the service URI must always be read from the claim.
-                ApiBase::JwtClaim("AuthServerClaims.Service".into()),
-            )
-        }
-        Preset::Custom => {
-            // `{tenant}` and `{org_id}` in the URL are filled from the same-named fields.
-            let mut template = need("token_url", &spec.token_url)?;
-            for (key, field, value) in [
-                ("{tenant}", "tenant", &spec.tenant),
-                ("{org_id}", "org_id", &spec.org_id),
-            ] {
-                if template.contains(key) {
-                    let v = need(field, value)?;
-                    if !valid_id(&v) {
-                        return Err(ConfigError::Invalid {
-                            id,
-                            problem: format!("{field} must be letters, digits, `-` and `_`"),
-                        });
-                    }
-                    template = template.replace(key, &v);
-                }
-            }
-            let url = http_url(&id, "token_url", &template)?;
-            let api = match (&spec.api_base, &spec.api_base_claim) {
-                (_, Some(claim)) => ApiBase::JwtClaim(claim.clone()),
-                (api, None) => ApiBase::Fixed(http_url(&id, "api_base", &need("api_base", api)?)?),
-            };
-            (
-                url,
-                spec.encoding.unwrap_or(BodyEncoding::Form),
-                ClientAuth::Body,
-                spec.grant.unwrap_or(GrantKind::ClientCredentials),
-                scopes.map(|s| ScopeParam::Spaced(s.join(" "))),
-                spec.org_id
-                    .clone()
-                    .map(|o| vec![("org_id".to_owned(), o)])
-                    .unwrap_or_default(),
-                3600,
-                api,
-            )
-        }
-    };
-    let max_lifetime = spec
-        .max_lifetime_s
-        .filter(|s| *s > 0)
-        .unwrap_or(match spec.provider {
-            Preset::Stream => STREAM_MAX_LIFETIME_S,
-            Preset::Omniretain => 36_000,
-            Preset::Streamdiver => 57_600,
-            Preset::Powerepos | Preset::Custom => 86_400,
-        });
-    let token_lifetime_s = match (spec.token_lifetime_s, &spec.provider) {
-        (None, _) => None,
-        (Some(s), Preset::Stream) if (60..=STREAM_MAX_LIFETIME_S).contains(&s) => Some(s),
-        (Some(_), Preset::Stream) => {
-            return Err(ConfigError::Invalid {
-                id,
-                problem: format!(
-                    "token_lifetime_s must be 60..={STREAM_MAX_LIFETIME_S} (Stream's `exp` is at most an hour after issue)"
-                ),
-            })
-        }
-        (Some(_), _) => {
-            return Err(ConfigError::Invalid {
-                id,
-                problem: "token_lifetime_s is Stream's `exp`; other providers set the lifetime themselves".into(),
-            })
-        }
-    };
-    if spec.paths.is_some() && !matches!(spec.provider, Preset::Stream) {
-        return Err(ConfigError::Invalid {
-            id,
-            problem: "paths are Stream's operations; other providers have none".into(),
-        });
+    let mut profile = presets::profile(&spec, &check)?;
+    let is_stream = spec.provider == ProviderKind::Stream;
+    if let Some(max) = spec.max_lifetime_s.filter(|s| *s > 0) {
+        profile.max_lifetime_s = max;
     }
-    let stream_paths = spec.paths.clone().unwrap_or_default();
+    profile.token_lifetime_s = match spec.token_lifetime_s {
+        None => None,
+        Some(s) if is_stream && (60..=STREAM_MAX_LIFETIME_S).contains(&s) => Some(s),
+        Some(_) if is_stream => {
+            return Err(check.invalid(format!(
+                "token_lifetime_s must be 60..={STREAM_MAX_LIFETIME_S} (Stream's `exp` is at most an hour after issue)"
+            )))
+        }
+        Some(_) => {
+            return Err(check.invalid(
+                "token_lifetime_s is Stream's `exp`; other providers set the lifetime themselves",
+            ))
+        }
+    };
+    if spec.paths.is_some() && !is_stream {
+        return Err(check.invalid("paths are Stream's operations; other providers have none"));
+    }
+    let stream_paths = spec.paths.unwrap_or_default();
     if let Err(e) = stream_paths.validate() {
-        return Err(ConfigError::Invalid {
-            id,
-            problem: e.to_string(),
-        });
+        return Err(check.invalid(e.to_string()));
     }
-    let api_hosts = match spec.api_hosts.clone() {
-        Some(hosts) => hosts,
-        None if matches!(spec.provider, Preset::Powerepos) => vec!["*.powerepos.cloud".into()],
-        None => Vec::new(),
-    };
-    if let Some(bad) = api_hosts
+    if let Some(hosts) = spec.api_hosts {
+        profile.api_hosts = hosts;
+    }
+    if let Some(bad) = profile
+        .api_hosts
         .iter()
         .find(|h| !super::api_base::valid_host_pattern(h))
     {
-        return Err(ConfigError::Invalid {
-            id,
-            problem: format!("api_hosts entry `{bad}` is not a host or `*.suffix`"),
-        });
+        return Err(check.invalid(format!(
+            "api_hosts entry `{bad}` is not a host or `*.suffix`"
+        )));
     }
     // An override of the claim path is honoured for every provider (PowerEPOS included).
-    let api_base = match (api_base, spec.api_base_claim.clone()) {
-        (_, Some(claim)) => ApiBase::JwtClaim(claim),
-        (a, None) => a,
-    };
-    if matches!(api_base, ApiBase::JwtClaim(_)) && api_hosts.is_empty() {
-        return Err(ConfigError::Missing {
-            id,
-            provider: provider.to_owned(),
-            field: "api_hosts",
-        });
+    if let Some(claim) = spec.api_base_claim {
+        profile.api_base = ApiBase::JwtClaim(claim);
     }
-    let token_url = match &spec.token_url {
-        Some(u) if !matches!(spec.provider, Preset::Custom) => http_url(&id, "token_url", u)?,
-        _ => token_url,
-    };
+    if matches!(profile.api_base, ApiBase::JwtClaim(_)) && profile.api_hosts.is_empty() {
+        return Err(check.missing("api_hosts"));
+    }
+    // A custom entry's `token_url` is its template, already resolved by the preset.
+    match &spec.token_url {
+        Some(url) if spec.provider != ProviderKind::Custom => {
+            profile.token_url = check.http_url("token_url", url)?;
+        }
+        _ => {}
+    }
     let read_secret = |field: &'static str, name: &str| {
         secret(name)
             .filter(|v| !v.is_empty())
             .ok_or_else(|| ConfigError::SecretNotSet {
-                id: id.clone(),
+                id: id.to_owned(),
                 secret: name.to_owned(),
                 field,
             })
     };
     let client_secret =
         ClientSecret::new(read_secret("client_secret", &spec.secrets.client_secret)?);
-    let (username, password) = if grant == GrantKind::Password {
-        let user = need("username", &spec.username)?;
-        let name = spec.secrets.password.clone().ok_or(ConfigError::Missing {
-            id: id.clone(),
-            provider: provider.to_owned(),
-            field: "secrets.password",
-        })?;
+    let (username, password) = if profile.grant == GrantKind::Password {
+        let user = check.need("username", &spec.username)?;
+        let name = spec
+            .secrets
+            .password
+            .as_deref()
+            .ok_or_else(|| check.missing("secrets.password"))?;
         (
             Some(user),
-            Some(ServicePassword::new(read_secret("password", &name)?)),
+            Some(ServicePassword::new(read_secret("password", name)?)),
         )
     } else {
         (None, None)
     };
     if spec.client_id.is_empty() {
-        return Err(ConfigError::Missing {
-            id,
-            provider: provider.to_owned(),
-            field: "client_id",
-        });
+        return Err(check.missing("client_id"));
+    }
+    if let Some(encoding) = spec.encoding {
+        profile.encoding = encoding;
+    }
+    if let Some(client_auth) = spec.client_auth {
+        profile.client_auth = client_auth;
+    }
+    profile.default_lifetime_s = spec
+        .default_lifetime_s
+        .unwrap_or(profile.default_lifetime_s)
+        .min(profile.max_lifetime_s);
+    if let Some(forbidden) = spec.forbidden_means_invalid_token {
+        profile.forbidden_means_invalid_token = forbidden;
     }
     Ok(Credential {
-        profile: Profile {
-            provider: provider.to_owned(),
-            token_url,
-            encoding: spec.encoding.unwrap_or(encoding),
-            client_auth: spec.client_auth.unwrap_or(client_auth),
-            grant,
-            scope,
-            extra,
-            default_lifetime_s: spec
-                .default_lifetime_s
-                .unwrap_or(lifetime)
-                .min(max_lifetime),
-            max_lifetime_s: max_lifetime,
-            token_lifetime_s,
-            api_base,
-            api_hosts,
-            forbidden_means_invalid_token: spec
-                .forbidden_means_invalid_token
-                .unwrap_or(provider == "omniretain"),
-        },
-        id,
+        id: id.to_owned(),
+        profile,
         client_id: spec.client_id,
         client_secret,
         username,

@@ -1,0 +1,36 @@
+//! Which roles may do what with onboardings (the documented policy).
+
+use crate::contract::stream::Role;
+
+/// What a role may do with onboardings (the documented policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read status and locations.
+    Read,
+    /// Start an onboarding, ingest POS locations, bind DSP locations.
+    Manage,
+    /// Revoke an integration.
+    Revoke,
+}
+
+/// `owner`, `admin`: everything; `manager`: read and manage; `team_member`, `custom`: read.
+pub fn may(role: &Role, action: Action) -> bool {
+    match action {
+        Action::Read => true,
+        Action::Manage => matches!(role, Role::Owner | Role::Admin | Role::Manager),
+        Action::Revoke => matches!(role, Role::Owner | Role::Admin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy() {
+        assert!(may(&Role::Manager, Action::Manage));
+        assert!(!may(&Role::Manager, Action::Revoke));
+        assert!(!may(&Role::TeamMember, Action::Manage));
+        assert!(may(&Role::Custom, Action::Read));
+    }
+}

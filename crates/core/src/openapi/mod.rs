@@ -1,0 +1,148 @@
+//! The OpenAPI 3.1 document of the worker's HTTP API, built from the route table
+//! ([`crate::routes`]: paths, methods, operation ids, security) and from the same Rust types the
+//! worker serialises (response schemas) and deserialises (request schemas), so the reference
+//! cannot drift from the code. The committed copy is `www/openapi.json` (served by the worker
+//! as a static asset at `/openapi.json`); the test below fails when it is stale, and the test
+//! command runs schemathesis against the running worker with it.
+//!
+//! `UPDATE_OPENAPI=1 cargo test -p gatehouse-core --features openapi openapi` rewrites it.
+
+mod operations;
+mod schemas;
+
+use crate::api::ErrorBody;
+use crate::routes::{Access, ROUTES};
+use schemas::Schemas;
+use serde_json::{json, Map, Value};
+
+/// The security schemes that admit a caller, as `components.securitySchemes` names them.
+fn security(access: Access) -> &'static [&'static str] {
+    match access {
+        Access::Public | Access::Development => &[],
+        Access::Session | Access::SessionMay(_) => &["session", "sessionCookie"],
+        Access::BearerSession => &["session"],
+        Access::AdminKey => &["admin"],
+        Access::ProxyKey => &["proxy"],
+    }
+}
+
+/// The `paths` of every route that has an operation id.
+fn paths(s: &mut Schemas) -> Map<String, Value> {
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let Some(operation_id) = route.operation_id else {
+            continue;
+        };
+        let mut op = operations::describe(route.id, s);
+        op["operationId"] = operation_id.into();
+        // Every operation answers its errors as an `ErrorBody`, unless it says otherwise.
+        if let Some(responses) = op["responses"].as_object_mut() {
+            responses
+                .entry("default")
+                .or_insert_with(|| json!({ "$ref": "#/components/responses/Error" }));
+        }
+        let schemes = security(route.access);
+        if !schemes.is_empty() {
+            op["security"] = schemes.iter().map(|s| json!({ *s: [] })).collect();
+        }
+        let path = route.path.replace("*}", "}");
+        let item = paths.entry(path).or_insert_with(|| json!({}));
+        item[route.method.as_str().to_ascii_lowercase()] = op;
+    }
+    paths
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut s = Schemas::new();
+    let error = s.answer::<ErrorBody>();
+    let paths = paths(&mut s);
+    let webhooks = json!({
+        "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", &mut s),
+        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", &mut s)
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Gatehouse",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The worker's HTTP API: partner tokens, SSO and onboarding at the edge. Every answer carries `Cache-Control: no-store` and `X-Request-Id`; every error is `{code, message, retryable}` with a stable code. Generated from the Rust types in gatehouse-core (crates/core/src/openapi.rs).",
+            "license": { "name": "Apache-2.0", "identifier": "Apache-2.0" }
+        },
+        "servers": [ { "url": "/" } ],
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {
+            "schemas": s.into_definitions(),
+            "responses": { "Error": { "description": "A stable error code (docs: README, docs/*.md).",
+                "content": { "application/json": { "schema": error } } } },
+            "securitySchemes": {
+                "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A portal session signed by the partner's backend (docs/sso.md)." },
+                "sessionCookie": { "type": "apiKey", "in": "cookie", "name": "__Host-gatehouse_session" },
+                "admin": { "type": "http", "scheme": "bearer", "description": "ADMIN_API_KEY" },
+                "proxy": { "type": "http", "scheme": "bearer", "description": "PROXY_API_KEY" }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    #[test]
+    fn openapi_document_is_current() {
+        let text = serde_json::to_string_pretty(&super::document()).unwrap() + "\n";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/openapi.json");
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &text).expect("write www/openapi.json");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == text, "www/openapi.json is stale: run UPDATE_OPENAPI=1 cargo test -p gatehouse-core --features openapi openapi");
+    }
+
+    #[test]
+    fn every_error_is_described_and_every_ref_resolves() {
+        let doc = super::document();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for name in [
+            "ErrorBody",
+            "Health",
+            "OnboardingView",
+            "StartRequest",
+            "Event",
+            "Outbox",
+        ] {
+            assert!(schemas.contains_key(name), "{name}");
+        }
+        // Every $ref names a schema or response that exists.
+        for part in text.split("\"$ref\":\"#/components/").skip(1) {
+            let target = part.split('"').next().unwrap();
+            let (kind, name) = target.split_once('/').unwrap();
+            assert!(
+                doc["components"][kind].get(name).is_some(),
+                "dangling $ref {target}"
+            );
+        }
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                assert!(op["responses"].get("default").is_some(), "{method} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn links_name_operations_of_the_route_table() {
+        let doc = super::document();
+        let text = doc.to_string();
+        let ids: Vec<&str> = crate::routes::ROUTES
+            .iter()
+            .filter_map(|r| r.operation_id)
+            .collect();
+        for part in text.split("\"operationId\":\"").skip(1) {
+            let id = part.split('"').next().unwrap();
+            assert!(ids.contains(&id), "{id}");
+        }
+    }
+}

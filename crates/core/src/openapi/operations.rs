@@ -1,0 +1,223 @@
+//! What each route's operation says: summary, parameters, body and answers. Its method, path,
+//! `operationId` and security come from the route table (`crate::routes`).
+
+use super::schemas::{CredentialList, Schemas, SsoRequest, WebhookTargets};
+use crate::api::{CredentialStatus, Health, Profile};
+use crate::contract::stream::LocationsResponse;
+use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
+use crate::routes::RouteId;
+use crate::webhook::Event;
+use serde_json::{json, Value};
+
+fn json_body(schema: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": schema } } })
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn path_param(name: &str, description: &str, example: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description,
+            "schema": { "type": "string", "minLength": 1 }, "example": example })
+}
+
+/// An id as the worker accepts it (`valid_id`): anything else is a 404.
+fn id_param(name: &str, description: &str, example: &str) -> Value {
+    let mut p = path_param(name, description, example);
+    p["schema"]["pattern"] = "^[A-Za-z0-9_.:-]{1,128}$".into();
+    p
+}
+
+fn onboarding_id() -> Value {
+    id_param(
+        "id",
+        "An onboarding started by the session's organization.",
+        "onb_1",
+    )
+}
+
+fn credential_id() -> Value {
+    path_param("id", "A credential id from CREDENTIALS.", "stream")
+}
+
+fn token_id() -> Value {
+    path_param("token_id", "A partner token id.", "ptk_1")
+}
+
+/// Links from a started onboarding to the operations on it (schemathesis follows them).
+fn onboarding_links() -> Value {
+    let to = |op: &str| json!({ "operationId": op, "parameters": { "id": "$response.body#/onboarding/id" } });
+    json!({
+        "status": to("onboardingStatus"), "revoke": to("revokeOnboarding"),
+        "locations": to("onboardingLocations"), "ingest": to("ingestLocations"), "bind": to("bindLocations")
+    })
+}
+
+fn redirect(description: &str) -> Value {
+    json!({ "303": { "description": description,
+        "headers": { "Location": { "schema": { "type": "string", "format": "uri" } } } } })
+}
+
+/// Stream's partner tokens for operators (seed 000).
+fn partner_token() -> Value {
+    json!({ "type": "object", "required": ["_id", "token_name", "scopes"],
+        "properties": {
+            "_id": { "type": "string" }, "org_id": { "type": "string" },
+            "token_name": { "type": "string" },
+            "scopes": { "type": "array", "items": { "type": "string" } },
+            "created_at": { "type": "string" },
+            "token": { "type": "string", "description": "The value: only in the create answer, shown once." } } })
+}
+
+/// The operation of route `id`, without its `operationId` and security (the table's), and
+/// without the `default` answer every operation shares.
+pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
+    match id {
+        RouteId::Health => json!({
+            "summary": "Liveness and version",
+            "responses": { "200": ok("The worker answers.", s.answer::<Health>()) } }),
+        RouteId::GetSession => json!({
+            "summary": "The session's profile (never the token)",
+            "responses": { "200": ok("The verified session.", s.answer::<Profile<'_>>()) } }),
+        RouteId::CreateSessionCookie => json!({
+            "summary": "Exchange a Bearer session for the __Host- cookie",
+            "description": "Sets `__Host-gatehouse_session` (Secure, HttpOnly, SameSite=Strict). Needs an allowed Origin.",
+            "responses": { "200": { "description": "The cookie is set.",
+                "headers": { "Set-Cookie": { "schema": { "type": "string" } } },
+                "content": { "application/json": { "schema": s.answer::<Profile<'_>>() } } } } }),
+        RouteId::DeleteSessionCookie => json!({
+            "summary": "Clear the session cookie",
+            "responses": { "204": { "description": "Cleared." } } }),
+        RouteId::StartSso => json!({
+            "summary": "White-label SSO: 303 to the white-label app with a one-time login",
+            "description": "Identity, organization and role come only from the verified session; a body naming another is refused (403). Rate limited per user (429 + Retry-After). A navigating browser (Sec-Fetch-Mode: navigate) gets errors as a small HTML page.",
+            "requestBody": { "required": false, "content": {
+                "application/x-www-form-urlencoded": { "schema": s.request::<SsoRequest>() },
+                "application/json": { "schema": s.request::<SsoRequest>() } } },
+            "responses": redirect("To `<WHITE_LABEL_DOMAIN>/redirect/sso?code=…` (no-store, no-referrer).") }),
+        RouteId::StartOnboarding => json!({
+            "summary": "Start an onboarding (owner, admin, manager)",
+            "requestBody": json_body(s.request::<StartRequest>()),
+            "responses": { "200": {
+                "description": "The pending onboarding and where to send the merchant.",
+                "content": { "application/json": { "schema": s.answer::<StartResponse>() } },
+                "links": onboarding_links() } } }),
+        RouteId::OnboardingGo => json!({
+            "summary": "The start answer's entry_url: binds the flow to this browser",
+            "description": "Followed once by the merchant's browser (a top-level navigation). Spends the single-use ticket, sets the flow's `__Host-gatehouse_onb_…` binding cookie (Secure, HttpOnly, SameSite=Lax) and answers 303 to the partner's entry URL. A spent, expired or unknown ticket answers 303 to an allowlisted page with `error`.",
+            "parameters": [ { "name": "ticket", "in": "query", "schema": { "type": "string" } } ],
+            "responses": redirect("To the partner's entry URL, or to an allowlisted page with `error`.") }),
+        RouteId::OnboardingReturn => json!({
+            "summary": "Where the partner sends the merchant back",
+            "description": "Checks the single-use state and the flow's binding cookie (set by `onboardingGo` in the browser that started; without it the answer is `error=flow_not_started_here` and the partner is not called), exchanges the code and answers 303 to an allowlisted page carrying only `onboarding` and `status` or `error`. Every outcome, errors included, is a redirect to an allowlisted page or a JSON error: never an open redirect.",
+            "parameters": [
+                { "name": "state", "in": "query", "schema": { "type": "string" } },
+                { "name": "code", "in": "query", "schema": { "type": "string" } },
+                { "name": "error", "in": "query", "schema": { "type": "string" } } ],
+            "responses": redirect("To the allowlisted page.") }),
+        RouteId::OnboardingStatus => json!({
+            "summary": "An onboarding's status",
+            "parameters": [ onboarding_id(),
+                { "name": "wait", "in": "query", "description": "Long-poll: wait up to this many seconds (≤ 25) for a change from If-None-Match.", "schema": { "type": "integer", "minimum": 0, "maximum": 25 } },
+                { "name": "If-None-Match", "in": "header", "schema": { "type": "string" } } ],
+            "responses": {
+                "200": { "description": "The status.", "headers": { "ETag": { "schema": { "type": "string" } } },
+                         "content": { "application/json": { "schema": s.answer::<OnboardingView>() } } },
+                "304": { "description": "Unchanged since the ETag given." } } }),
+        RouteId::RevokeOnboarding => json!({
+            "summary": "Revoke (owner, admin); idempotent",
+            "parameters": [ onboarding_id() ],
+            "responses": { "200": ok("The revoked onboarding.", s.answer::<OnboardingView>()) } }),
+        RouteId::RestartOnboarding => json!({
+            "summary": "Start the same platform and type again after the link expired (owner, admin, manager)",
+            "description": "For an onboarding still pending (or failed) whose authorization link expired: a new onboarding for the same source and type, with a new go link. 409 `onboarding_not_restartable` otherwise.",
+            "parameters": [ onboarding_id() ],
+            "requestBody": json_body(json!({ "type": "object", "additionalProperties": false,
+                "properties": { "return_page": { "type": "string" } } })),
+            "responses": { "200": {
+                "description": "The new pending onboarding and where to send the merchant.",
+                "content": { "application/json": { "schema": s.answer::<StartResponse>() } } } } }),
+        RouteId::OnboardingLocations => json!({
+            "summary": "The onboarding's locations",
+            "parameters": [ onboarding_id() ],
+            "responses": { "200": ok("The locations.", s.answer::<LocationsResponse>()) } }),
+        RouteId::IngestLocations => json!({
+            "summary": "Import POS locations (owner, admin, manager)",
+            "parameters": [ onboarding_id() ],
+            "requestBody": json_body(s.request::<IngestRequest>()),
+            "responses": { "200": ok("The onboarding's locations.", s.answer::<LocationsResponse>()) } }),
+        RouteId::BindLocations => json!({
+            "summary": "Bind DSP locations to POS locations (owner, admin, manager)",
+            "parameters": [ onboarding_id() ],
+            "requestBody": json_body(s.request::<BindRequest>()),
+            "responses": { "200": ok("The onboarding's locations.", s.answer::<LocationsResponse>()) } }),
+        RouteId::OrganizationLocations => json!({
+            "summary": "The organization's locations",
+            "parameters": [ { "name": "location_id", "in": "query", "required": false,
+                "description": "Only this location (Stream's location_id filter).",
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$" } } ],
+            "responses": { "200": ok("The locations.", s.answer::<LocationsResponse>()) } }),
+        RouteId::ListCredentials => json!({
+            "summary": "Every credential's health (never a token or secret)",
+            "responses": { "200": ok("The credentials.", s.answer::<CredentialList>()) } }),
+        RouteId::CredentialStatus => json!({
+            "summary": "One credential's health",
+            "parameters": [ credential_id(),
+                { "name": "warm", "in": "query", "description": "`1`: obtain a token first if none is held.", "schema": { "type": "string", "enum": ["1"] } } ],
+            "responses": { "200": ok("The credential.", s.answer::<CredentialStatus>()) } }),
+        RouteId::ResetCredential => json!({
+            "summary": "Forget held tokens and any hold-off",
+            "parameters": [ credential_id() ],
+            "responses": { "200": ok("The credential after the reset.", s.answer::<CredentialStatus>()) } }),
+        RouteId::WebhookOutboxes => json!({
+            "summary": "Each webhook target's outbox",
+            "responses": { "200": ok("The targets.", s.answer::<WebhookTargets>()) } }),
+        RouteId::ListPartnerTokens => json!({
+            "summary": "A Stream organization's partner tokens (never a value)",
+            "parameters": [ { "name": "org_id", "in": "query", "required": true,
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$" } } ],
+            "responses": { "200": ok("The tokens.", json!({ "type": "array", "items": partner_token() })) } }),
+        RouteId::CreatePartnerToken => json!({
+            "summary": "Create a partner token; its value is answered this once",
+            "requestBody": json_body(json!({ "type": "object", "required": ["org_id", "token_name", "scopes"],
+                "properties": { "org_id": { "type": "string" }, "token_name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                    "scopes": { "type": "array", "minItems": 1,
+                        "items": { "type": "string", "enum": ["user", "onboarding", "legacy_onboarding", "sso"] } } } })),
+            "responses": { "201": ok("The token, with its value.", partner_token()) } }),
+        RouteId::RenamePartnerToken => json!({
+            "summary": "Rename a partner token",
+            "parameters": [ token_id() ],
+            "requestBody": json_body(json!({ "type": "object", "required": ["token_name"],
+                "properties": { "token_name": { "type": "string", "minLength": 1, "maxLength": 100 } } })),
+            "responses": { "200": ok("The renamed token.", partner_token()) } }),
+        RouteId::DeletePartnerToken => json!({
+            "summary": "Delete a partner token",
+            "parameters": [ token_id() ],
+            "responses": { "204": { "description": "Deleted." } } }),
+        RouteId::Proxy => json!({
+            "summary": "Call the partner with the credential's token (trusted server code)",
+            "description": "Allowed methods and paths per credential come from its `proxy` allowlist. Browsers are refused. The partner's answer is passed on as it comes; Gatehouse's own refusals are JSON errors.",
+            "parameters": [ path_param("credential", "A credential id.", "streamdiver-acme"),
+                            path_param("path", "The partner API path.", "v2/tenants/current/settings") ],
+            "responses": {
+                "401": { "$ref": "#/components/responses/Error" },
+                "403": { "$ref": "#/components/responses/Error" },
+                // The partner's own answers are not Gatehouse's to describe.
+                "default": { "description": "The partner's answer, or a Gatehouse JSON error." } } }),
+        // Not in the document (no operationId in the table): development and test routes.
+        RouteId::OrganizationCounters | RouteId::DevUsers | RouteId::DevSession => Value::Null,
+    }
+}
+
+/// A webhook Gatehouse sends to the partner's backend.
+pub(super) fn webhook(summary: &str, s: &mut Schemas) -> Value {
+    json!({ "post": {
+        "summary": summary,
+        "parameters": [
+            { "name": "Gatehouse-Event-Id", "in": "header", "required": true, "description": "The idempotency id (= the body's `id`).", "schema": { "type": "string" } },
+            { "name": "Gatehouse-Signature", "in": "header", "required": true, "description": "`t=<unix seconds>,v1=<hex HMAC-SHA256(key, \"<t>.<raw body>\")>`, one v1 per key.", "schema": { "type": "string" } },
+            { "name": "Gatehouse-Delivery-Attempt", "in": "header", "schema": { "type": "integer" } } ],
+        "requestBody": json_body(s.answer::<Event>()),
+        "responses": { "2XX": { "description": "Received; anything else is retried with backoff." } } } })
+}

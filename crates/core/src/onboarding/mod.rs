@@ -18,5 +18,5 @@ pub use state::{
     b64url, binding_cookie_name, binding_input, make_state, parse_state, tags_equal, PendingState,
     ReturnRefusal,
 };
-pub use status::{backoff_ms, etag, if_none_match};
+pub use status::{etag, if_none_match};
 pub use view::{OnboardingView, StartResponse};

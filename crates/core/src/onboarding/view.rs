@@ -45,10 +45,7 @@ impl OnboardingView {
     /// Whether watching can stop: `active`, `revoked` or `failed` (`active` can still be revoked,
     /// but nothing the merchant does moves it). Unknown statuses are not terminal.
     pub fn is_terminal(&self) -> bool {
-        matches!(
-            self.status,
-            OnboardingStatus::Active | OnboardingStatus::Revoked | OnboardingStatus::Failed
-        )
+        self.status.is_terminal()
     }
 }
 

@@ -33,6 +33,7 @@ pub mod api;
 pub mod backoff;
 pub mod coalesce;
 pub mod contract;
+pub mod errors;
 mod ids;
 pub mod onboarding;
 #[cfg(feature = "openapi")]

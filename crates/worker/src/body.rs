@@ -4,7 +4,7 @@
 //! helper for every body-taking route; the unauthenticated ones (`/api/sso`) call it before any
 //! other work.
 
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use futures_util::StreamExt;
 use worker::Request;
 
@@ -46,7 +46,7 @@ pub async fn read_json_capped(req: &mut Request, limit: usize) -> Result<Vec<u8>
         .to_ascii_lowercase()
         .starts_with("application/json")
     {
-        return Err(ApiError::Refused(Refusal::UnsupportedMediaType));
+        return Err(ApiError::Refused(ErrorCode::UnsupportedMediaType));
     }
     read_capped(req, limit).await
 }

@@ -1,136 +1,17 @@
-//! The one error type of the HTTP edge, closed: each case has its status, stable `code`, message
-//! and retryability by its type ([`ApiError::describe`]). Turning an error into a response is
-//! pure ([`ApiError::into_response`]); its internal detail is logged once, by [`ApiError::log`],
-//! at the worker's front door (`fetch`), never sent to a client. Durable Objects answer their
-//! errors typed (serde) to the worker, which logs and answers them there.
+//! The one error type of the HTTP edge, closed: each case names a stable
+//! [`ErrorCode`] (core's `errors`, where its status, message and retryability live) and carries
+//! internal detail for the log. Turning an error into a response is pure
+//! ([`ApiError::into_response`]); the detail is logged once, by [`ApiError::log`], at the worker's
+//! front door (`fetch`), never sent to a client. Durable Objects answer their errors to the
+//! worker typed, as `{code, detail}` ([`ApiError`]'s serde form), and the worker logs them there.
 
 use gatehouse_core::api::ErrorBody;
-use serde::{Deserialize, Serialize};
+pub use gatehouse_core::errors::ErrorCode;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use worker::Response;
 
-/// A refusal of a request about onboardings, locations or partner tokens: each with its status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    /// A path or body id that is not an id.
-    InvalidId,
-    /// A partner token name that is empty, too long or has control characters.
-    InvalidTokenName,
-    /// Partner token scopes that are empty or not in the document.
-    InvalidScopes,
-    /// An onboarding `source` that is not a known platform.
-    InvalidSource,
-    /// An onboarding `type` other than `pos`/`dsp`.
-    InvalidType,
-    /// A `return_page` not on `ONBOARDING_RETURN_PAGES`.
-    ReturnPageNotAllowed,
-    /// A location id or binding that is not this onboarding's or organization's.
-    InvalidLocation,
-    /// The partner: a POS location of another organization.
-    LocationOrgMismatch,
-    /// The partner: a consent code that is not the one issued, or expired.
-    InvalidCode,
-    /// The onboarding is not in a state that allows this (the partner's `invalid_state`).
-    InvalidState,
-    /// No such onboarding for this organization (another organization's is not revealed).
-    OnboardingNotFound,
-    /// No such location for this organization.
-    LocationNotFound,
-    /// The partner does not know the organization.
-    OrgNotFound,
-    /// No such partner token.
-    TokenNotFound,
-    /// The partner answered a conflict without a code Gatehouse passes on.
-    Conflict,
-    /// Only a pending or failed onboarding can be started again.
-    OnboardingNotRestartable,
-    /// A body that is not `application/json`.
-    UnsupportedMediaType,
-}
-
-impl Refusal {
-    /// The partner's error codes passed on to callers as refusals of their own.
-    pub const FROM_PARTNER: [Refusal; 8] = [
-        Self::TokenNotFound,
-        Self::OnboardingNotFound,
-        Self::LocationNotFound,
-        Self::OrgNotFound,
-        Self::InvalidState,
-        Self::InvalidLocation,
-        Self::LocationOrgMismatch,
-        Self::InvalidCode,
-    ];
-
-    /// The HTTP status.
-    pub fn status(self) -> u16 {
-        match self {
-            Self::OnboardingNotFound
-            | Self::LocationNotFound
-            | Self::OrgNotFound
-            | Self::TokenNotFound => 404,
-            Self::InvalidState | Self::Conflict | Self::OnboardingNotRestartable => 409,
-            Self::UnsupportedMediaType => 415,
-            _ => 400,
-        }
-    }
-
-    /// The stable code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InvalidId => "invalid_id",
-            Self::InvalidTokenName => "invalid_token_name",
-            Self::InvalidScopes => "invalid_scopes",
-            Self::InvalidSource => "invalid_source",
-            Self::InvalidType => "invalid_type",
-            Self::ReturnPageNotAllowed => "return_page_not_allowed",
-            Self::InvalidLocation => "invalid_location",
-            Self::LocationOrgMismatch => "location_org_mismatch",
-            Self::InvalidCode => "invalid_code",
-            Self::InvalidState => "invalid_state",
-            Self::OnboardingNotFound => "onboarding_not_found",
-            Self::LocationNotFound => "location_not_found",
-            Self::OrgNotFound => "org_not_found",
-            Self::TokenNotFound => "token_not_found",
-            Self::Conflict => "conflict",
-            Self::OnboardingNotRestartable => "onboarding_not_restartable",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-        }
-    }
-}
-
-/// What a client is told about an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Described {
-    /// The HTTP status.
-    pub status: u16,
-    /// The stable machine-readable code.
-    pub code: &'static str,
-    /// A sentence for people.
-    pub message: &'static str,
-    /// Whether retrying later may succeed.
-    pub retryable: bool,
-}
-
-const fn described(status: u16, code: &'static str, message: &'static str) -> Described {
-    Described {
-        status,
-        code,
-        message,
-        retryable: false,
-    }
-}
-
-const fn retryable(status: u16, code: &'static str, message: &'static str) -> Described {
-    Described {
-        status,
-        code,
-        message,
-        retryable: true,
-    }
-}
-
 /// Everything a Gatehouse route can answer instead of success.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// No route at this path.
     NotFound,
@@ -169,9 +50,7 @@ pub enum ApiError {
     InvalidRequest(String),
     /// No portal session was presented.
     SessionRequired,
-    /// The portal session token was refused (`invalid_session` or `session_expired`); checked
-    /// at the worker's front door only, so it never crosses to a Durable Object.
-    #[serde(skip)]
+    /// The portal session token was refused (`invalid_session` or `session_expired`).
     InvalidSession(gatehouse_core::session::SessionError),
     /// The session's role may not do this.
     ForbiddenRole,
@@ -181,141 +60,57 @@ pub enum ApiError {
     ForbiddenUser,
     /// Too many requests from this user; retry after the given seconds.
     RateLimited(u32),
-    /// A refusal with its own status and stable code (onboarding, locations, partner tokens).
-    Refused(Refusal),
+    /// A refusal named by its code (onboarding, locations, partner tokens); the code decides
+    /// the status.
+    Refused(ErrorCode),
 }
 
 impl ApiError {
-    /// The status, code, message and retryability of this error.
-    pub fn describe(&self) -> Described {
+    /// The stable code (status, message and retryability follow from it).
+    pub fn error_code(&self) -> ErrorCode {
+        use ErrorCode as C;
         match self {
-            Self::NotFound => described(404, "not_found", "No such route."),
-            Self::MethodNotAllowed => described(
-                405,
-                "method_not_allowed",
-                "Method not allowed on this route.",
-            ),
-            Self::Unauthorized => {
-                described(401, "unauthorized", "Missing or invalid credentials.")
-            }
-            Self::OriginNotAllowed => {
-                described(403, "origin_not_allowed", "This origin is not allowed.")
-            }
-            Self::UnknownCredential => described(
-                404,
-                "unknown_credential",
-                "No credential is configured under this id.",
-            ),
-            Self::Misconfigured(_) => described(
-                500,
-                "misconfigured",
-                "The deployment is misconfigured; see the worker log.",
-            ),
-            Self::PartnerUnavailable(_) => retryable(
-                502,
-                "partner_unavailable",
-                "The partner is unavailable; retry later.",
-            ),
-            Self::PartnerRejected(_) => described(
-                502,
-                "partner_rejected",
-                "The partner refused the configured credential.",
-            ),
-            Self::PartnerRedirected(_) => described(
-                502,
-                "partner_redirected",
-                "The partner answered a redirect, which Gatehouse does not follow; the credential's URL is misconfigured.",
-            ),
-            Self::NeedsReauth(_) => described(
-                502,
-                "needs_reauth",
-                "The partner refused the credential's grant; it needs re-authorization.",
-            ),
-            Self::StorageUnavailable(_) => retryable(
-                503,
-                "storage_unavailable",
-                "Token storage is unavailable; retry.",
-            ),
-            Self::BrowserNotAllowed => described(
-                403,
-                "browser_not_allowed",
-                "This route is for trusted server code, not browsers.",
-            ),
-            Self::ProxyNotAllowed => described(
-                403,
-                "proxy_path_not_allowed",
-                "This method and path are not allowed for this credential.",
-            ),
-            Self::PartnerRejectedToken => described(
-                502,
-                "partner_rejected_token",
-                "The partner refused a freshly obtained token.",
-            ),
-            Self::PayloadTooLarge => {
-                described(413, "payload_too_large", "The request body is too large.")
-            }
-            Self::Internal(_) => retryable(500, "internal", "Internal error; see the worker log."),
-            Self::InvalidRequest(_) => described(
-                400,
-                "invalid_request",
-                "The request body is not what this route accepts.",
-            ),
-            Self::SessionRequired => described(
-                401,
-                "session_required",
-                "A portal session is required (Authorization: Bearer <session JWT> or the session cookie).",
-            ),
-            Self::InvalidSession(e) if e.code() == "session_expired" => described(
-                401,
-                "session_expired",
-                "The portal session has expired; mint a new one.",
-            ),
-            Self::InvalidSession(_) => described(
-                401,
-                "invalid_session",
-                "The portal session token was refused.",
-            ),
-            Self::ForbiddenRole => described(
-                403,
-                "forbidden_role",
-                "The session's role may not do this.",
-            ),
-            Self::ForbiddenOrg => described(
-                403,
-                "forbidden_org",
-                "Only the session's own organization can be used.",
-            ),
-            Self::ForbiddenUser => described(
-                403,
-                "forbidden_user",
-                "Only the session's own user can be used.",
-            ),
-            Self::RateLimited(_) => retryable(
-                429,
-                "rate_limited",
-                "Too many requests for this user; retry later.",
-            ),
-            Self::Refused(r) => described(
-                r.status(),
-                r.code(),
-                "The request was refused; the code says why.",
-            ),
+            Self::NotFound => C::NotFound,
+            Self::MethodNotAllowed => C::MethodNotAllowed,
+            Self::Unauthorized => C::Unauthorized,
+            Self::OriginNotAllowed => C::OriginNotAllowed,
+            Self::UnknownCredential => C::UnknownCredential,
+            Self::Misconfigured(_) => C::Misconfigured,
+            Self::PartnerUnavailable(_) => C::PartnerUnavailable,
+            Self::PartnerRejected(_) => C::PartnerRejected,
+            Self::PartnerRedirected(_) => C::PartnerRedirected,
+            Self::NeedsReauth(_) => C::NeedsReauth,
+            Self::StorageUnavailable(_) => C::StorageUnavailable,
+            Self::BrowserNotAllowed => C::BrowserNotAllowed,
+            Self::ProxyNotAllowed => C::ProxyPathNotAllowed,
+            Self::PartnerRejectedToken => C::PartnerRejectedToken,
+            Self::PayloadTooLarge => C::PayloadTooLarge,
+            Self::Internal(_) => C::Internal,
+            Self::InvalidRequest(_) => C::InvalidRequest,
+            Self::SessionRequired => C::SessionRequired,
+            Self::InvalidSession(e) if e.code() == "session_expired" => C::SessionExpired,
+            Self::InvalidSession(_) => C::InvalidSession,
+            Self::ForbiddenRole => C::ForbiddenRole,
+            Self::ForbiddenOrg => C::ForbiddenOrg,
+            Self::ForbiddenUser => C::ForbiddenUser,
+            Self::RateLimited(_) => C::RateLimited,
+            Self::Refused(code) => *code,
         }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        self.describe().status
+        self.error_code().status()
     }
 
     /// Whether retrying later may succeed.
     pub fn retryable(&self) -> bool {
-        self.describe().retryable
+        self.error_code().retryable()
     }
 
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
-        self.describe().code
+        self.error_code().as_str()
     }
 
     /// Internal detail for the log, never for the client.
@@ -348,13 +143,13 @@ impl ApiError {
 
     /// The error's JSON response (pure: nothing is logged).
     pub fn into_response(self) -> Response {
-        let d = self.describe();
+        let code = self.error_code();
         let body = ErrorBody {
-            code: d.code.into(),
-            message: d.message.into(),
-            retryable: d.retryable,
+            code: code.as_str().into(),
+            message: code.message().into(),
+            retryable: code.retryable(),
         };
-        let mut resp = crate::http::json(d.status, &body);
+        let mut resp = crate::http::json(code.status(), &body);
         if let Self::RateLimited(s) = self {
             let _ = resp.headers_mut().set("retry-after", &s.to_string());
         }
@@ -362,16 +157,75 @@ impl ApiError {
     }
 }
 
+/// An error between a Durable Object and the worker: its code, its detail and, for
+/// `rate_limited`, the seconds to wait.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    code: ErrorCode,
+    #[serde(default)]
+    detail: Option<String>,
+    #[serde(default)]
+    retry_after_s: Option<u32>,
+}
+
+impl Serialize for ApiError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let retry_after_s = match self {
+            Self::RateLimited(secs) => Some(*secs),
+            _ => None,
+        };
+        Wire {
+            code: self.error_code(),
+            detail: self.detail(),
+            retry_after_s,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiError {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::deserialize(d)?;
+        let detail = w.detail.unwrap_or_default();
+        use ErrorCode as C;
+        Ok(match w.code {
+            C::NotFound => Self::NotFound,
+            C::MethodNotAllowed => Self::MethodNotAllowed,
+            C::Unauthorized => Self::Unauthorized,
+            C::OriginNotAllowed => Self::OriginNotAllowed,
+            C::UnknownCredential => Self::UnknownCredential,
+            C::Misconfigured => Self::Misconfigured(detail),
+            C::PartnerUnavailable => Self::PartnerUnavailable(detail),
+            C::PartnerRejected => Self::PartnerRejected(detail),
+            C::PartnerRedirected => Self::PartnerRedirected(detail),
+            C::NeedsReauth => Self::NeedsReauth(detail),
+            C::StorageUnavailable => Self::StorageUnavailable(detail),
+            C::BrowserNotAllowed => Self::BrowserNotAllowed,
+            C::ProxyPathNotAllowed => Self::ProxyNotAllowed,
+            C::PartnerRejectedToken => Self::PartnerRejectedToken,
+            C::PayloadTooLarge => Self::PayloadTooLarge,
+            C::InvalidRequest => Self::InvalidRequest(detail),
+            C::SessionRequired => Self::SessionRequired,
+            C::ForbiddenRole => Self::ForbiddenRole,
+            C::ForbiddenOrg => Self::ForbiddenOrg,
+            C::ForbiddenUser => Self::ForbiddenUser,
+            C::RateLimited => Self::RateLimited(w.retry_after_s.unwrap_or(1)),
+            // Sessions are verified at the worker's front door and never cross to an object.
+            C::SessionExpired | C::InvalidSession | C::Internal => {
+                Self::Internal(format!("{}: {detail}", w.code.as_str()))
+            }
+            refusal => Self::Refused(refusal),
+        })
+    }
+}
+
 impl ApiError {
     /// The same error as a minimal HTML page, for a person whose browser navigated here (the SSO
     /// button's form POST): the status, the stable code in `#gatehouse-error`, the message.
     pub fn into_html_response(self) -> Response {
-        let Described {
-            status,
-            code,
-            message,
-            retryable,
-        } = self.describe();
+        let error_code = self.error_code();
+        let (status, code) = (error_code.status(), error_code.as_str());
+        let (message, retryable) = (error_code.message(), error_code.retryable());
         let json = self.into_response();
         let hint = if retryable {
             " Try again in a moment."

@@ -12,7 +12,7 @@
 //! A created token's value is answered once with `Cache-Control: no-store`, remembered by the log
 //! redaction of this isolate, and never stored or logged by Gatehouse.
 
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::partner::Stream;
 use gatehouse_core::contract::stream::{
     CreatePartnerTokenRequest, PartnerTokenInputError, RenamePartnerTokenRequest,
@@ -26,9 +26,9 @@ const MAX_BODY: usize = 4 * 1024;
 
 fn refused(e: PartnerTokenInputError) -> ApiError {
     ApiError::Refused(match e {
-        PartnerTokenInputError::Id => Refusal::InvalidId,
-        PartnerTokenInputError::Name => Refusal::InvalidTokenName,
-        _ => Refusal::InvalidScopes,
+        PartnerTokenInputError::Id => ErrorCode::InvalidId,
+        PartnerTokenInputError::Name => ErrorCode::InvalidTokenName,
+        _ => ErrorCode::InvalidScopes,
     })
 }
 
@@ -71,7 +71,7 @@ pub async fn route(
                 .find(|(k, _)| k == "org_id")
                 .map(|(_, v)| v.into_owned())
                 .filter(|o| valid_id(o))
-                .ok_or(ApiError::Refused(Refusal::InvalidId))?;
+                .ok_or(ApiError::Refused(ErrorCode::InvalidId))?;
             let enc: String = form_urlencoded::byte_serialize(org_id.as_bytes()).collect();
             let path = format!("{}?org_id={enc}", paths.partner_tokens);
             // A listing never carries a value, whatever the partner sends.
@@ -95,7 +95,7 @@ pub async fn route(
         }
         (Method::Patch, [id]) => {
             if !valid_id(id) {
-                return Err(ApiError::Refused(Refusal::TokenNotFound));
+                return Err(ApiError::Refused(ErrorCode::TokenNotFound));
             }
             let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
             let rename: RenamePartnerTokenRequest = parse(&body)?;
@@ -107,7 +107,7 @@ pub async fn route(
         }
         (Method::Delete, [id]) => {
             if !valid_id(id) {
-                return Err(ApiError::Refused(Refusal::TokenNotFound));
+                return Err(ApiError::Refused(ErrorCode::TokenNotFound));
             }
             stream
                 .call("DELETE", &paths.partner_token(id), None)

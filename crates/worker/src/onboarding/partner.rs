@@ -2,7 +2,7 @@
 //! `stream`): JSON in, JSON out, partner errors mapped to Gatehouse's stable codes.
 
 use crate::credentials;
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::tokens::profile::Credential;
 use serde::de::DeserializeOwned;
@@ -94,9 +94,9 @@ impl<'a> Stream<'a> {
             .and_then(|v| v["error"].as_str().map(str::to_owned))
             .unwrap_or_default();
         // Partner error codes passed on as they are (the same words in Gatehouse's API).
-        match Refusal::FROM_PARTNER.iter().find(|r| r.code() == code) {
+        match ErrorCode::FROM_PARTNER.iter().find(|r| r.as_str() == code) {
             Some(r) => Err(ApiError::Refused(*r)),
-            None if status == 409 => Err(ApiError::Refused(Refusal::Conflict)),
+            None if status == 409 => Err(ApiError::Refused(ErrorCode::Conflict)),
             None if status == 400 => Err(ApiError::InvalidRequest(format!(
                 "{method} {path} answered 400 {code:.64}"
             ))),

@@ -2,7 +2,7 @@
 //! verified once, the body read once, and the organization's object asked once.
 
 use super::{ask, call, interval_ms, org, require_role, return_pages, OrgOp, MAX_BODY, MAX_WAIT_S};
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use crate::session;
 use gatehouse_core::contract::stream::{BindOnboardingLocation, IngestOnboardingLocation};
 use gatehouse_core::onboarding::{self as core, Action, StartRequest};
@@ -73,9 +73,9 @@ fn build_op(
             let start: StartRequest = parse(body)?;
             let page = start.validate(&return_pages(env)?).map_err(|e| {
                 ApiError::Refused(match e {
-                    core::StartError::Source => Refusal::InvalidSource,
-                    core::StartError::Type => Refusal::InvalidType,
-                    _ => Refusal::ReturnPageNotAllowed,
+                    core::StartError::Source => ErrorCode::InvalidSource,
+                    core::StartError::Type => ErrorCode::InvalidType,
+                    _ => ErrorCode::ReturnPageNotAllowed,
                 })
             })?;
             let base = crate::http::own_origin(req)
@@ -98,7 +98,7 @@ fn build_op(
             }
             let b: Restart = parse(body)?;
             let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
-                .ok_or(ApiError::Refused(Refusal::ReturnPageNotAllowed))?;
+                .ok_or(ApiError::Refused(ErrorCode::ReturnPageNotAllowed))?;
             let base = crate::http::own_origin(req)
                 .ok_or_else(|| ApiError::Internal("no origin".into()))?;
             Ok(OrgOp::Restart {
@@ -121,7 +121,7 @@ fn build_op(
             require_role(&s, Action::Manage)?;
             let b: Ingest = parse(body)?;
             if b.locations.is_empty() || b.locations.len() > 500 {
-                return Err(ApiError::Refused(Refusal::InvalidLocation));
+                return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
             Ok(OrgOp::Ingest {
                 id: checked_id(id)?,
@@ -136,7 +136,7 @@ fn build_op(
                 .iter()
                 .all(|l| valid_id(&l.dsp_location_id) && valid_id(&l.pos_location_id));
             if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
-                return Err(ApiError::Refused(Refusal::InvalidLocation));
+                return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
             Ok(OrgOp::Bind {
                 id: checked_id(id)?,
@@ -152,9 +152,9 @@ pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiErro
     let (s, _) = session::require(req, env, None, false).await?;
     let query = crate::http::query(req).unwrap_or_default();
     let location_id = super::browser::single_param(&query, "location_id")
-        .map_err(|()| ApiError::Refused(Refusal::InvalidLocation))?;
+        .map_err(|()| ApiError::Refused(ErrorCode::InvalidLocation))?;
     if location_id.as_deref().is_some_and(|l| !valid_id(l)) {
-        return Err(ApiError::Refused(Refusal::InvalidLocation));
+        return Err(ApiError::Refused(ErrorCode::InvalidLocation));
     }
     let org = s.provider_org_id.clone();
     ask(
@@ -172,7 +172,7 @@ fn checked_id(id: &str) -> Result<String, ApiError> {
     if valid_id(id) {
         Ok(id.to_owned())
     } else {
-        Err(ApiError::Refused(Refusal::OnboardingNotFound))
+        Err(ApiError::Refused(ErrorCode::OnboardingNotFound))
     }
 }
 

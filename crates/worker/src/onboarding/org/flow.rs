@@ -3,7 +3,7 @@
 //! return (core's `PendingState::check_return`, then the partner's complete).
 
 use super::{fresh_state, now_ms, ok, OnboardingRecord, OrgOnboarding};
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::partner::Stream;
 use gatehouse_core::contract::stream::{InitOnboardingRequest, InitOnboardingResponse, Onboarding};
 use gatehouse_core::contract::stream_paths::StreamPaths;
@@ -90,7 +90,7 @@ impl OrgOnboarding {
         let mut created: std::result::Result<InitOnboardingResponse, ApiError> = stream
             .json("POST", &stream.paths().init_onboarding, Some(&init))
             .await;
-        if matches!(created, Err(ApiError::Refused(Refusal::OrgNotFound))) {
+        if matches!(created, Err(ApiError::Refused(ErrorCode::OrgNotFound))) {
             // The partner no longer knows the remembered organization: forget the
             // mapping, create it again, and try once more.
             self.forget_stream_org().await?;

@@ -3,7 +3,7 @@
 //! organization's own first, docs/security.md item 29).
 
 use super::{ok, OrgOnboarding};
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::partner::Stream;
 use crate::onboarding::OrgOp;
 use gatehouse_core::contract::stream::Onboarding;
@@ -94,7 +94,7 @@ impl OrgOnboarding {
         let org_id = self
             .known_stream_org()
             .await
-            .ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
+            .ok_or(ApiError::Refused(ErrorCode::LocationNotFound))?;
         let own: LocationsResponse = stream
             .json::<(), _>(
                 "GET",
@@ -105,14 +105,14 @@ impl OrgOnboarding {
         let find = |lid: &str| own.locations.iter().find(|l| l.id == lid);
         for b in bindings {
             let dsp =
-                find(&b.dsp_location_id).ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
+                find(&b.dsp_location_id).ok_or(ApiError::Refused(ErrorCode::LocationNotFound))?;
             if dsp.onboarding_id.as_deref() != Some(id) {
-                return Err(ApiError::Refused(Refusal::InvalidLocation));
+                return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
             let pos =
-                find(&b.pos_location_id).ok_or(ApiError::Refused(Refusal::LocationNotFound))?;
+                find(&b.pos_location_id).ok_or(ApiError::Refused(ErrorCode::LocationNotFound))?;
             if !pos.is(&IntegrationType::Pos) {
-                return Err(ApiError::Refused(Refusal::InvalidLocation));
+                return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
         }
         Ok(())

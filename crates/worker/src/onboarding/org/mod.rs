@@ -15,7 +15,7 @@ pub use status::CachedStatus;
 
 use super::partner::Stream;
 use super::OrgOp;
-use crate::error::{ApiError, Refusal};
+use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
 use gatehouse_core::onboarding::{make_state, OnboardingView};
@@ -136,7 +136,7 @@ impl OrgOnboarding {
                         | gatehouse_core::contract::stream::OnboardingStatus::Failed
                 );
                 let Some(source) = current.source.filter(|_| restartable) else {
-                    return Err(ApiError::Refused(Refusal::OnboardingNotRestartable));
+                    return Err(ApiError::Refused(ErrorCode::OnboardingNotRestartable));
                 };
                 self.start(
                     &stream,
@@ -176,7 +176,7 @@ impl OrgOnboarding {
                     .organization_locations(&org_id, location_id.as_deref());
                 match stream.call("GET", &path, None).await {
                     // Unknown to the partner now: a new organization has no locations yet.
-                    Err(ApiError::Refused(Refusal::OrgNotFound)) => {
+                    Err(ApiError::Refused(ErrorCode::OrgNotFound)) => {
                         self.forget_stream_org().await?;
                         ok(&gatehouse_core::contract::stream::LocationsResponse::default())
                     }
@@ -202,7 +202,7 @@ impl OrgOnboarding {
             .await
         {
             Ok(Some(_)) => Ok(()),
-            _ => Err(ApiError::Refused(Refusal::OnboardingNotFound)),
+            _ => Err(ApiError::Refused(ErrorCode::OnboardingNotFound)),
         }
     }
 }

@@ -26,6 +26,8 @@ pub mod proxy;
 pub mod seal;
 pub mod session;
 pub mod sso;
+pub mod upstream;
+pub mod webcrypto;
 pub mod webhooks;
 
 use error::ApiError;

@@ -5,7 +5,7 @@
 //! compiled into the worker (docs/security.md item 4).
 
 use crate::error::ApiError;
-use crate::session::crypto::{promise, subtle};
+use crate::webcrypto::{promise, subtle};
 use gatehouse_core::sealed::{envelope, parse_envelope, SealError, StorageKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;

@@ -4,10 +4,10 @@
 //! [`TokenCache`]; this object makes the upstream call it is told to, seals and stores
 //! ([`super::stored`]), wakes the callers that joined the leader, and logs.
 
-use super::upstream::{self, Answer};
 use super::{stored, IssuedToken, Op};
 use crate::error::ApiError;
 use crate::objects::answer;
+use crate::upstream::{self, Answer};
 use futures_channel::oneshot;
 use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::tokens::cache::{

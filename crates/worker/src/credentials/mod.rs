@@ -7,9 +7,9 @@
 
 pub mod broker;
 mod stored;
-pub mod upstream;
 
 use crate::error::ApiError;
+use crate::upstream;
 use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::sealed::{self, StorageKey};
 use gatehouse_core::tokens::profile::{self, Credential};

@@ -9,8 +9,6 @@
 //! With the cookie, state-changing calls need an allowed `Origin` (or `Sec-Fetch-Site:
 //! same-origin`).
 
-pub mod crypto;
-
 use crate::config;
 use crate::error::ApiError;
 use gatehouse_core::session::{self, Alg, Session, SessionConfig, SessionError};
@@ -45,11 +43,11 @@ pub fn config(env: &Env) -> Result<SessionConfig, ApiError> {
 pub async fn verify(env: &Env, token: &str) -> Result<Session, ApiError> {
     let cfg = config(env)?;
     let unverified = session::split(token).map_err(ApiError::InvalidSession)?;
-    let key = crypto::key_for(env, &unverified.header).await?;
+    let key = crate::webcrypto::key_for(env, &unverified.header).await?;
     let alg = unverified
         .pinned_alg(&cfg, key.alg)
         .map_err(ApiError::InvalidSession)?;
-    if !crypto::verify(
+    if !crate::webcrypto::verify(
         alg,
         &key.key,
         &unverified.signature,
@@ -211,8 +209,8 @@ pub async fn dev_route(
             let claims = session::demo_claims(&body.user, &cfg, now, TTL_S)
                 .ok_or_else(|| ApiError::InvalidRequest("unknown demo user".into()))?;
             let input = session::signing_input(Alg::HS256, &claims);
-            let key = crypto::hmac_key(env, true).await?;
-            let token = session::compact(&input, &crypto::sign_hmac(&key, &input).await?);
+            let key = crate::webcrypto::hmac_key(env, true).await?;
+            let token = session::compact(&input, &crate::webcrypto::sign_hmac(&key, &input).await?);
             let s = verify(env, &token).await?;
             let mut resp = crate::http::json(
                 200,

@@ -13,8 +13,8 @@
 //!   `WEBHOOK_SECRET`, so receivers can refuse old timestamps and keys rotate without downtime.
 
 use super::OutboxOp;
-use crate::credentials::upstream::{self, Transport};
 use crate::error::ApiError;
+use crate::upstream::{self, Transport};
 use gatehouse_core::webhook::{self, AfterFailure, Delivery, Enqueued, Outbox, RetrySchedule};
 use std::cell::{Cell, RefCell};
 use worker::{durable_object, Date, DurableObject, Env, Headers, Request, Response, Result, State};
@@ -256,11 +256,11 @@ impl WebhookOutbox {
         let input = webhook::signing_input(ts, &d.body);
         let mut sigs = Vec::with_capacity(keys.len());
         for (i, k) in keys.iter().enumerate() {
-            let signed =
-                match crate::session::crypto::import_hmac(&format!("webhook:{i}"), k, true).await {
-                    Ok(key) => crate::session::crypto::sign_hmac(&key, &input).await,
-                    Err(e) => Err(e),
-                };
+            let signed = match crate::webcrypto::import_hmac(&format!("webhook:{i}"), k, true).await
+            {
+                Ok(key) => crate::webcrypto::sign_hmac(&key, &input).await,
+                Err(e) => Err(e),
+            };
             sigs.push(webhook::hex(
                 &signed.map_err(|_| ("signing failed".to_owned(), None))?,
             ));

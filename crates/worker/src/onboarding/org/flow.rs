@@ -214,8 +214,7 @@ impl OrgOnboarding {
         nonce: &str,
         user_id: &str,
     ) -> std::result::Result<String, ApiError> {
-        let mac =
-            crate::session::crypto::hmac_one_off(binding, &binding_input(nonce, user_id)).await?;
+        let mac = crate::webcrypto::hmac_one_off(binding, &binding_input(nonce, user_id)).await?;
         Ok(gatehouse_core::onboarding::b64url(&mac))
     }
 

@@ -1,5 +1,6 @@
-//! The one I/O step of the token protocol: send a request built by the core, with a timeout,
-//! and hand back status, `Retry-After` and body for the core to parse.
+//! The one outbound HTTP call of the edge (token endpoints, partner APIs, webhook targets): send
+//! a request built by the core, with a timeout, and hand back status, `Retry-After` and body for
+//! the core to parse.
 //!
 //! Partner calls never follow redirects (docs/security.md item 27): every request is sent with
 //! `redirect: manual`, so a `3xx` comes back as it is and the body (a client secret, a service

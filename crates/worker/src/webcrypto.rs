@@ -1,6 +1,8 @@
-//! Session-token signatures through the runtime's WebCrypto (`crypto.subtle`): key import from
-//! the `SESSION_SECRET` secret (HS256) or the `SESSION_JWKS` var (ES256/RS256 public keys, each
-//! pinned to its `alg`), then `verify` / `sign`. Imported keys are kept per isolate.
+//! The runtime's WebCrypto (`crypto.subtle`) for every feature that signs or verifies: portal
+//! session signatures (key import from the `SESSION_SECRET` secret (HS256) or the `SESSION_JWKS`
+//! var (ES256/RS256 public keys, each pinned to its `alg`), then `verify` / `sign`), webhook
+//! signatures, the onboarding binding tag, and the sealing of stored secrets ([`crate::seal`]).
+//! Imported keys are kept per isolate.
 
 use crate::error::ApiError;
 use gatehouse_core::session::{Alg, Header, SessionError};

@@ -31,6 +31,7 @@ pub mod webcrypto;
 pub mod webhooks;
 
 use error::ApiError;
+use gatehouse_core::routes::{self, RouteId as R};
 use worker::{event, Context, Env, Method, Request, Response, Result};
 
 #[event(fetch)]
@@ -71,32 +72,40 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(resp)
 }
 
+/// Routes by core's route table ([`gatehouse_core::routes`]): no route for the path is `404`,
+/// a route for the path but not the method is `405` (partner-token paths ask for the key first,
+/// and the development routes do not exist outside development).
 async fn dispatch(
     req: Request,
     env: &Env,
     method: &Method,
     path: &str,
 ) -> std::result::Result<Response, ApiError> {
-    if let Some(rest) = path.strip_prefix("/api/proxy/") {
-        let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
-        return proxy::forward(req, env, id, tail).await;
-    }
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method, segments.as_slice()) {
-        (Method::Get, ["api", "health"]) => Ok(health::get(env)),
-        (_, ["api", "session"]) => session::route(&req, env, method).await,
-        (_, ["api", "dev", what]) => {
+    let Some((id, params)) = routes::route(method.as_ref(), path) else {
+        let under = |prefix: &str| path.trim_start_matches('/').starts_with(prefix);
+        if under("api/admin/partner-tokens") {
+            auth::require_admin(&req, env)?;
+        }
+        let dev_elsewhere = under("api/dev/") && config::mode(env) != "development";
+        return Err(
+            if routes::methods_for(path).next().is_some() && !dev_elsewhere {
+                ApiError::MethodNotAllowed
+            } else {
+                ApiError::NotFound
+            },
+        );
+    };
+    let param = |name| params.get(name).unwrap_or_default();
+    match id {
+        R::Health => Ok(health::get(env)),
+        R::GetSession | R::CreateSessionCookie | R::DeleteSessionCookie => {
+            session::route(&req, env, id).await
+        }
+        R::DevUsers | R::DevSession => {
             let mut req = req;
-            session::dev_route(&mut req, env, method, what).await
+            session::dev_route(&mut req, env, id).await
         }
-        (_, ["api", "onboarding", rest @ ..]) => onboarding::route(req, env, method, rest).await,
-        (Method::Get, ["api", "organization", "locations"]) => {
-            onboarding::org_locations(&req, env).await
-        }
-        (Method::Get, ["api", "admin", "organizations", org, "counters"]) => {
-            onboarding::counters(&req, env, org).await
-        }
-        (Method::Post, ["api", "sso"]) => {
+        R::StartSso => {
             // A person's browser navigating (the button's form POST) gets errors as a page.
             let navigating = req
                 .headers()
@@ -113,21 +122,25 @@ async fn dispatch(
                 other => other,
             }
         }
-        (_, ["api", "sso"]) => Err(ApiError::MethodNotAllowed),
-        (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
-        (Method::Get, ["api", "admin", "credentials"]) => credentials::admin_list(&req, env).await,
-        (Method::Get, ["api", "admin", "credentials", id]) => {
-            credentials::admin(&req, env, id, false).await
-        }
-        (Method::Post, ["api", "admin", "credentials", id, "reset"]) => {
-            credentials::admin(&req, env, id, true).await
-        }
-        (_, ["api", "admin", "credentials", ..]) => Err(ApiError::MethodNotAllowed),
-        (_, ["api", "admin", "partner-tokens", rest @ ..]) => {
-            partner_tokens::route(req, env, method, rest).await
-        }
-        (Method::Get, ["api", "admin", "webhooks"]) => webhooks::admin(&req, env).await,
-        (_, ["api", "admin", "webhooks"]) => Err(ApiError::MethodNotAllowed),
-        _ => Err(ApiError::NotFound),
+        R::StartOnboarding
+        | R::OnboardingGo
+        | R::OnboardingReturn
+        | R::OnboardingStatus
+        | R::RevokeOnboarding
+        | R::RestartOnboarding
+        | R::OnboardingLocations
+        | R::IngestLocations
+        | R::BindLocations => onboarding::route(req, env, id, param("id")).await,
+        R::OrganizationLocations => onboarding::org_locations(&req, env).await,
+        R::OrganizationCounters => onboarding::counters(&req, env, param("org")).await,
+        R::ListCredentials => credentials::admin_list(&req, env).await,
+        R::CredentialStatus => credentials::admin(&req, env, param("id"), false).await,
+        R::ResetCredential => credentials::admin(&req, env, param("id"), true).await,
+        R::WebhookOutboxes => webhooks::admin(&req, env).await,
+        R::ListPartnerTokens
+        | R::CreatePartnerToken
+        | R::RenamePartnerToken
+        | R::DeletePartnerToken => partner_tokens::route(req, env, id, param("token_id")).await,
+        R::Proxy => proxy::forward(req, env, param("credential"), param("path")).await,
     }
 }

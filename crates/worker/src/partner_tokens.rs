@@ -18,8 +18,9 @@ use gatehouse_core::contract::stream::{
     CreatePartnerTokenRequest, PartnerTokenInputError, RenamePartnerTokenRequest,
 };
 use gatehouse_core::contract::stream_paths::StreamPaths;
+use gatehouse_core::routes::RouteId;
 use gatehouse_core::session::valid_id;
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Request, Response};
 
 /// Largest accepted body.
 const MAX_BODY: usize = 4 * 1024;
@@ -58,14 +59,14 @@ fn strip(v: &mut serde_json::Value) {
 pub async fn route(
     mut req: Request,
     env: &Env,
-    method: &Method,
-    rest: &[&str],
+    route: RouteId,
+    id: &str,
 ) -> Result<Response, ApiError> {
     crate::auth::require_admin(&req, env)?;
     let stream = Stream::new(env)?;
     let paths: &StreamPaths = stream.paths();
-    match (method, rest) {
-        (Method::Get, []) => {
+    match route {
+        RouteId::ListPartnerTokens => {
             let query = crate::http::query(&req).unwrap_or_default();
             let org_id = form_urlencoded::parse(query.as_bytes())
                 .find(|(k, _)| k == "org_id")
@@ -78,7 +79,7 @@ pub async fn route(
             let tokens = without_values(&stream.call("GET", &path, None).await?)?;
             Ok(crate::http::json(200, &tokens))
         }
-        (Method::Post, []) => {
+        RouteId::CreatePartnerToken => {
             let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
             let create: CreatePartnerTokenRequest = parse(&body)?;
             create.validate().map_err(refused)?;
@@ -93,7 +94,7 @@ pub async fn route(
             }
             Ok(crate::http::json_text(201, answer))
         }
-        (Method::Patch, [id]) => {
+        RouteId::RenamePartnerToken => {
             if !valid_id(id) {
                 return Err(ApiError::Refused(ErrorCode::TokenNotFound));
             }
@@ -105,7 +106,7 @@ pub async fn route(
                 .await?;
             Ok(crate::http::json(200, &without_values(&answer)?))
         }
-        (Method::Delete, [id]) => {
+        RouteId::DeletePartnerToken => {
             if !valid_id(id) {
                 return Err(ApiError::Refused(ErrorCode::TokenNotFound));
             }
@@ -116,7 +117,6 @@ pub async fn route(
             let _ = resp.headers_mut().set("cache-control", "no-store");
             Ok(resp)
         }
-        (_, [] | [_]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

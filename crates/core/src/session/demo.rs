@@ -57,40 +57,6 @@ impl DemoUser {
     ];
 }
 
-/// [`DemoUser::ALL`] as the positional tuples `(id, email, full_name, phone_number,
-/// provider_org_id, role)` that the worker's development route destructures:
-/// `DEMO_USERS.iter()`.
-pub const DEMO_USERS: DemoUserTuples = DemoUserTuples;
-
-/// The type of [`DEMO_USERS`].
-#[derive(Debug, Clone, Copy)]
-pub struct DemoUserTuples;
-
-type DemoUserTuple = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static Role,
-);
-
-impl DemoUserTuples {
-    /// The demo users, in [`DemoUser::ALL`]'s order.
-    pub fn iter(&self) -> impl Iterator<Item = DemoUserTuple> {
-        DemoUser::ALL.iter().map(|u| {
-            (
-                u.id,
-                u.email,
-                u.full_name,
-                u.phone_number,
-                u.provider_org_id,
-                &u.role,
-            )
-        })
-    }
-}
-
 /// The claims the development route signs for demo user `id`, valid `ttl_s` from `now_s`.
 pub fn demo_claims(
     id: &str,
@@ -112,18 +78,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_tuples_follow_the_table() {
-        let ids: Vec<&str> = DEMO_USERS.iter().map(|(id, ..)| id).collect();
+    fn the_table_has_two_users_of_one_organization_and_one_user_of_two_others() {
+        let ids: Vec<&str> = DemoUser::ALL.iter().map(|u| u.id).collect();
         assert_eq!(ids, ["sarah", "tony", "maria", "casey"]);
-        let (_, email, name, phone, org, role) = DEMO_USERS.iter().nth(2).unwrap();
+        let maria = &DemoUser::ALL[2];
         assert_eq!(
-            (email, name, phone, org, role),
+            (
+                maria.email,
+                maria.full_name,
+                maria.phone_number,
+                maria.provider_org_id
+            ),
             (
                 "maria@mariascafe.example",
                 "Maria Lopez",
                 "+44 20 7946 0958",
                 "marias_cafe_001",
-                &Role::TeamMember
             )
         );
     }

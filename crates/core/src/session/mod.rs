@@ -18,7 +18,7 @@ mod tests;
 
 pub use claims::{validate, Session};
 pub use config::{Alg, SessionConfig};
-pub use demo::{demo_claims, DemoUser, DEMO_USERS};
+pub use demo::{demo_claims, DemoUser};
 pub use error::SessionError;
 pub use jws::{compact, signing_input, split, Header, Unverified, MAX_TOKEN_LEN};
 // Where the worker has imported these from.

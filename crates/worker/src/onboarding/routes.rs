@@ -1,47 +1,43 @@
-//! The session routes of `/api/onboarding…` and `/api/organization/locations`: the session is
-//! verified once, the body read once, and the organization's object asked once.
+//! The session routes of `/api/onboarding…` and `/api/organization/locations` (core's route
+//! table names them and the role each needs): the session is verified once, the body read once,
+//! and the organization's object asked once.
 
 use super::{ask, call, interval_ms, org, require_role, return_pages, OrgOp, MAX_BODY, MAX_WAIT_S};
 use crate::error::{ApiError, ErrorCode};
 use crate::session;
-use gatehouse_core::contract::stream::{BindOnboardingLocation, IngestOnboardingLocation};
-use gatehouse_core::onboarding::{self as core, Action, StartRequest};
+use gatehouse_core::onboarding::{self as core, BindRequest, IngestRequest, StartRequest};
+use gatehouse_core::routes::{self, Access, RouteId};
 use gatehouse_core::session::{valid_id, Session};
 use serde::Deserialize;
 use worker::{Delay, Env, Headers, Method, Request, Response};
 
-/// Dispatches `/api/onboarding…`: the session is verified once, the body read once, and the
-/// organization's object asked once (few await points keep the wasm small).
+/// Serves an `/api/onboarding…` route: the session is verified once, the body read once, the
+/// role the route table names checked, and the organization's object asked once (few await
+/// points keep the wasm small). `onboarding` is the path's `{id}`, when the route has one.
 pub async fn route(
     mut req: Request,
     env: &Env,
-    method: &Method,
-    rest: &[&str],
+    id: RouteId,
+    onboarding: &str,
 ) -> Result<Response, ApiError> {
-    match (method, rest) {
-        (Method::Get, ["return"]) => return super::browser::return_handler(&req, env).await,
-        (Method::Get, ["go"]) => return super::browser::go_handler(&req, env).await,
-        (Method::Get, [id]) => return status(&req, env, id).await,
-        (Method::Post, [] | [_, "revoke" | "restart"] | [_, "locations", "ingest" | "bind"])
-        | (Method::Get, [_, "locations"]) => {}
-        (
-            _,
-            []
-            | [_]
-            | [_, "revoke" | "restart" | "locations"]
-            | [_, "locations", "ingest" | "bind"],
-        ) => return Err(ApiError::MethodNotAllowed),
-        _ => return Err(ApiError::NotFound),
+    match id {
+        RouteId::OnboardingReturn => return super::browser::return_handler(&req, env).await,
+        RouteId::OnboardingGo => return super::browser::go_handler(&req, env).await,
+        RouteId::OnboardingStatus => return status(&req, env, onboarding).await,
+        _ => {}
     }
-    let post = *method == Method::Post;
+    let post = req.method() == Method::Post;
     let (s, _) = session::require(&req, env, None, post).await?;
-    let has_body = post && !matches!(rest, [_, "revoke"]);
+    let has_body = post && id != RouteId::RevokeOnboarding;
     let body = if has_body {
         crate::body::read_json_capped(&mut req, MAX_BODY).await?
     } else {
         Vec::new()
     };
-    let op = build_op(&req, env, rest, s.clone(), &body)?;
+    if let Some(Access::SessionMay(action)) = routes::find(id).map(|r| r.access) {
+        require_role(&s, action)?;
+    }
+    let op = build_op(&req, env, id, onboarding, s.clone(), &body)?;
     ask(env, &s.provider_org_id, &op).await
 }
 
@@ -53,23 +49,15 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 fn build_op(
     req: &Request,
     env: &Env,
-    rest: &[&str],
+    id: RouteId,
+    onboarding: &str,
     s: Session,
     body: &[u8],
 ) -> Result<OrgOp, ApiError> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Ingest {
-        locations: Vec<IngestOnboardingLocation>,
-    }
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Bind {
-        locations: Vec<BindOnboardingLocation>,
-    }
-    match rest {
-        [] => {
-            require_role(&s, Action::Manage)?;
+    let base =
+        || crate::http::own_origin(req).ok_or_else(|| ApiError::Internal("no origin".into()));
+    Ok(match id {
+        RouteId::StartOnboarding => {
             let start: StartRequest = parse(body)?;
             let page = start.validate(&return_pages(env)?).map_err(|e| {
                 ApiError::Refused(match e {
@@ -78,18 +66,15 @@ fn build_op(
                     _ => ErrorCode::ReturnPageNotAllowed,
                 })
             })?;
-            let base = crate::http::own_origin(req)
-                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
-            Ok(OrgOp::Start {
+            OrgOp::Start {
                 session: s,
                 source: start.source,
                 kind: start.kind,
                 return_page: page,
-                return_base: base,
-            })
+                return_base: base()?,
+            }
         }
-        [id, "restart"] => {
-            require_role(&s, Action::Manage)?;
+        RouteId::RestartOnboarding => {
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Restart {
@@ -99,38 +84,31 @@ fn build_op(
             let b: Restart = parse(body)?;
             let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
                 .ok_or(ApiError::Refused(ErrorCode::ReturnPageNotAllowed))?;
-            let base = crate::http::own_origin(req)
-                .ok_or_else(|| ApiError::Internal("no origin".into()))?;
-            Ok(OrgOp::Restart {
+            OrgOp::Restart {
                 session: s,
-                id: checked_id(id)?,
+                id: checked_id(onboarding)?,
                 return_page: page,
-                return_base: base,
-            })
+                return_base: base()?,
+            }
         }
-        [id, "revoke"] => {
-            require_role(&s, Action::Revoke)?;
-            Ok(OrgOp::Revoke {
-                id: checked_id(id)?,
-            })
-        }
-        [id, "locations"] => Ok(OrgOp::Locations {
-            id: checked_id(id)?,
-        }),
-        [id, "locations", "ingest"] => {
-            require_role(&s, Action::Manage)?;
-            let b: Ingest = parse(body)?;
+        RouteId::RevokeOnboarding => OrgOp::Revoke {
+            id: checked_id(onboarding)?,
+        },
+        RouteId::OnboardingLocations => OrgOp::Locations {
+            id: checked_id(onboarding)?,
+        },
+        RouteId::IngestLocations => {
+            let b: IngestRequest = parse(body)?;
             if b.locations.is_empty() || b.locations.len() > 500 {
                 return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
-            Ok(OrgOp::Ingest {
-                id: checked_id(id)?,
+            OrgOp::Ingest {
+                id: checked_id(onboarding)?,
                 locations: b.locations,
-            })
+            }
         }
-        [id, "locations", "bind"] => {
-            require_role(&s, Action::Manage)?;
-            let b: Bind = parse(body)?;
+        RouteId::BindLocations => {
+            let b: BindRequest = parse(body)?;
             let ids_ok = b
                 .locations
                 .iter()
@@ -138,13 +116,13 @@ fn build_op(
             if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
                 return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
-            Ok(OrgOp::Bind {
-                id: checked_id(id)?,
+            OrgOp::Bind {
+                id: checked_id(onboarding)?,
                 locations: b.locations,
-            })
+            }
         }
-        _ => Err(ApiError::NotFound),
-    }
+        _ => return Err(ApiError::NotFound),
+    })
 }
 
 /// `GET /api/organization/locations[?location_id=…]`.

@@ -11,6 +11,7 @@
 
 use crate::config;
 use crate::error::ApiError;
+use gatehouse_core::routes::RouteId;
 use gatehouse_core::session::{self, Alg, Session, SessionConfig, SessionError};
 use serde::Deserialize;
 use worker::{Date, Env, Headers, Request, Response};
@@ -133,25 +134,20 @@ fn set_cookie(resp: &mut Response, value: &str, max_age: u64) {
 
 /// `GET /api/session`: the current session's profile. `POST /api/session` with a Bearer session
 /// token: verified and set as the `__Host-` cookie. `DELETE /api/session`: clears the cookie.
-pub async fn route(
-    req: &Request,
-    env: &Env,
-    method: &worker::Method,
-) -> Result<Response, ApiError> {
-    use worker::Method;
-    match method {
-        Method::Get => {
+pub async fn route(req: &Request, env: &Env, id: RouteId) -> Result<Response, ApiError> {
+    match id {
+        RouteId::GetSession => {
             let (s, _) = require(req, env, None, false).await?;
             Ok(crate::http::json(200, &Profile::from(&s)))
         }
-        Method::Post => {
+        RouteId::CreateSessionCookie => {
             let token = bearer(req).ok_or(ApiError::SessionRequired)?;
             let (s, _) = require(req, env, None, true).await?;
             let mut resp = crate::http::json(200, &Profile::from(&s));
             set_cookie(&mut resp, &token, s.expires_at.saturating_sub(now_s()));
             Ok(resp)
         }
-        Method::Delete => {
+        RouteId::DeleteSessionCookie => {
             if !origin_allowed(req, env) && crate::cors::origin(req).is_some() {
                 return Err(ApiError::OriginNotAllowed);
             }
@@ -175,27 +171,21 @@ struct DevLogin {
 /// Development only (`GATEHOUSE_MODE=development`; the route does not exist otherwise):
 /// `GET /api/dev/users` lists demo users, `POST /api/dev/session {"user":"sarah"}` mints an
 /// HS256 session for one (10 minutes), sets the cookie and answers the token and profile.
-pub async fn dev_route(
-    req: &mut Request,
-    env: &Env,
-    method: &worker::Method,
-    what: &str,
-) -> Result<Response, ApiError> {
-    use worker::Method;
+pub async fn dev_route(req: &mut Request, env: &Env, id: RouteId) -> Result<Response, ApiError> {
     if config::mode(env) != "development" {
         return Err(ApiError::NotFound);
     }
-    match (method, what) {
-        (Method::Get, "users") => {
-            let users: Vec<_> = session::DEMO_USERS
+    match id {
+        RouteId::DevUsers => {
+            let users: Vec<_> = session::DemoUser::ALL
                 .iter()
-                .map(|(id, _, name, _, org, role)| {
-                    serde_json::json!({"user_id": id, "full_name": name, "provider_org_id": org, "role": role})
+                .map(|u| {
+                    serde_json::json!({"user_id": u.id, "full_name": u.full_name, "provider_org_id": u.provider_org_id, "role": u.role})
                 })
                 .collect();
             Ok(crate::http::json(200, &users))
         }
-        (Method::Post, "session") => {
+        RouteId::DevSession => {
             if crate::cors::origin(req).is_some() && !origin_allowed(req, env) {
                 return Err(ApiError::OriginNotAllowed);
             }
@@ -219,7 +209,6 @@ pub async fn dev_route(
             set_cookie(&mut resp, &token, TTL_S);
             Ok(resp)
         }
-        (_, "users" | "session") => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

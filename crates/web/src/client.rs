@@ -7,6 +7,7 @@ use gatehouse_core::contract::stream::{
     BindOnboardingLocation, IngestOnboardingLocation, LocationsResponse,
 };
 use gatehouse_core::onboarding::{OnboardingView, StartResponse};
+use gatehouse_core::routes::{self, RouteId};
 use js_sys::{Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -220,7 +221,8 @@ impl Client {
 
     /// `GET /api/health`.
     pub async fn health(&self) -> Result<Health, ClientError> {
-        self.call("GET", "/api/health", None).await
+        let (method, path) = route_path(RouteId::Health, &[]);
+        self.call(method, &path, None).await
     }
 
     /// `GET` any API path and decode the documented answer type.
@@ -242,18 +244,14 @@ impl Client {
         if let Some(p) = return_page {
             let _ = Reflect::set(&body, &"return_page".into(), &p.into());
         }
-        self.call("POST", "/api/onboarding", Some(body.into()))
-            .await
+        let (method, path) = route_path(RouteId::StartOnboarding, &[]);
+        self.call(method, &path, Some(body.into())).await
     }
 
     /// `GET /api/onboarding/{id}`.
     pub async fn status(&self, id: &str) -> Result<OnboardingView, ClientError> {
-        self.call(
-            "GET",
-            &format!("/api/onboarding/{}", encode_segment(id)),
-            None,
-        )
-        .await
+        let (method, path) = route_path(RouteId::OnboardingStatus, &[id]);
+        self.call(method, &path, None).await
     }
 
     /// The status if it differs from `etag`, waiting up to `wait_s` seconds for a change
@@ -279,32 +277,24 @@ impl Client {
         etag: Option<&str>,
         wait_s: u32,
     ) -> Result<Answer, ClientError> {
-        let mut path = format!("/api/onboarding/{}", encode_segment(id));
+        let (method, mut path) = route_path(RouteId::OnboardingStatus, &[id]);
         if etag.is_some() && wait_s > 0 {
             path.push_str("?wait=");
             path.push_str(&wait_s.to_string());
         }
-        self.request("GET", &path, None, etag).await
+        self.request(method, &path, None, etag).await
     }
 
     /// `POST /api/onboarding/{id}/revoke` (idempotent).
     pub async fn revoke(&self, id: &str) -> Result<OnboardingView, ClientError> {
-        self.call(
-            "POST",
-            &format!("/api/onboarding/{}/revoke", encode_segment(id)),
-            None,
-        )
-        .await
+        let (method, path) = route_path(RouteId::RevokeOnboarding, &[id]);
+        self.call(method, &path, None).await
     }
 
     /// `GET /api/onboarding/{id}/locations`.
     pub async fn locations(&self, id: &str) -> Result<LocationsResponse, ClientError> {
-        self.call(
-            "GET",
-            &format!("/api/onboarding/{}/locations", encode_segment(id)),
-            None,
-        )
-        .await
+        let (method, path) = route_path(RouteId::OnboardingLocations, &[id]);
+        self.call(method, &path, None).await
     }
 
     /// `POST /api/onboarding/{id}/locations/ingest`.
@@ -318,12 +308,8 @@ impl Client {
             locations: &'a [IngestOnboardingLocation],
         }
         let body = Self::encode(&Body { locations })?;
-        self.call(
-            "POST",
-            &format!("/api/onboarding/{}/locations/ingest", encode_segment(id)),
-            Some(body),
-        )
-        .await
+        let (method, path) = route_path(RouteId::IngestLocations, &[id]);
+        self.call(method, &path, Some(body)).await
     }
 
     /// `POST /api/onboarding/{id}/locations/bind`.
@@ -339,12 +325,8 @@ impl Client {
         let body = Self::encode(&Body {
             locations: bindings,
         })?;
-        self.call(
-            "POST",
-            &format!("/api/onboarding/{}/locations/bind", encode_segment(id)),
-            Some(body),
-        )
-        .await
+        let (method, path) = route_path(RouteId::BindLocations, &[id]);
+        self.call(method, &path, Some(body)).await
     }
 
     /// `GET /api/organization/locations[?location_id=…]`.
@@ -359,12 +341,21 @@ impl Client {
 
 /// The organization's locations route, filtered to one location when asked.
 pub fn org_locations_path(location_id: Option<&str>) -> String {
+    let (_, path) = route_path(RouteId::OrganizationLocations, &[]);
     match location_id {
-        Some(id) => format!(
-            "/api/organization/locations?location_id={}",
-            encode_segment(id)
-        ),
-        None => "/api/organization/locations".to_owned(),
+        Some(id) => format!("{path}?location_id={}", encode_segment(id)),
+        None => path,
+    }
+}
+
+/// The method and path of API route `id` from core's route table, its parameters
+/// percent-encoded in order (the worker reads the same table).
+pub fn route_path(id: RouteId, params: &[&str]) -> (&'static str, String) {
+    let encoded: Vec<String> = params.iter().map(|p| encode_segment(p)).collect();
+    let refs: Vec<&str> = encoded.iter().map(String::as_str).collect();
+    match routes::find(id) {
+        Some(r) => (r.method.as_str(), r.path_with(&refs)),
+        None => ("GET", String::new()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The JavaScript API of the npm package (`wasm-bindgen`): `new GatehouseClient(baseUrl)`.
 
-use crate::client::{Client, ClientError};
+use crate::client::{route_path, Client, ClientError};
+use gatehouse_core::routes::RouteId;
 use wasm_bindgen::prelude::*;
 
 /// Gatehouse's browser client, for JavaScript.
@@ -44,10 +45,6 @@ fn body(pairs: &[(&str, &JsValue)]) -> JsValue {
     o.into()
 }
 
-fn seg(id: &str) -> String {
-    crate::client::encode_segment(id)
-}
-
 /// The JavaScript API hands the worker's JSON on as the browser parsed it: no deserializer is
 /// compiled into the package. The shapes are the Rust API types (see the `.d.ts`).
 #[wasm_bindgen(js_class = GatehouseClient)]
@@ -83,7 +80,8 @@ impl JsClient {
     /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
     #[wasm_bindgen(unchecked_return_type = "Health")]
     pub async fn health(&self) -> Result<JsValue, JsValue> {
-        self.json("GET", "/api/health", None).await
+        let (method, path) = route_path(RouteId::Health, &[]);
+        self.json(method, &path, None).await
     }
 
     /// Starts an onboarding → `{onboarding, entry_url}`.
@@ -98,8 +96,8 @@ impl JsClient {
     ) -> Result<JsValue, JsValue> {
         let page = returnPage.map_or(JsValue::UNDEFINED, JsValue::from);
         let b = body(&[("return_page", &page)]);
-        let path = format!("/api/onboarding/{}/restart", seg(&id));
-        self.json("POST", &path, Some(b)).await
+        let (method, path) = route_path(RouteId::RestartOnboarding, &[&id]);
+        self.json(method, &path, Some(b)).await
     }
 
     #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "StartResponse")]
@@ -113,14 +111,15 @@ impl JsClient {
         let kind = JsValue::from(kind);
         let page = return_page.map_or(JsValue::UNDEFINED, JsValue::from);
         let b = body(&[("source", &source), ("type", &kind), ("return_page", &page)]);
-        self.json("POST", "/api/onboarding", Some(b)).await
+        let (method, path) = route_path(RouteId::StartOnboarding, &[]);
+        self.json(method, &path, Some(b)).await
     }
 
     /// `{id, type, source?, status, merchant_id?, integration_id?}`.
     #[wasm_bindgen(js_name = onboardingStatus, unchecked_return_type = "OnboardingView")]
     pub async fn onboarding_status(&self, id: String) -> Result<JsValue, JsValue> {
-        self.json("GET", &format!("/api/onboarding/{}", seg(&id)), None)
-            .await
+        let (method, path) = route_path(RouteId::OnboardingStatus, &[&id]);
+        self.json(method, &path, None).await
     }
 
     /// Watches an onboarding: `callback({type: "status", onboarding, terminal})` on every change
@@ -162,23 +161,15 @@ impl JsClient {
     /// Revokes (idempotent) → the onboarding.
     #[wasm_bindgen(js_name = revokeOnboarding, unchecked_return_type = "OnboardingView")]
     pub async fn revoke_onboarding(&self, id: String) -> Result<JsValue, JsValue> {
-        self.json(
-            "POST",
-            &format!("/api/onboarding/{}/revoke", seg(&id)),
-            None,
-        )
-        .await
+        let (method, path) = route_path(RouteId::RevokeOnboarding, &[&id]);
+        self.json(method, &path, None).await
     }
 
     /// `{locations: [{_id, name, type, address?, external_id?, onboarding_id?, bound_pos_location_id?}]}`.
     #[wasm_bindgen(js_name = onboardingLocations, unchecked_return_type = "LocationsResponse")]
     pub async fn onboarding_locations(&self, id: String) -> Result<JsValue, JsValue> {
-        self.json(
-            "GET",
-            &format!("/api/onboarding/{}/locations", seg(&id)),
-            None,
-        )
-        .await
+        let (method, path) = route_path(RouteId::OnboardingLocations, &[&id]);
+        self.json(method, &path, None).await
     }
 
     /// Imports POS locations: `[{external_id, name, address?}]`.
@@ -189,12 +180,8 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "IngestOnboardingLocation[]")] locations: JsValue,
     ) -> Result<JsValue, JsValue> {
         let b = body(&[("locations", &locations)]);
-        self.json(
-            "POST",
-            &format!("/api/onboarding/{}/locations/ingest", seg(&id)),
-            Some(b),
-        )
-        .await
+        let (method, path) = route_path(RouteId::IngestLocations, &[&id]);
+        self.json(method, &path, Some(b)).await
     }
 
     /// Binds DSP locations to POS locations: `[{dsp_location_id, pos_location_id}]`.
@@ -205,12 +192,8 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "BindOnboardingLocation[]")] bindings: JsValue,
     ) -> Result<JsValue, JsValue> {
         let b = body(&[("locations", &bindings)]);
-        self.json(
-            "POST",
-            &format!("/api/onboarding/{}/locations/bind", seg(&id)),
-            Some(b),
-        )
-        .await
+        let (method, path) = route_path(RouteId::BindLocations, &[&id]);
+        self.json(method, &path, Some(b)).await
     }
 
     /// The organization's locations (POS and DSP), or only the one named by `locationId`

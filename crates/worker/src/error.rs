@@ -133,9 +133,9 @@ impl ApiError {
     pub fn log(&self, request_id: &str) {
         let Some(detail) = self.detail() else { return };
         let level = if matches!(self, Self::InvalidSession(_)) {
-            "warn"
+            crate::log::Level::Warn
         } else {
-            "error"
+            crate::log::Level::Error
         };
         let rid = ("request_id", request_id);
         crate::log::event(level, &[rid, ("code", self.code()), ("detail", &detail)]);

@@ -1,14 +1,25 @@
-//! Gatehouse worker: holds the partner secrets and makes every token call at the edge.
+//! Gatehouse worker: holds the partner secrets and makes every token call at the edge. Routes
+//! live under `/api/` and are dispatched by core's route table (`gatehouse_core::routes`);
+//! everything else is served from `www/` as static assets. Every decision is core's; this crate
+//! does the I/O.
 //!
-//! Routes live under `/api/`; everything else is served from `www/` as static assets.
-//! Layout by resource: [`health`], [`credentials`] (the per-credential Durable Object and the
-//! token cache), [`proxy`] (partner calls for trusted server code), [`webhooks`] (signed events
-//! to the partner's backend, one outbox Durable Object per target), [`partner_tokens`] (Stream's
-//! partner tokens for operators), [`session`], [`sso`], [`onboarding`],
-//! with the edge concerns in [`http`] (JSON answers, query, randomness), [`cors`] (the browser
-//! boundary), [`auth`], [`body`] (bounded request bodies), [`config`], [`error`] (the closed
-//! error type), [`log`] (redacted lines, request ids), [`objects`] (the typed protocol to every
-//! Durable Object) and [`seal`] (AES-GCM sealing of stored secrets).
+//! By flow (each a folder or file of its own):
+//! - [`credentials`]: partner tokens — the isolate cache, `call_partner` (401 → one retry), and
+//!   one [`credentials::broker`] Durable Object per credential (core's `tokens::cache` decides;
+//!   the object calls, seals, stores);
+//! - [`proxy`]: partner calls for trusted server code;
+//! - [`session`]: portal sessions (verification, the cookie, the development demo users);
+//! - [`sso`]: white-label SSO redirects;
+//! - [`onboarding`]: the session routes, the merchant's browser on its way to the partner and
+//!   back, and one [`onboarding::org`] Durable Object per portal organization;
+//! - [`webhooks`]: signed events, one outbox Durable Object per target;
+//! - [`partner_tokens`]: Stream's partner tokens for operators; [`health`].
+//!
+//! Edge concerns every flow uses: [`objects`] (the one typed protocol to every Durable Object),
+//! [`upstream`] (the one outbound call), [`webcrypto`] (`crypto.subtle`), [`seal`] (AES-GCM
+//! sealing of stored secrets), [`error`] (the closed error type), [`log`] (redacted lines,
+//! request ids, levels), [`cors`] (the browser boundary), [`auth`] (operator and proxy keys),
+//! [`body`] (bounded request bodies), [`http`] (JSON answers, query, randomness), [`config`].
 
 pub mod auth;
 pub mod body;
@@ -53,9 +64,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     let status = resp.status_code();
     let level = match status {
-        500.. => "error",
-        400.. => "warn",
-        _ => "info",
+        500.. => log::Level::Error,
+        400.. => log::Level::Warn,
+        _ => log::Level::Info,
     };
     log::access(
         config::var(&env, "LOG_LEVEL").as_deref(),

@@ -87,11 +87,46 @@ pub fn incoming_request_id(req: &worker::Request) -> String {
         .unwrap_or_default()
 }
 
+/// How much a line matters; `LOG_LEVEL` names the least that is written for access lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Detail for debugging.
+    Debug,
+    /// Normal operation (a request served, a webhook delivered).
+    Info,
+    /// Something refused or degraded that needs no one yet.
+    Warn,
+    /// Something an operator must look at.
+    Error,
+}
+
+impl Level {
+    /// The level as written in lines and in `LOG_LEVEL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+        }
+    }
+
+    /// The level `LOG_LEVEL` names (anything else is `error`, the quietest).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "debug" => Self::Debug,
+            "info" => Self::Info,
+            "warn" => Self::Warn,
+            _ => Self::Error,
+        }
+    }
+}
+
 /// Writes one structured log line: `{"level":..., "<k>": "<redacted v>", ...}`, with the current
 /// request id unless the fields carry one.
-pub fn event(level: &str, fields: &[(&str, &str)]) {
+pub fn event(level: Level, fields: &[(&str, &str)]) {
     let mut map = serde_json::Map::new();
-    map.insert("level".into(), level.into());
+    map.insert("level".into(), level.as_str().into());
     for (k, v) in fields {
         if *k == "request_id" && v.is_empty() {
             continue;
@@ -114,23 +149,10 @@ pub fn event(level: &str, fields: &[(&str, &str)]) {
 
 /// Writes the per-request access line at `level` unless the `LOG_LEVEL` var (`threshold`) is above
 /// it (`warn` keeps only failed requests; the default, `info`, logs every request).
-pub fn access(threshold: Option<&str>, level: &str, fields: &[(&str, &str)]) {
-    if enabled(threshold.unwrap_or("info"), level) {
+pub fn access(threshold: Option<&str>, level: Level, fields: &[(&str, &str)]) {
+    if level >= threshold.map_or(Level::Info, Level::parse) {
         event(level, fields);
     }
-}
-
-fn rank(level: &str) -> u8 {
-    match level {
-        "debug" => 0,
-        "info" => 1,
-        "warn" => 2,
-        _ => 3,
-    }
-}
-
-fn enabled(threshold: &str, level: &str) -> bool {
-    rank(level) >= rank(threshold)
 }
 
 /// The request's id for logs and the `X-Request-Id` answer header: the id part of Cloudflare's

@@ -29,6 +29,11 @@ pub async fn ask_raw<M: Serialize>(
     message: &M,
 ) -> Result<Vec<u8>, ApiError> {
     let body = serde_json::to_string(message).map_err(|e| ApiError::Internal(e.to_string()))?;
+    send(env, binding, name, body).await
+}
+
+/// Sends a message's JSON to the object (one copy of the transport for every message type).
+async fn send(env: &Env, binding: &str, name: &str, body: String) -> Result<Vec<u8>, ApiError> {
     let stub = env.durable_object(binding)?.get_by_name(name)?;
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;

@@ -2,9 +2,9 @@
 //! only. Every decision — single flight, early refresh, serving a still-valid token while a
 //! refresh fails, refresh then new grant, hold-off, durable-first rotation — is core's
 //! [`TokenCache`]; this object makes the upstream call it is told to, seals and stores
-//! ([`super::stored`]), wakes the callers that joined the leader, and logs.
+//! (`stored.rs`), wakes the callers that joined the leader, and logs.
 
-use super::{stored, IssuedToken, Op};
+use super::{stored, BrokerMessage, IssuedToken};
 use crate::error::ApiError;
 use crate::objects::answer;
 use crate::upstream::{self, Answer};
@@ -77,15 +77,15 @@ fn jitter() -> f64 {
 
 impl CredentialBroker {
     /// The object's answer to one message: a token, the invalidated generation, or the status.
-    async fn answer(&self, op: Op) -> std::result::Result<Vec<u8>, ApiError> {
+    async fn answer(&self, op: BrokerMessage) -> std::result::Result<Vec<u8>, ApiError> {
         match op {
-            Op::Token { id } => answer(&issued(&self.token(&id).await?)),
-            Op::Invalidate { id: _, generation } => {
+            BrokerMessage::Token { id } => answer(&issued(&self.token(&id).await?)),
+            BrokerMessage::Invalidate { id: _, generation } => {
                 self.cache.borrow_mut().invalidate(generation);
                 answer(&generation)
             }
-            Op::Status { id } => answer(&self.status(&id).await?),
-            Op::Reset { id } => {
+            BrokerMessage::Status { id } => answer(&self.status(&id).await?),
+            BrokerMessage::Reset { id } => {
                 self.cache.borrow_mut().reset();
                 let _ = self.state.storage().delete(stored::STATE_KEY).await;
                 answer(&self.status(&id).await?)
@@ -124,7 +124,7 @@ impl CredentialBroker {
         }
         if let Err(f) = &result {
             crate::log::event(
-                "warn",
+                crate::log::Level::Warn,
                 &[
                     ("credential", id),
                     ("token_failure", f.code),
@@ -162,7 +162,7 @@ impl CredentialBroker {
                 Ok(held) => return Ok(held),
                 Err(f) if f.class == FailureClass::NeedsReauth => {
                     crate::log::event(
-                        "warn",
+                        crate::log::Level::Warn,
                         &[
                             ("credential", id),
                             ("refresh_refused", "invalid_grant"),
@@ -174,7 +174,7 @@ impl CredentialBroker {
                 Err(f) => return Err(f),
             },
             NextGrant::NewRefreshLapsed => crate::log::event(
-                "info",
+                crate::log::Level::Info,
                 &[("credential", id), ("refresh_expired", "new grant")],
             ),
             NextGrant::New => {}
@@ -244,7 +244,7 @@ impl CredentialBroker {
             .accept(received, set, granted, api_base, jitter());
         if let Some((asked, used)) = accepted.capped {
             crate::log::event(
-                "warn",
+                crate::log::Level::Warn,
                 &[
                     ("credential", &cred.id),
                     ("lifetime_capped", &asked.to_string()),
@@ -300,7 +300,10 @@ impl CredentialBroker {
         if let (Some(s), Ok(cred)) = (found.as_mut(), self.credential(id)) {
             if let (ApiBase::JwtClaim(_), Some(base)) = (&cred.profile.api_base, &s.api_base) {
                 if let Err(f) = self.checked_api_base(&cred, base) {
-                    crate::log::event("warn", &[("credential", id), ("stored_state", &f.detail)]);
+                    crate::log::event(
+                        crate::log::Level::Warn,
+                        &[("credential", id), ("stored_state", &f.detail)],
+                    );
                     s.access_token = None;
                     s.api_base = None;
                 }

@@ -2,7 +2,7 @@
 //! core; one Durable Object per credential ([`broker::CredentialBroker`]) holds its token; an
 //! isolate-local cache in front of it keeps the hot path off the Durable Object.
 //!
-//! Worker ↔ Durable Object messages ([`Op`], [`IssuedToken`]) are internal: an [`IssuedToken`]
+//! Worker ↔ Durable Object messages ([`BrokerMessage`], [`IssuedToken`]) are internal: an [`IssuedToken`]
 //! carries an access token and is never answered to any client.
 
 pub mod broker;
@@ -19,32 +19,23 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use worker::{Date, Env, Request, Response};
 
-/// A message to a credential's Durable Object.
+/// A message to a credential's Durable Object ([`crate::objects`]). Each names the credential
+/// (`id`), which also names the object.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Op {
+pub enum BrokerMessage {
     /// A usable access token, please.
-    Token {
-        /// Credential id.
-        id: String,
-    },
+    Token { id: String },
     /// The partner answered 401 to this token generation: drop it.
     Invalidate {
-        /// Credential id.
         id: String,
         /// The generation the caller used.
         generation: u64,
     },
     /// The credential's health.
-    Status {
-        /// Credential id.
-        id: String,
-    },
+    Status { id: String },
     /// Forget the held tokens and any hold-off (an operator fixed the credential).
-    Reset {
-        /// Credential id.
-        id: String,
-    },
+    Reset { id: String },
 }
 
 /// An access token handed from the Durable Object to the worker (internal only).
@@ -56,7 +47,7 @@ pub struct IssuedToken {
     pub api_base: String,
     /// When the holder should stop using its cached copy.
     pub refresh_at_ms: u64,
-    /// Identifies this token for [`Op::Invalidate`].
+    /// Identifies this token for [`BrokerMessage::Invalidate`].
     pub generation: u64,
     /// Whether this copy came from the isolate cache (not sent between worker and object).
     #[serde(skip)]
@@ -137,7 +128,11 @@ pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
 }
 
 /// Sends `op` to the credential's Durable Object and decodes its answer.
-async fn ask<A: serde::de::DeserializeOwned>(env: &Env, id: &str, op: &Op) -> Result<A, ApiError> {
+async fn ask<A: serde::de::DeserializeOwned>(
+    env: &Env,
+    id: &str,
+    op: &BrokerMessage,
+) -> Result<A, ApiError> {
     crate::objects::ask(env, BINDING, id, op).await
 }
 
@@ -163,7 +158,7 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
             ..t
         });
     }
-    let issued: IssuedToken = ask(env, id, &Op::Token { id: id.to_owned() }).await?;
+    let issued: IssuedToken = ask(env, id, &BrokerMessage::Token { id: id.to_owned() }).await?;
     crate::log::remember_secret(&issued.access_token);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), issued.clone()));
     Ok(issued)
@@ -215,11 +210,11 @@ pub async fn invalidate(env: &Env, id: &str, generation: u64) -> Result<(), ApiE
             c.remove(id);
         }
     });
-    let op = Op::Invalidate {
+    let op = BrokerMessage::Invalidate {
         id: id.to_owned(),
         generation,
     };
-    ask::<u64>(env, id, &op).await.map(|_| ())
+    crate::objects::ask_raw(env, BINDING, id, &op).await.map(|_| ())
 }
 
 /// `GET /api/admin/credentials/{id}` (status) and `POST /api/admin/credentials/{id}/reset`;
@@ -241,9 +236,9 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
         CACHE.with(|c| c.borrow_mut().remove(id));
     }
     let op = if reset {
-        Op::Reset { id: id.to_owned() }
+        BrokerMessage::Reset { id: id.to_owned() }
     } else {
-        Op::Status { id: id.to_owned() }
+        BrokerMessage::Status { id: id.to_owned() }
     };
     // The object's status is already JSON: passed on as it came.
     let status = crate::objects::ask_raw(env, BINDING, id, &op).await?;
@@ -263,7 +258,7 @@ pub async fn admin_list(req: &Request, env: &Env) -> Result<Response, ApiError> 
         if i > 0 {
             out.push(b',');
         }
-        let op = Op::Status { id: id.clone() };
+        let op = BrokerMessage::Status { id: id.clone() };
         let status = match find(env, id) {
             // Its own problem, by name (a secret's name, never a value); the others still load.
             Err(problem) => CredentialStatus::unloadable(id, problem.to_string()),

@@ -39,7 +39,7 @@ pub async fn read(state: &State, env: &Env, id: &str) -> Option<StoredTokens> {
         Ok(bytes) => serde_json::from_slice(&bytes).ok(),
         Err(e) => {
             crate::log::event(
-                "warn",
+                crate::log::Level::Warn,
                 &[("credential", id), ("stored_state", &e.to_string())],
             );
             None

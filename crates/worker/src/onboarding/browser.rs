@@ -1,7 +1,7 @@
 //! The merchant's browser on its way to the partner and back: the go link (binding cookie, then
 //! `303` to the partner) and the return (`303` to an allowlisted page, errors included).
 
-use super::{call, org, return_pages, OrgOp};
+use super::{call, org, return_pages, OrgMessage};
 use crate::error::ApiError;
 use crate::session;
 use gatehouse_core::onboarding as core;
@@ -36,7 +36,7 @@ pub(super) async fn go_handler(req: &Request, env: &Env) -> Result<Response, Api
             ("error", "invalid_ticket"),
         )));
     };
-    let outcome: org::GoOutcome = match call(env, &org, &OrgOp::Go { ticket }).await {
+    let outcome: org::GoOutcome = match call(env, &org, &OrgMessage::Go { ticket }).await {
         Ok(o) => o,
         Err(e) => {
             e.log(&crate::log::current_request_id());
@@ -125,7 +125,7 @@ pub(super) async fn return_handler(req: &Request, env: &Env) -> Result<Response,
     }
     let cookie_name = core::binding_cookie_name(&nonce);
     let binding = session::cookie(req, &cookie_name);
-    let op = OrgOp::Return {
+    let op = OrgMessage::Return {
         nonce,
         code,
         error,

@@ -33,15 +33,16 @@ use gatehouse_core::session::Session;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Response};
 
-/// A message to an organization's Durable Object.
+/// A message to an organization's Durable Object ([`crate::objects`]). An `id` names one of the
+/// organization's onboardings; the object checks that it started it.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OrgOp {
+pub enum OrgMessage {
     /// Start an onboarding.
     Start {
         /// The verified session (identity for creating the Stream organization).
         session: Session,
-        /// Platform.
+        /// The POS/DSP platform (a Stream `source`).
         source: String,
         /// `pos` / `dsp`.
         kind: IntegrationType,
@@ -81,33 +82,22 @@ pub enum OrgOp {
     },
     /// Status, cached up to `max_age_ms`.
     Status {
-        /// Onboarding id.
         id: String,
         /// Oldest acceptable cached answer.
         max_age_ms: u64,
     },
-    /// Revoke.
-    Revoke {
-        /// Onboarding id.
-        id: String,
-    },
+    /// Revoke (idempotent).
+    Revoke { id: String },
     /// List the onboarding's locations.
-    Locations {
-        /// Onboarding id.
-        id: String,
-    },
+    Locations { id: String },
     /// Ingest POS locations.
     Ingest {
-        /// Onboarding id.
         id: String,
-        /// Locations.
         locations: Vec<IngestOnboardingLocation>,
     },
     /// Bind DSP locations to POS locations.
     Bind {
-        /// Onboarding id.
         id: String,
-        /// Bindings.
         locations: Vec<BindOnboardingLocation>,
     },
     /// The organization's locations.
@@ -130,7 +120,7 @@ const MAX_WAIT_S: u64 = 25;
 const BINDING: &str = "ORG_ONBOARDING";
 
 /// Sends `op` to the organization's object; its JSON answer is passed on to the caller as it is.
-async fn ask(env: &Env, provider_org_id: &str, op: &OrgOp) -> Result<Response, ApiError> {
+async fn ask(env: &Env, provider_org_id: &str, op: &OrgMessage) -> Result<Response, ApiError> {
     let bytes = crate::objects::ask_raw(env, BINDING, provider_org_id, op).await?;
     Ok(crate::http::json_text(200, bytes))
 }
@@ -139,7 +129,7 @@ async fn ask(env: &Env, provider_org_id: &str, op: &OrgOp) -> Result<Response, A
 async fn call<T: serde::de::DeserializeOwned>(
     env: &Env,
     org: &str,
-    op: &OrgOp,
+    op: &OrgMessage,
 ) -> Result<T, ApiError> {
     crate::objects::ask(env, BINDING, org, op).await
 }

@@ -2,7 +2,9 @@
 //! table names them and the role each needs): the session is verified once, the body read once,
 //! and the organization's object asked once.
 
-use super::{ask, call, interval_ms, org, require_role, return_pages, OrgOp, MAX_BODY, MAX_WAIT_S};
+use super::{
+    ask, call, interval_ms, org, require_role, return_pages, OrgMessage, MAX_BODY, MAX_WAIT_S,
+};
 use crate::error::{ApiError, ErrorCode};
 use crate::session;
 use gatehouse_core::onboarding::{self as core, BindRequest, IngestRequest, StartRequest};
@@ -53,7 +55,7 @@ fn build_op(
     onboarding: &str,
     s: Session,
     body: &[u8],
-) -> Result<OrgOp, ApiError> {
+) -> Result<OrgMessage, ApiError> {
     let base =
         || crate::http::own_origin(req).ok_or_else(|| ApiError::Internal("no origin".into()));
     Ok(match id {
@@ -66,7 +68,7 @@ fn build_op(
                     _ => ErrorCode::ReturnPageNotAllowed,
                 })
             })?;
-            OrgOp::Start {
+            OrgMessage::Start {
                 session: s,
                 source: start.source,
                 kind: start.kind,
@@ -84,17 +86,17 @@ fn build_op(
             let b: Restart = parse(body)?;
             let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
                 .ok_or(ApiError::Refused(ErrorCode::ReturnPageNotAllowed))?;
-            OrgOp::Restart {
+            OrgMessage::Restart {
                 session: s,
                 id: checked_id(onboarding)?,
                 return_page: page,
                 return_base: base()?,
             }
         }
-        RouteId::RevokeOnboarding => OrgOp::Revoke {
+        RouteId::RevokeOnboarding => OrgMessage::Revoke {
             id: checked_id(onboarding)?,
         },
-        RouteId::OnboardingLocations => OrgOp::Locations {
+        RouteId::OnboardingLocations => OrgMessage::Locations {
             id: checked_id(onboarding)?,
         },
         RouteId::IngestLocations => {
@@ -102,7 +104,7 @@ fn build_op(
             if b.locations.is_empty() || b.locations.len() > 500 {
                 return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
-            OrgOp::Ingest {
+            OrgMessage::Ingest {
                 id: checked_id(onboarding)?,
                 locations: b.locations,
             }
@@ -116,7 +118,7 @@ fn build_op(
             if b.locations.is_empty() || b.locations.len() > 500 || !ids_ok {
                 return Err(ApiError::Refused(ErrorCode::InvalidLocation));
             }
-            OrgOp::Bind {
+            OrgMessage::Bind {
                 id: checked_id(onboarding)?,
                 locations: b.locations,
             }
@@ -138,7 +140,7 @@ pub async fn org_locations(req: &Request, env: &Env) -> Result<Response, ApiErro
     ask(
         env,
         &org,
-        &OrgOp::OrgLocations {
+        &OrgMessage::OrgLocations {
             session: s,
             location_id,
         },
@@ -174,7 +176,7 @@ async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError
         let cached: org::CachedStatus = call(
             env,
             &s.provider_org_id,
-            &OrgOp::Status {
+            &OrgMessage::Status {
                 id: id.clone(),
                 max_age_ms: interval,
             },
@@ -215,5 +217,5 @@ pub async fn counters(req: &Request, env: &Env, org: &str) -> Result<Response, A
     if !valid_id(org) {
         return Err(ApiError::NotFound);
     }
-    ask(env, org, &OrgOp::Counters).await
+    ask(env, org, &OrgMessage::Counters).await
 }

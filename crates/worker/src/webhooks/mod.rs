@@ -21,7 +21,7 @@ const BINDING: &str = "WEBHOOK_OUTBOX";
 /// A message to a target's outbox.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OutboxOp {
+pub enum OutboxMessage {
     /// Store and deliver this event (a known id is acknowledged without a second copy); answers
     /// whether it was known already.
     Enqueue {
@@ -61,17 +61,20 @@ pub async fn emit(env: &Env, event: &Event) -> bool {
     };
     let mut all = true;
     for target in targets {
-        let op = OutboxOp::Enqueue {
+        let op = OutboxMessage::Enqueue {
             target: target.clone(),
             event_id: event.id.clone(),
             body: body.clone(),
         };
-        let stored = crate::objects::ask::<_, bool>(env, BINDING, &target, &op)
+        let stored = crate::objects::ask_raw(env, BINDING, &target, &op)
             .await
             .is_ok();
         if !stored {
             all = false;
-            crate::log::event("error", &[("webhook_enqueue_failed", &event.kind)]);
+            crate::log::event(
+                crate::log::Level::Error,
+                &[("webhook_enqueue_failed", &event.kind)],
+            );
         }
     }
     all
@@ -97,7 +100,7 @@ pub async fn admin(req: &Request, env: &Env) -> Result<Response, ApiError> {
     };
     let mut out = String::from("{\"targets\":[");
     for (i, target) in list.iter().enumerate() {
-        let outbox = crate::objects::ask_raw(env, BINDING, target, &OutboxOp::Status).await?;
+        let outbox = crate::objects::ask_raw(env, BINDING, target, &OutboxMessage::Status).await?;
         let outbox = String::from_utf8_lossy(&outbox);
         if i > 0 {
             out.push(',');

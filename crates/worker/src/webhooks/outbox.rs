@@ -12,8 +12,9 @@
 //! - **Signed per attempt**: each attempt signs `"<now>.<body>"` with every key in
 //!   `WEBHOOK_SECRET`, so receivers can refuse old timestamps and keys rotate without downtime.
 
-use super::OutboxOp;
+use super::OutboxMessage;
 use crate::error::ApiError;
+use crate::log::Level;
 use crate::upstream::{self, Transport};
 use gatehouse_core::webhook::{self, AfterFailure, Delivery, Enqueued, Outbox, RetrySchedule};
 use std::cell::{Cell, RefCell};
@@ -95,14 +96,14 @@ impl DurableObject for WebhookOutbox {
 
 impl WebhookOutbox {
     /// The object's answer to one message.
-    async fn answer(&self, op: OutboxOp) -> std::result::Result<Vec<u8>, ApiError> {
+    async fn answer(&self, op: OutboxMessage) -> std::result::Result<Vec<u8>, ApiError> {
         match op {
-            OutboxOp::Enqueue {
+            OutboxMessage::Enqueue {
                 target,
                 event_id,
                 body,
             } => crate::objects::answer(&self.enqueue(target, event_id, body).await?),
-            OutboxOp::Status => crate::objects::answer(&self.status().await?),
+            OutboxMessage::Status => crate::objects::answer(&self.status().await?),
         }
     }
 
@@ -198,7 +199,7 @@ impl WebhookOutbox {
             if retired > 0 {
                 self.save().await?;
                 crate::log::event(
-                    "warn",
+                    crate::log::Level::Warn,
                     &[
                         ("webhook_target_removed", &retired.to_string()),
                         ("reason", webhook::TARGET_REMOVED),
@@ -217,7 +218,7 @@ impl WebhookOutbox {
             let (level, what, error) = match result {
                 Ok(()) => {
                     self.with_queue(|q| q.delivered(&id));
-                    ("info", "webhook_delivered", String::new())
+                    (Level::Info, "webhook_delivered", String::new())
                 }
                 Err((why, retry_after_ms)) => {
                     let after = self.with_queue(|q| {
@@ -231,8 +232,8 @@ impl WebhookOutbox {
                         )
                     });
                     match after {
-                        Some(AfterFailure::GiveUp) => ("error", "webhook_dead", why),
-                        _ => ("warn", "webhook_retry", why),
+                        Some(AfterFailure::GiveUp) => (Level::Error, "webhook_dead", why),
+                        _ => (Level::Warn, "webhook_retry", why),
                     }
                 }
             };

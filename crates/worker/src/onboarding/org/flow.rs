@@ -252,7 +252,7 @@ impl OrgOnboarding {
                 ReturnRefusal::NotStartedHere | ReturnRefusal::OtherUser
             ) {
                 crate::log::event(
-                    "warn",
+                    crate::log::Level::Warn,
                     &[
                         ("onboarding", &rec.onboarding_id),
                         ("return_refused", &refusal.to_string()),

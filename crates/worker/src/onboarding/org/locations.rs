@@ -5,7 +5,7 @@
 use super::{ok, OrgOnboarding};
 use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::partner::Stream;
-use crate::onboarding::OrgOp;
+use crate::onboarding::OrgMessage;
 use gatehouse_core::contract::stream::Onboarding;
 use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::onboarding::OnboardingView;
@@ -16,19 +16,19 @@ impl OrgOnboarding {
     pub(super) async fn forward(
         &self,
         stream: &Stream<'_>,
-        op: OrgOp,
+        op: OrgMessage,
     ) -> std::result::Result<Vec<u8>, ApiError> {
         use gatehouse_core::contract::stream::{BindLocationsRequest, IngestLocationsRequest};
         let (id, method, path, body, revoke) = match op {
-            OrgOp::Revoke { id } => {
+            OrgMessage::Revoke { id } => {
                 let path = StreamPaths::for_onboarding(&stream.paths().revoke_onboarding, &id);
                 (id, "POST", path, None, true)
             }
-            OrgOp::Locations { id } => {
+            OrgMessage::Locations { id } => {
                 let path = stream.paths().onboarding_locations(&id);
                 (id, "GET", path, None, false)
             }
-            OrgOp::Ingest { id, locations } => {
+            OrgMessage::Ingest { id, locations } => {
                 let body = IngestLocationsRequest {
                     onboarding_id: id.clone(),
                     locations,
@@ -36,7 +36,7 @@ impl OrgOnboarding {
                 let path = stream.paths().ingest_locations.clone();
                 (id, "POST", path, Some(to_json(&body)?), false)
             }
-            OrgOp::Bind { id, locations } => {
+            OrgMessage::Bind { id, locations } => {
                 self.owned(&id).await?;
                 self.check_bind(stream, &id, &locations).await?;
                 let body = BindLocationsRequest {

@@ -1,8 +1,8 @@
 //! The Durable Object per portal organization (`provider_org_id`): the Stream organization it
-//! maps to (created on first use, [`stream_org`]), the onboardings it started and their
-//! single-use `state`s and go tickets ([`flow`]), a status cache that lets any number of watchers
-//! cause at most one partner status call per interval ([`status`], docs/security.md items
-//! 15–16), and the location calls it checks and forwards ([`locations`]). The decisions (single
+//! maps to (created on first use, `stream_org.rs`), the onboardings it started and their
+//! single-use `state`s and go tickets (`flow.rs`), a status cache that lets any number of watchers
+//! cause at most one partner status call per interval (`status.rs`, docs/security.md items
+//! 15–16), and the location calls it checks and forwards (`locations.rs`). The decisions (single
 //! flight, cache age, the return checks) are core's; this object does the I/O.
 
 mod flow;
@@ -14,7 +14,7 @@ pub use flow::{GoOutcome, ReturnOutcome};
 pub use status::CachedStatus;
 
 use super::partner::Stream;
-use super::OrgOp;
+use super::OrgMessage;
 use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
@@ -108,10 +108,10 @@ impl DurableObject for OrgOnboarding {
 
 impl OrgOnboarding {
     /// The object's answer to one message.
-    async fn answer(&self, op: OrgOp) -> std::result::Result<Vec<u8>, ApiError> {
+    async fn answer(&self, op: OrgMessage) -> std::result::Result<Vec<u8>, ApiError> {
         let stream = Stream::new(&self.env)?;
         match op {
-            OrgOp::Start {
+            OrgMessage::Start {
                 session,
                 source,
                 kind,
@@ -121,7 +121,7 @@ impl OrgOnboarding {
                 self.start(&stream, &session, source, kind, return_page, return_base)
                     .await
             }
-            OrgOp::Restart {
+            OrgMessage::Restart {
                 session,
                 id,
                 return_page,
@@ -148,8 +148,8 @@ impl OrgOnboarding {
                 )
                 .await
             }
-            OrgOp::Go { ticket } => ok(&self.follow_go(&ticket).await?),
-            OrgOp::Return {
+            OrgMessage::Go { ticket } => ok(&self.follow_go(&ticket).await?),
+            OrgMessage::Return {
                 nonce,
                 code,
                 error,
@@ -158,15 +158,15 @@ impl OrgOnboarding {
             } => ok(&self
                 .finish_return(&stream, &nonce, code, error, binding, session_user)
                 .await?),
-            OrgOp::Status { id, max_age_ms } => {
+            OrgMessage::Status { id, max_age_ms } => {
                 self.owned(&id).await?;
                 ok(&self.status(&stream, &id, max_age_ms).await?)
             }
-            OrgOp::Revoke { .. }
-            | OrgOp::Locations { .. }
-            | OrgOp::Ingest { .. }
-            | OrgOp::Bind { .. } => self.forward(&stream, op).await,
-            OrgOp::OrgLocations {
+            OrgMessage::Revoke { .. }
+            | OrgMessage::Locations { .. }
+            | OrgMessage::Ingest { .. }
+            | OrgMessage::Bind { .. } => self.forward(&stream, op).await,
+            OrgMessage::OrgLocations {
                 session,
                 location_id,
             } => {
@@ -183,7 +183,7 @@ impl OrgOnboarding {
                     other => locations::checked_listing(other?),
                 }
             }
-            OrgOp::Counters => ok(&serde_json::json!({
+            OrgMessage::Counters => ok(&serde_json::json!({
                 "partner_status_calls": self.statuses.borrow().calls()
             })),
         }

@@ -111,7 +111,7 @@ impl OrgOnboarding {
             rec.notified = Some(status.to_owned());
             if let Err(e) = storage.put(&key, &rec).await {
                 crate::log::event(
-                    "warn",
+                    crate::log::Level::Warn,
                     &[("onboarding", &view.id), ("record", &e.to_string())],
                 );
             }

@@ -214,7 +214,9 @@ pub async fn invalidate(env: &Env, id: &str, generation: u64) -> Result<(), ApiE
         id: id.to_owned(),
         generation,
     };
-    crate::objects::ask_raw(env, BINDING, id, &op).await.map(|_| ())
+    crate::objects::ask_raw(env, BINDING, id, &op)
+        .await
+        .map(|_| ())
 }
 
 /// `GET /api/admin/credentials/{id}` (status) and `POST /api/admin/credentials/{id}/reset`;

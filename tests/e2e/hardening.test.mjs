@@ -9,7 +9,7 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { WORKER, SANDBOX, OUT, PROXY_API_KEY, admin, proxy, resetCredential, sandboxControl } from "./env.mjs";
+import { WORKER, SANDBOX, OUT, PROXY_API_KEY, admin, proxy, resetCredential, sandboxControl, sleep } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 
@@ -119,6 +119,19 @@ function rawPost(path, headers, length) {
   });
 }
 
+/**
+ * Waits until the worker answers again. Dropping a hung upload's socket can race `wrangler dev`'s
+ * own body-draining middleware ("Failed to drain the unused request body … Network connection
+ * lost"), after which the dev server answers the very next request `503` before the worker sees
+ * it; production has no such middleware. Each raw POST below starts on a worker that answers.
+ */
+async function workerAnswers() {
+  for (let i = 0; i < 50; i++) {
+    if ((await fetch(`${WORKER}/api/health`).catch(() => null))?.status === 200) return;
+    await sleep(100);
+  }
+}
+
 test("oversized bodies are refused before they are read", async () => {
   const session = mint(claims({ provider_org_id: `org_${randomBytes(6).toString("hex")}`, role: "owner" }));
   const huge = 200 * 1024 * 1024;
@@ -129,10 +142,12 @@ test("oversized bodies are refused before they are read", async () => {
     ["/api/proxy/stream/partner-tokens", { "content-type": "application/json", authorization: `Bearer ${PROXY_API_KEY}` }],
   ]) {
     // A declared 200 MB: refused by its Content-Length while 1 KB has arrived.
+    await workerAnswers();
     const declared = await rawPost(path, headers, huge);
     assert.equal(declared.status, 413, `${path}: ${declared.line}`);
     assert.ok(declared.ms < 3000, `${path} decided in ${declared.ms} ms`);
     // No length: read in chunks and cut at the route's limit (16 KB, 64 KB, 1 MB) as it arrives.
+    await workerAnswers();
     const streamed = await rawPost(path, headers);
     assert.equal(streamed.status, 413, `${path}: ${streamed.line}`);
     assert.ok(streamed.sent < 2 * 1024 * 1024, `${path} cut after ${streamed.sent} bytes`);

@@ -18,5 +18,5 @@ pub use state::{
     b64url, binding_cookie_name, binding_input, make_state, parse_state, tags_equal, PendingState,
     ReturnRefusal,
 };
-pub use status::{etag, if_none_match};
+pub use status::{etag, if_none_match, long_poll_wait};
 pub use view::{OnboardingView, StartResponse};

@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::upstream;
 use gatehouse_core::api::CredentialStatus;
 use gatehouse_core::sealed::{self, StorageKey};
+use gatehouse_core::tokens::cache::{partner_verdict, PartnerVerdict};
 use gatehouse_core::tokens::profile::{self, Credential};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -186,18 +187,21 @@ pub async fn call_partner(
                 cred.id
             )));
         }
-        let refused = answer.status == 401
-            || (answer.status == 403 && cred.profile.forbidden_means_invalid_token);
-        if refused && attempt == 0 {
-            answer.discard();
-            invalidate(env, &cred.id, token.generation).await?;
-            continue;
+        match partner_verdict(
+            answer.status,
+            attempt,
+            cred.profile.forbidden_means_invalid_token,
+        ) {
+            PartnerVerdict::Use => return Ok((answer, token.from_cache)),
+            PartnerVerdict::RetryWithNewToken => {
+                answer.discard();
+                invalidate(env, &cred.id, token.generation).await?;
+            }
+            PartnerVerdict::RejectedToken => {
+                answer.discard();
+                break;
+            }
         }
-        if answer.status == 401 {
-            answer.discard();
-            break;
-        }
-        return Ok((answer, token.from_cache));
     }
     Err(ApiError::PartnerRejectedToken)
 }

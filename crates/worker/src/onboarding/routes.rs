@@ -189,11 +189,15 @@ async fn status(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError
             .as_deref()
             .is_some_and(|k| core::if_none_match(k, &tag));
         let now = worker::Date::now().as_millis();
-        if unchanged && !cached.view.is_terminal() && now + interval <= deadline {
-            // Sleep until the cached answer may be refreshed, then look again.
-            let next = (cached.fetched_ms + interval)
-                .saturating_sub(now)
-                .clamp(100, interval);
+        let terminal = cached.view.is_terminal();
+        if let Some(next) = core::long_poll_wait(
+            unchanged,
+            terminal,
+            cached.fetched_ms,
+            interval,
+            now,
+            deadline,
+        ) {
             Delay::from(std::time::Duration::from_millis(next)).await;
             continue;
         }

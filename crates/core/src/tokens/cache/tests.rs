@@ -260,3 +260,17 @@ fn a_capped_lifetime_is_reported_once() {
         None
     );
 }
+
+#[test]
+fn a_partner_401_means_one_new_token_and_one_retry_never_more() {
+    use PartnerVerdict::*;
+    assert_eq!(partner_verdict(200, 0, false), Use);
+    assert_eq!(partner_verdict(401, 0, false), RetryWithNewToken);
+    assert_eq!(partner_verdict(401, 1, false), RejectedToken);
+    assert_eq!(partner_verdict(200, 1, false), Use);
+    // A 403 is the partner's own answer unless the profile says it means an invalid token
+    // (OmniRetain); then it retries once, and a second 403 is passed on as the partner's answer.
+    assert_eq!(partner_verdict(403, 0, false), Use);
+    assert_eq!(partner_verdict(403, 0, true), RetryWithNewToken);
+    assert_eq!(partner_verdict(403, 1, true), Use);
+}

@@ -5,8 +5,12 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The message of every refusal (the codes from `invalid_id` on): its code says why, and the
+/// docs list what each code means (one sentence for all keeps the worker small).
+const REFUSED: &str = "The request was refused; the code says why.";
+
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $name:ident = ($code:literal, $status:literal, $retry:literal, $message:literal), )*) => {
+    ($( $(#[$doc:meta])* $name:ident = ($code:literal, $status:literal, $retry:literal, $message:expr), )*) => {
         /// A stable, machine-readable error code (`ErrorBody.code`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
@@ -90,39 +94,39 @@ codes! {
     /// Too many requests from this user.
     RateLimited = ("rate_limited", 429, true, "Too many requests for this user; retry later."),
     /// A path or body id that is not an id.
-    InvalidId = ("invalid_id", 400, false, "The id is not a valid id."),
+    InvalidId = ("invalid_id", 400, false, REFUSED),
     /// A partner token name that is empty, too long or has control characters.
-    InvalidTokenName = ("invalid_token_name", 400, false, "The token name is empty, too long or has control characters."),
+    InvalidTokenName = ("invalid_token_name", 400, false, REFUSED),
     /// Partner token scopes that are empty or not in the document.
-    InvalidScopes = ("invalid_scopes", 400, false, "The scopes are empty or not known."),
+    InvalidScopes = ("invalid_scopes", 400, false, REFUSED),
     /// An onboarding `source` that is not a known platform.
-    InvalidSource = ("invalid_source", 400, false, "The source is not a known platform."),
+    InvalidSource = ("invalid_source", 400, false, REFUSED),
     /// An onboarding `type` other than `pos` or `dsp`.
-    InvalidType = ("invalid_type", 400, false, "The type must be pos or dsp."),
+    InvalidType = ("invalid_type", 400, false, REFUSED),
     /// A `return_page` not on the allowlist.
-    ReturnPageNotAllowed = ("return_page_not_allowed", 400, false, "The return page is not on the allowlist."),
+    ReturnPageNotAllowed = ("return_page_not_allowed", 400, false, REFUSED),
     /// A location id or binding that is not this onboarding's or organization's.
-    InvalidLocation = ("invalid_location", 400, false, "A location is not valid here."),
+    InvalidLocation = ("invalid_location", 400, false, REFUSED),
     /// The partner: a POS location of another organization.
-    LocationOrgMismatch = ("location_org_mismatch", 400, false, "A location belongs to another organization."),
+    LocationOrgMismatch = ("location_org_mismatch", 400, false, REFUSED),
     /// The partner: a consent code that is not the one issued, or expired.
-    InvalidCode = ("invalid_code", 400, false, "The consent code is not valid."),
+    InvalidCode = ("invalid_code", 400, false, REFUSED),
     /// The onboarding is not in a state that allows this.
-    InvalidState = ("invalid_state", 409, false, "The onboarding is not in a state that allows this."),
+    InvalidState = ("invalid_state", 409, false, REFUSED),
     /// No such onboarding for this organization.
-    OnboardingNotFound = ("onboarding_not_found", 404, false, "No such onboarding."),
+    OnboardingNotFound = ("onboarding_not_found", 404, false, REFUSED),
     /// No such location for this organization.
-    LocationNotFound = ("location_not_found", 404, false, "No such location."),
+    LocationNotFound = ("location_not_found", 404, false, REFUSED),
     /// The partner does not know the organization.
-    OrgNotFound = ("org_not_found", 404, false, "No such organization."),
+    OrgNotFound = ("org_not_found", 404, false, REFUSED),
     /// No such partner token.
-    TokenNotFound = ("token_not_found", 404, false, "No such partner token."),
+    TokenNotFound = ("token_not_found", 404, false, REFUSED),
     /// The partner answered a conflict without a code Gatehouse passes on.
-    Conflict = ("conflict", 409, false, "The partner reported a conflict."),
+    Conflict = ("conflict", 409, false, REFUSED),
     /// Only a pending or failed onboarding can be started again.
-    OnboardingNotRestartable = ("onboarding_not_restartable", 409, false, "Only a pending or failed onboarding can be started again."),
+    OnboardingNotRestartable = ("onboarding_not_restartable", 409, false, REFUSED),
     /// A body that is not `application/json`.
-    UnsupportedMediaType = ("unsupported_media_type", 415, false, "The body must be application/json."),
+    UnsupportedMediaType = ("unsupported_media_type", 415, false, REFUSED),
 }
 
 impl ErrorCode {

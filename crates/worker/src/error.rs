@@ -157,27 +157,19 @@ impl ApiError {
     }
 }
 
-/// An error between a Durable Object and the worker: its code, its detail and, for
-/// `rate_limited`, the seconds to wait.
+/// An error between a Durable Object and the worker: its code and its detail.
 #[derive(Serialize, Deserialize)]
 struct Wire {
     code: ErrorCode,
     #[serde(default)]
-    detail: Option<String>,
-    #[serde(default)]
-    retry_after_s: Option<u32>,
+    detail: String,
 }
 
 impl Serialize for ApiError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let retry_after_s = match self {
-            Self::RateLimited(secs) => Some(*secs),
-            _ => None,
-        };
         Wire {
             code: self.error_code(),
-            detail: self.detail(),
-            retry_after_s,
+            detail: self.detail().unwrap_or_default(),
         }
         .serialize(s)
     }
@@ -186,7 +178,7 @@ impl Serialize for ApiError {
 impl<'de> Deserialize<'de> for ApiError {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::deserialize(d)?;
-        let detail = w.detail.unwrap_or_default();
+        let detail = w.detail;
         use ErrorCode as C;
         Ok(match w.code {
             C::NotFound => Self::NotFound,
@@ -209,9 +201,9 @@ impl<'de> Deserialize<'de> for ApiError {
             C::ForbiddenRole => Self::ForbiddenRole,
             C::ForbiddenOrg => Self::ForbiddenOrg,
             C::ForbiddenUser => Self::ForbiddenUser,
-            C::RateLimited => Self::RateLimited(w.retry_after_s.unwrap_or(1)),
-            // Sessions are verified at the worker's front door and never cross to an object.
-            C::SessionExpired | C::InvalidSession | C::Internal => {
+            // Sessions are verified and rates limited at the worker's front door: neither crosses
+            // from an object.
+            C::SessionExpired | C::InvalidSession | C::RateLimited | C::Internal => {
                 Self::Internal(format!("{}: {detail}", w.code.as_str()))
             }
             refusal => Self::Refused(refusal),

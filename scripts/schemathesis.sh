@@ -7,17 +7,10 @@
 # Run by scripts/test.sh while the test stack is up; GATEHOUSE_URL names it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-req="$ROOT/tests/schemathesis/requirements.txt"
-venv="$HOME/.cache/gatehouse/schemathesis-venv-$(sha256sum "$req" | cut -c1-12)"
-if [ ! -x "$venv/bin/schemathesis" ] || [ ! -f "$venv/.installed" ]; then
-  say "installing schemathesis (pip, once)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
-  touch "$venv/.installed"
-fi
-url="${GATEHOUSE_URL:?}"
-key() { awk -F= -v k="$1" '$1==k {print substr($0, index($0,"=")+1)}' "$ROOT/.dev.vars.example"; }
+use_ports test
+venv=$(ensure_venv schemathesis "$ROOT/tests/schemathesis/requirements.txt")
+url="$GATEHOUSE_URL"
+key() { node --input-type=module -e 'import { devVar } from "./tests/dev-vars.mjs"; console.log(devVar(process.argv[1]));' "$1"; }
 session=$(node -e 'import("./tests/e2e/session.mjs").then((m) => console.log(m.mint(m.claims({
   provider_org_id: "org_schemathesis", role: "owner", exp: Math.floor(Date.now() / 1000) + 1800 }))))')
 export SCHEMATHESIS_HOOKS="" NO_COLOR=1

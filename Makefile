@@ -1,13 +1,17 @@
-# The two commands (see README): `make run` and `make test`. Both install what is missing.
-.PHONY: run test build setup bench check-config
+# The two commands (see README): `make run` and `make test`. Both check the machine first
+# (`make doctor`) and install what is missing. Ports: scripts/ports.sh (e.g. GATEHOUSE_PORT=9787).
+.PHONY: run test doctor build setup bench check-config
 run:
 	./scripts/run.sh
 test:
 	./scripts/test.sh
+# Every prerequisite, one line per finding with the command that deals with it.
+doctor:
+	./scripts/doctor.sh all
 build:
 	./scripts/build.sh
 setup:
-	bash -c 'source scripts/lib.sh && setup_all'
+	bash -c 'source scripts/lib.sh && use_ports test && setup_test'
 
 bench:
 	./scripts/bench.sh

@@ -3,15 +3,11 @@
 import { writeFileSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { sizes } from "./sizes.mjs";
+import { GATEHOUSE_URL as WORKER, SANDBOX_URL as SANDBOX, port } from "../scripts/ports.mjs";
+import { devVars as vars } from "../tests/dev-vars.mjs";
 
-const WORKER = process.env.GATEHOUSE_URL;
-const SANDBOX = process.env.SANDBOX_URL;
-const BASELINE = process.env.BASELINE_URL;
+const BASELINE = process.env.BASELINE_URL ?? `http://127.0.0.1:${port("BASELINE_PORT")}`;
 const ROOT = new URL("..", import.meta.url);
-const vars = Object.fromEntries(
-  readFileSync(new URL(".dev.vars.example", ROOT), "utf8").split("\n")
-    .filter((l) => l.includes("=") && !l.startsWith("#")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-);
 const PHASE = process.argv[2]; // "fanin" (before the baseline starts) or "serve"
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

@@ -1,36 +1,90 @@
 #!/usr/bin/env bash
-# Builds the sandbox (native), the worker (worker-build, no downloads) and the browser package
-# (wasm-bindgen + wasm-opt) into crates/web/pkg and www/pkg.
+# Builds, by part (default: all):
+#   sandbox  the partner sandbox (native)
+#   worker   the worker (worker-build, no downloads; wasm-opt once more for size) → crates/worker/build
+#   web      the browser package (wasm-bindgen + wasm-opt) → crates/web/pkg and www/pkg
+#   assets   the deployments' static assets → target/assets/{staging,production}
+# The worker and the browser package are rebuilt only when their inputs changed (the sources of
+# crates/core and of their crate, Cargo.toml, Cargo.lock, the tools' versions and this script):
+# a fingerprint of them is kept in target/fingerprints/. FORCE_BUILD=1 rebuilds anyway.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
+parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(sandbox worker web assets)
+mkdir -p "$TARGET" target/fingerprints
 
-say "building the sandbox"
-cargo build -q -p gatehouse-sandbox
-
-say "building the worker (worker-build --release)"
-(cd crates/worker && worker-build --release >"$ROOT/target/worker-build.log" 2>&1) \
-  || { tail -n 40 "$ROOT/target/worker-build.log"; exit 1; }
-# worker-build runs wasm-opt at its default level; optimise once more for size.
 WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-"$WASM_OPT_BIN" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" crates/worker/build/index_bg.wasm -o crates/worker/build/index_bg.wasm
 
-say "building the browser package"
-cargo build -q --release --target wasm32-unknown-unknown -p gatehouse-web
-rm -rf crates/web/pkg && mkdir -p crates/web/pkg
-"$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
-  target/wasm32-unknown-unknown/release/gatehouse_web.wasm
-"$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
-sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | sed 's/.*[#@]//')\"/" \
-  crates/web/package.template.json > crates/web/pkg/package.json
-cp crates/web/README.md crates/web/pkg/README.md
-rm -rf www/pkg && cp -r crates/web/pkg www/pkg
+# A hash of everything that goes into a part's output (crate folders as git sees them, edits
+# and untracked files included; ignored build outputs left out).
+fingerprint() { # crate-dir...
+  {
+    git ls-files -z -co --exclude-standard -- "$@" Cargo.toml Cargo.lock scripts/build.sh \
+      | xargs -0 -r sha256sum
+    rustc -V; echo "$WORKER_BUILD_VERSION $WASM_BINDGEN_VERSION"; "$WASM_OPT_BIN" --version
+  } | sha256sum | cut -c1-16
+}
+# True when `stamp` holds `print` and every `output` exists.
+current() { # stamp print output...
+  local stamp=$1 print=$2; shift 2
+  [ "${FORCE_BUILD:-}" != 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$print" ] || return 1
+  local f; for f in "$@"; do [ -e "$f" ] || return 1; done
+}
+
+build_sandbox() {
+  step "building the sandbox (cargo build)" cargo build -q -p gatehouse-sandbox
+}
+
+build_worker() {
+  local print stamp=target/fingerprints/worker
+  print=$(fingerprint crates/core crates/worker)
+  if current "$stamp" "$print" crates/worker/build/index.js crates/worker/build/index_bg.wasm; then
+    say "the worker is up to date (crates/worker/build)"; return 0
+  fi
+  rm -f "$stamp"
+  (cd crates/worker && step "building the worker (worker-build --release; log: ${TARGET#"$ROOT"/}/worker-build.log)" \
+    logged "$TARGET/worker-build.log" worker-build --release)
+  # worker-build runs wasm-opt at its default level; optimise once more for size.
+  step "optimising the worker for size (wasm-opt -Oz)" "$WASM_OPT_BIN" -Oz --converge --strip-producers \
+    --strip-target-features "${WASM_FEATURES[@]}" crates/worker/build/index_bg.wasm -o crates/worker/build/index_bg.wasm
+  echo "$print" >"$stamp"
+}
+
+build_web() {
+  local print stamp=target/fingerprints/web
+  print=$(fingerprint crates/core crates/web)
+  if current "$stamp" "$print" crates/web/pkg/gatehouse_web_bg.wasm www/pkg/gatehouse_web_bg.wasm; then
+    say "the browser package is up to date (crates/web/pkg, www/pkg)"; return 0
+  fi
+  step "building the browser package (cargo build --target wasm32-unknown-unknown)" \
+    cargo build -q --release --target wasm32-unknown-unknown -p gatehouse-web
+  rm -rf crates/web/pkg && mkdir -p crates/web/pkg
+  "$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
+    "$TARGET/wasm32-unknown-unknown/release/gatehouse_web.wasm"
+  step "optimising the browser package (wasm-opt -Oz)" \
+    "$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+  sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | sed 's/.*[#@]//')\"/" \
+    crates/web/package.template.json > crates/web/pkg/package.json
+  cp crates/web/README.md crates/web/pkg/README.md
+  rm -rf www/pkg && cp -r crates/web/pkg www/pkg
+  echo "$print" >"$stamp"
+}
 
 # The deployments' static assets: www/ with each environment's security headers (frame-ancestors
 # from FRAME_ANCESTORS, form-action to its white-label app), from its wrangler.toml section.
-say "writing the deployments' assets (target/assets/{staging,production})"
-cargo build -q -p gatehouse-config-check
-for env in staging production; do
-  rm -rf "target/assets/$env" && mkdir -p target/assets && cp -r www "target/assets/$env"
-  target/debug/gatehouse-config-check --env "$env" --headers-from www/_headers > "target/assets/$env/_headers"
+build_assets() {
+  step "building the configuration check (cargo build)" cargo build -q -p gatehouse-config-check
+  say "writing the deployments' assets (target/assets/{staging,production})"
+  local env
+  for env in staging production; do
+    rm -rf "target/assets/$env" && mkdir -p target/assets && cp -r www "target/assets/$env"
+    "$TARGET/debug/gatehouse-config-check" --env "$env" --headers-from www/_headers > "target/assets/$env/_headers"
+  done
+}
+
+for part in "${parts[@]}"; do
+  case $part in
+    sandbox|worker|web|assets) "build_$part" ;;
+    *) echo "unknown part '$part' (sandbox, worker, web, assets)" >&2; exit 2 ;;
+  esac
 done

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# For working on the end-to-end tests: builds the worker, starts the test stack and runs the
-# given node test files (default: all of tests/e2e). `make test` is the real gate.
+# For working on the end-to-end tests: builds the sandbox and the worker, starts the test stack
+# (the real OAuth servers, the sandbox, the worker) on the test ports (scripts/ports.sh) and runs
+# the given node test files (default: every tests/e2e/*.test.mjs, in name order, as make test's
+# e2e-workerd tier does). SKIP_BUILD=1 skips the build. `make test` is the real gate.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-[ "${SKIP_BUILD:-}" = 1 ] || { cargo build -q -p gatehouse-sandbox; (cd crates/worker && worker-build --release >"$ROOT/target/worker-build.log" 2>&1) || { tail -40 "$ROOT/target/worker-build.log"; exit 1; }; }
+use_ports test
 OUT="$ROOT/tests/.out"; mkdir -p "$OUT/logs"
+export TEST_OUT="$OUT"
+[ "${SKIP_BUILD:-}" = 1 ] || "$ROOT/scripts/build.sh" sandbox worker
 trap stop_groups EXIT
 PERSIST=$(mktemp -d)
 ensure_oauth_servers
 start_oauth_servers "$OUT/logs"
-start_stack 18790 18787 "$PERSIST" "$OUT/logs" --env test --env-file "$ROOT/.dev.vars.example"
-export GATEHOUSE_URL=http://127.0.0.1:18787 SANDBOX_URL=http://127.0.0.1:18790 TEST_OUT="$OUT"
-node --test --test-concurrency=1 "${@:-tests/e2e/}"
+start_stack "$PERSIST" "$OUT/logs" --env test --env-file "$ROOT/.dev.vars.example"
+if [ $# -eq 0 ]; then mapfile -t files < <(compgen -G "tests/e2e/*.test.mjs" | LC_ALL=C sort); set -- "${files[@]}"; fi
+node --test --test-concurrency=1 "$@"

@@ -7,20 +7,16 @@
 # Run by scripts/test.sh while the test stack is up; GATEHOUSE_URL names it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-req="$ROOT/tests/schemathesis/requirements.txt"
-venv="$HOME/.cache/gatehouse/schemathesis-venv-$(sha256sum "$req" | cut -c1-12)"
-if [ ! -x "$venv/bin/schemathesis" ] || [ ! -f "$venv/.installed" ]; then
-  say "installing schemathesis (pip, once)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
-  touch "$venv/.installed"
-fi
-url="${GATEHOUSE_URL:?}"
-key() { awk -F= -v k="$1" '$1==k {print substr($0, index($0,"=")+1)}' "$ROOT/.dev.vars.example"; }
+use_ports test
+venv=$(ensure_venv schemathesis "$ROOT/tests/schemathesis/requirements.txt")
+url="$GATEHOUSE_URL"
+key() { node --input-type=module -e 'import { devVar } from "./tests/dev-vars.mjs"; console.log(devVar(process.argv[1]));' "$1"; }
 session=$(node -e 'import("./tests/e2e/session.mjs").then((m) => console.log(m.mint(m.claims({
   provider_org_id: "org_schemathesis", role: "owner", exp: Math.floor(Date.now() / 1000) + 1800 }))))')
 export SCHEMATHESIS_HOOKS="" NO_COLOR=1
+# --request-timeout 30: GET /api/onboarding/{id}?wait=N long-polls up to 25 s (the document's
+# maximum) when If-None-Match matches, which the fuzzer sends; its default 10 s would call a
+# documented wait a network error.
 failed=0
 for who in admin session proxy; do
   case $who in
@@ -34,7 +30,7 @@ for who in admin session proxy; do
   if "$venv/bin/schemathesis" run "$url/openapi.json" --url "$url" -H "Authorization: Bearer $token" \
       --checks not_a_server_error,response_schema_conformance,content_type_conformance \
       --phases examples,coverage,fuzzing,stateful --max-examples 25 --workers 1 \
-      --seed 20261202 --wait-for-schema 30 >"$log" 2>&1; then
+      --seed 20261202 --wait-for-schema 30 --request-timeout 30 >"$log" 2>&1; then
     echo "schemathesis as $who: ok, $(grep -oE '[0-9]+ generated' "$log" | head -n 1) test cases, every check held"
   else
     tail -n 60 "$log"; echo "schemathesis as $who: FAILED"; failed=1

@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, then runs every tier and ends with one
-# line "N passed, M failed". Tiers: fmt, clippy (native and wasm32), core and sandbox unit and
-# contract tests, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
-# workerd against the sandbox, and Playwright in Chromium.
+# The test command: checks the machine (scripts/doctor.sh), installs what is missing, builds,
+# then runs every tier and ends with one line "N passed, M failed". Tiers: fmt, clippy (native
+# and wasm32), core and sandbox unit and contract tests, fuzzing, the deployments' configuration,
+# size budgets, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
+# workerd against the sandbox and real OAuth servers, the npm package in a Vite app, Playwright in
+# Chromium, schemathesis, and the leak scan. Ports: scripts/ports.sh (the test column).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
+use_ports test
 
 OUT="$ROOT/tests/.out"
 rm -rf "$OUT" && mkdir -p "$OUT/logs"
 export TEST_OUT="$OUT"
 
-setup_all
-ensure_oauth_servers
+"$ROOT/scripts/doctor.sh" test
+setup_test
 "$ROOT/scripts/build.sh"
 
-# Test ports, away from the run command's 8787/8790 so both can run at once ([env.test] in
-# wrangler.toml names them).
-SANDBOX_PORT=18790 WORKER_PORT=18787 WASM_TEST_ADDR=127.0.0.1:18799
-export GATEHOUSE_URL="http://127.0.0.1:$WORKER_PORT" SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
+# End-to-end test files are found, not listed: every tests/e2e/*.test.mjs runs against the
+# worker in workerd (tier e2e-workerd), every tests/e2e/browser/*.test.mjs in Chromium (tier
+# e2e-playwright). One file at a time (--test-concurrency=1), in name order; no file may rely on
+# another having run before it (each resets what it uses).
+mapfile -t E2E_WORKERD < <(compgen -G "tests/e2e/*.test.mjs" | LC_ALL=C sort)
+mapfile -t E2E_BROWSER < <(compgen -G "tests/e2e/browser/*.test.mjs" | LC_ALL=C sort)
 
 PASSED=0 FAILED=0
 declare -a REPORT=()
+to_log() { local log=$1; shift; "$@" >"$log" 2>&1; }
 
 # Counts tests from cargo/wasm-bindgen-test ("test result: ... N passed; M failed") and node's
 # TAP summary ("# pass N" / "# fail M"); a tier that failed without a failing test counts as one.
@@ -28,7 +34,7 @@ tier() { # name cmd...
   local name=$1; shift
   local log="$OUT/logs/$name.log" rc=0 p f
   say "tier: $name"
-  "$@" >"$log" 2>&1 || rc=$?
+  HEARTBEAT_S=30 with_heartbeat "tier $name" to_log "$log" "$@" || rc=$?
   read -r p f < <(awk '
     match($0, /[0-9]+ passed/) { p += substr($0, RSTART, RLENGTH) + 0 }
     match($0, /[0-9]+ failed/) { f += substr($0, RSTART, RLENGTH) + 0 }
@@ -60,28 +66,26 @@ tier size-budgets node bench/sizes.mjs --check
 trap stop_groups EXIT
 # Kept under tests/.out until the leak scan has searched it for tokens in the clear.
 PERSIST="$OUT/state/main" && mkdir -p "$PERSIST"
-if start_oauth_servers "$OUT/logs" && start_stack "$SANDBOX_PORT" "$WORKER_PORT" "$PERSIST" "$OUT/logs" --env test \
+if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env test \
     --env-file "$ROOT/.dev.vars.example"; then
-  tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" \
+  tier web-wasm-chromium env WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$PAGE_PORT" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target wasm32-unknown-unknown -p gatehouse-web
-  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 tests/e2e/worker.test.mjs tests/e2e/tokens.test.mjs \
-    tests/e2e/real-servers.test.mjs tests/e2e/sso.test.mjs tests/e2e/onboarding.test.mjs tests/e2e/onboarding-binding.test.mjs tests/e2e/bad-input.test.mjs tests/e2e/faults.test.mjs tests/e2e/hardening.test.mjs tests/e2e/seeds.test.mjs tests/e2e/restart.test.mjs tests/e2e/modes.test.mjs tests/e2e/webhooks.test.mjs
-  # The npm package in a fresh Vite app, built and served on the test page origin (:18799, on
+  tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 "${E2E_WORKERD[@]}"
+  # The npm package in a fresh Vite app, built and served on the test page origin (PAGE_PORT, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
   tier vite-app "$ROOT/scripts/vite-app.sh"
-  if [ "$LAST_RC" -eq 0 ]; then
-    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port 18799 --strictPort"
-    wait_for_url "http://127.0.0.1:18799/" 60 || true
+  if [ "$LAST_RC" -eq 0 ] && ensure_port_free "$PAGE_PORT" PAGE_PORT; then
+    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port $PAGE_PORT --strictPort"
+    wait_for_url "$PAGE_URL/" 60 || true
   fi
-  tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/vite-app.test.mjs
+  tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 "${E2E_BROWSER[@]}"
   # Last against the stack: it resets credentials and starts onboardings of its own.
   tier openapi-schemathesis "$ROOT/scripts/schemathesis.sh"
   curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"
 else
-  FAILED=$((FAILED + 1)); REPORT+=("FAIL  start sandbox + worker — logs in tests/.out/logs/")
-  tail -n 40 "$OUT/logs/worker.log" "$OUT/logs/sandbox.log" || true
+  FAILED=$((FAILED + 1)); REPORT+=("FAIL  start the real OAuth servers, sandbox + worker — logs in tests/.out/logs/")
 fi
 stop_groups
 # After the servers stopped (their logs are complete): no secret or issued token anywhere.

@@ -8,12 +8,9 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
+import { SECRET_VALUES as vars } from "./dev-vars.mjs";
+
 const root = new URL("..", import.meta.url).pathname;
-const vars = readFileSync(join(root, ".dev.vars.example"), "utf8")
-  .split("\n")
-  .filter((l) => l.includes("=") && !l.startsWith("#"))
-  .map((l) => l.slice(l.indexOf("=") + 1).trim())
-  .filter((v) => v.length >= 8);
 const issued = existsSync(process.env.ISSUED_TOKENS_FILE ?? "")
   ? JSON.parse(readFileSync(process.env.ISSUED_TOKENS_FILE, "utf8"))
   : [];
@@ -66,10 +63,33 @@ test("no secret in the built worker bundle or the npm package", () => {
 });
 
 test("no secret or issued token in any answer a browser could receive", () => {
-  // Recorded by tests/e2e/env.mjs (node tests) and page.test.mjs (Chromium) during the run.
+  // Recorded by tests/e2e/env.mjs's fetch (node tests) and tests/e2e/chromium.mjs (Chromium) during the run.
   const answers = files(join(root, "tests/.out/responses")).filter((p) => p.endsWith(".log"));
   assert.ok(answers.length >= 2, `recorded answers: ${answers}`);
   const recorded = answers.reduce((n, p) => n + readFileSync(p, "utf8").split("\n----\n").length - 1, 0);
   assert.ok(recorded >= 200, `only ${recorded} answers recorded`);
   assert.deepEqual(scan(answers, [...vars, ...issued, ...sessionNeedles]), []);
+});
+
+test("the record covers every end-to-end test: node tests use the recording fetch, browser tests record every context", () => {
+  // What the answers' scan above relies on (tests/e2e/env.mjs): no file replaces the global fetch;
+  // every node test module that calls fetch imports the recording one from env.mjs; every
+  // browser context a Chromium test opens goes through recordContext (tests/e2e/chromium.mjs).
+  const e2e = join(root, "tests/e2e");
+  const modules = files(e2e).filter((p) => p.endsWith(".mjs") && !p.endsWith("/env.mjs"));
+  assert.ok(modules.length >= 15, `modules found: ${modules.length}`);
+  const problems = [];
+  for (const p of modules) {
+    const text = readFileSync(p, "utf8");
+    const name = p.slice(e2e.length + 1);
+    if (/globalThis\.fetch\s*=/.test(text)) problems.push(`${name} replaces globalThis.fetch`);
+    if (name.startsWith("browser/")) {
+      const opened = (text.match(/browser\.new(Context|Page)\(/g) ?? []).length;
+      const recorded = (text.match(/recordContext\(/g) ?? []).length;
+      if (recorded < opened) problems.push(`${name} opens ${opened} browser contexts but records ${recorded}`);
+    } else if (/(^|[^.\w])fetch\(/m.test(text) && !/import \{[^}]*\bfetch\b[^}]*\} from "\.\/env\.mjs"/.test(text)) {
+      problems.push(`${name} calls fetch without importing the recording fetch from ./env.mjs`);
+    }
+  }
+  assert.deepEqual(problems, []);
 });

@@ -4,7 +4,7 @@
 // 500; and an open-redirect corpus against every redirecting route → never off the allowlist.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, sandboxControl, resetCredential } from "./env.mjs";
+import { fetch, PAGE_ORIGIN, WORKER, ADMIN_API_KEY, PROXY_API_KEY, sandboxControl, resetCredential } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 
 const session = mint(claims({ provider_org_id: `org_badinput_${process.pid}`, role: "owner" }));
@@ -108,14 +108,14 @@ test("unknown routes, wrong methods and bad ids on every resource → 404/405 JS
 // Open-redirect corpus: what an attacker might put where a URL is expected.
 const HOSTILE = [
   "https://evil.example/", "//evil.example/", "\\\\evil.example", "/\\evil.example", "https:evil.example",
-  "HTTPS://EVIL.EXAMPLE", "http://127.0.0.1:18787@evil.example/onboarding", "http://127.0.0.1:18787/onboarding@evil.example",
-  "http://127.0.0.1:18787/onboarding/../../evil", "http://127.0.0.1:18787/onboarding%2F..%2Fevil",
-  "http://127.0.0.1:18787/onboarding#@evil.example", "http://127.0.0.1:18787/onboarding?next=https://evil.example",
+  "HTTPS://EVIL.EXAMPLE", `${WORKER}@evil.example/onboarding`, `${WORKER}/onboarding@evil.example`,
+  `${WORKER}/onboarding/../../evil`, `${WORKER}/onboarding%2F..%2Fevil`,
+  `${WORKER}/onboarding#@evil.example`, `${WORKER}/onboarding?next=https://evil.example`,
   "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>",
-  "http://127.0.0.1:18787/ONBOARDING", "http://127.0.0.1:18787/onboarding%00", "http://127.0.0.1:18787/onboarding\t",
-  "http://127.0.0.1:18787/onboarding\r\nLocation: https://evil.example", "https://evil.example%2F@127.0.0.1:18787/onboarding",
+  `${WORKER}/ONBOARDING`, `${WORKER}/onboarding%00`, `${WORKER}/onboarding\t`,
+  `${WORKER}/onboarding\r\nLocation: https://evil.example`, `https://evil.example%2F@${new URL(WORKER).host}/onboarding`,
 ];
-const ALLOWED = ["http://127.0.0.1:18787/onboarding", "http://127.0.0.1:18799/onboarding"];
+const ALLOWED = [`${WORKER}/onboarding`, `${PAGE_ORIGIN}/onboarding`];
 const onAllowlist = (location) => {
   const u = new URL(location);
   return ALLOWED.includes(`${u.origin}${u.pathname}`) && u.username === "" && u.password === "";

@@ -5,7 +5,7 @@
 // refresh token is never lost.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { WORKER, sandboxControl, resetCredential, proxy, admin } from "./env.mjs";
+import { fetch, SANDBOX, WORKER, sandboxControl, resetCredential, proxy, admin } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 
 const requests = async (route) => (await sandboxControl("counters")).requests?.[route] ?? 0;
@@ -77,7 +77,7 @@ test("token endpoint faults: bounded jittered retries, then a retryable error; n
     await retryable(r, `token, ${name}`);
     const calls = (await requests("stream.token")) - before;
     assert.ok(calls >= 1 && calls <= 3, `token, ${name}: ${calls} calls (at most 3 attempts)`);
-    await fetch(`${process.env.SANDBOX_URL ?? "http://127.0.0.1:18790"}/_control/faults`, { method: "DELETE" });
+    await fetch(`${SANDBOX}/_control/faults`, { method: "DELETE" });
     s = await (await admin("/api/admin/credentials/stream")).json();
     assert.equal(s.holds_refresh_token, true, `token, ${name}: the refresh token is kept`);
   }

@@ -9,12 +9,12 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { WORKER, SANDBOX, OUT, PROXY_API_KEY, admin, proxy, resetCredential, sandboxControl, sleep } from "./env.mjs";
+import { fetch, port, WORKER, SANDBOX, OUT, PROXY_API_KEY, admin, proxy, resetCredential, sandboxControl, sleep } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 
 /** A listener that must receive nothing: it records every request it gets (method, URL, body). */
-const trap = { hits: [], server: null, port: 18797 };
+const trap = { hits: [], server: null, port: port("TRAP_PORT") };
 before(async () => {
   trap.server = http.createServer((req, res) => {
     let body = "";

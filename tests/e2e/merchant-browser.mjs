@@ -3,6 +3,7 @@
 // to the partner's consent page, decides there, and comes back through the worker's return
 // handler carrying its cookies, as Chromium does (docs/security.md item 25).
 import assert from "node:assert/strict";
+import { fetch } from "./env.mjs";
 
 export class MerchantBrowser {
   /** `origin`: the worker's origin, the only one this jar sends cookies to. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SANDBOX, sleep } from "./env.mjs";
+import { fetch, SANDBOX, WORKER, port, sleep } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test("in production mode the demo-session routes do not exist", { timeout: 120_000 }, async () => {
-  worker = await startWorker({ port: 18776, persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox", ONBOARDING_STATE_TTL_S: "2", ONBOARDING_CREDENTIAL: "stream-v2" } });
+  worker = await startWorker({ port: port("MODES_WORKER_PORT"), persist, log: "production-mode-worker.log", vars: { GATEHOUSE_MODE: "production", SSO_PARTNER_ID: "partner_sandbox", ONBOARDING_STATE_TTL_S: "2", ONBOARDING_CREDENTIAL: "stream-v2" } });
   const health = await (await fetch(`${worker.url}/api/health`)).json();
   assert.equal(health.mode, "production");
   for (const [method, path] of [["GET", "/api/dev/users"], ["POST", "/api/dev/session"]]) {
@@ -51,7 +51,7 @@ test("an expired onboarding state is refused (ONBOARDING_STATE_TTL_S=2 on this w
   await sleep(2500);
   const page = await merchant.comeBack(back);
   assert.equal(page.searchParams.get("error"), "state_expired");
-  assert.equal(`${page.origin}${page.pathname}`, "http://127.0.0.1:18787/onboarding");
+  assert.equal(`${page.origin}${page.pathname}`, `${WORKER}/onboarding`);
 });
 
 test("a Stream credential's own paths are followed (ONBOARDING_CREDENTIAL=stream-v2 on this worker)", { timeout: 60_000 }, async () => {

@@ -7,7 +7,7 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { WORKER, SANDBOX, sandboxControl, resetCredential } from "./env.mjs";
+import { fetch, WORKER, SANDBOX, sandboxControl, resetCredential } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 

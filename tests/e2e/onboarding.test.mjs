@@ -5,7 +5,7 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { WORKER, SANDBOX, sandboxControl, resetCredential, ADMIN_API_KEY } from "./env.mjs";
+import { fetch, PAGE_ORIGIN, WORKER, SANDBOX, sandboxControl, resetCredential, ADMIN_API_KEY } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 
@@ -150,7 +150,7 @@ test("bad input: hostile return pages, unknown types, wrong content type, unknow
     assert.equal(r.status, 400, page);
     assert.equal(await code(r), "return_page_not_allowed", page);
   }
-  const ok = await api(t, "/api/onboarding", { method: "POST", body: JSON.stringify({ source: "square", type: "dsp", return_page: "http://127.0.0.1:18799/onboarding" }) });
+  const ok = await api(t, "/api/onboarding", { method: "POST", body: JSON.stringify({ source: "square", type: "dsp", return_page: `${PAGE_ORIGIN}/onboarding` }) });
   assert.equal(ok.status, 200, "the second allowlisted page");
   let r = await api(t, "/api/onboarding", { method: "POST", body: JSON.stringify({ source: "square", type: "kiosk" }) });
   assert.equal(await code(r), "invalid_type");

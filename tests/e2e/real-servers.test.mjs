@@ -4,9 +4,9 @@
 // Their answers — successes and errors — are the servers' own, not the sandbox's.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { admin, proxy, resetCredential, sleep } from "./env.mjs";
+import { fetch, DOT_URL, admin, proxy, resetCredential, sleep } from "./env.mjs";
 
-const DOT = process.env.DOT_URL ?? "http://127.0.0.1:18792";
+const DOT = DOT_URL;
 const IDS = ["real-fifth-partner", "real-keycloak-acme", "real-keycloak-wrong", "real-powerepos-org001", "real-powerepos-wrong",
   "real-dot-company-1", "real-dot-cc-1", "real-dot-wrong-password"];
 

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ADMIN_API_KEY, OUT, sandboxControl, sleep } from "./env.mjs";
+import { fetch, port, ADMIN_API_KEY, OUT, sandboxControl, sleep } from "./env.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 
-const PORT = 18777;
+const PORT = port("RESTART_WORKER_PORT");
 const URL_ = `http://127.0.0.1:${PORT}`;
 const LOG = join(OUT, "logs", "restart-worker.log");
 const persist = mkdtempSync(join(tmpdir(), "gatehouse-restart-"));

@@ -6,7 +6,7 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OUT, SANDBOX, admin, proxy, resetCredential, sandboxControl, sleep } from "./env.mjs";
+import { fetch, WORKER, OUT, SANDBOX, admin, proxy, resetCredential, sandboxControl, sleep } from "./env.mjs";
 
 const tokenCalls = async (clientId) => (await sandboxControl("counters")).token_calls?.[clientId] ?? 0;
 const status = async (id, warm = false) => (await admin(`/api/admin/credentials/${id}${warm ? "?warm=1" : ""}`)).json();
@@ -89,7 +89,7 @@ test("OmniRetain: operators see which company an application belongs to, nothing
 });
 
 // ---- Stream onboarding and SSO fields (seed 000, 001) ---------------------------------------
-const WORKER_URL = process.env.GATEHOUSE_URL ?? "http://127.0.0.1:18787";
+const WORKER_URL = WORKER;
 const { claims, mint } = await import("./session.mjs");
 const { MerchantBrowser } = await import("./merchant-browser.mjs");
 const api = (token, path, body) => fetch(`${WORKER_URL}${path}`, {

@@ -5,10 +5,10 @@ import { createHmac, createPrivateKey, createPublicKey, sign } from "node:crypto
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { devVar } from "../dev-vars.mjs";
 
 const keys = JSON.parse(readFileSync(new URL("./fixtures/session-keys.json", import.meta.url), "utf8"));
-const devVars = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
-export const SESSION_SECRET = devVars.match(/^SESSION_SECRET=(.*)$/m)[1].trim();
+export const SESSION_SECRET = devVar("SESSION_SECRET");
 
 const b64 = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);

@@ -4,7 +4,7 @@
 // the cookie exchange and its Origin checks, partner failures.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { WORKER, sandboxControl, resetCredential } from "./env.mjs";
+import { fetch, PAGE_ORIGIN, SANDBOX, WORKER, sandboxControl, resetCredential } from "./env.mjs";
 import { claims, mint, rsaPublicPem, SESSION_SECRET } from "./session.mjs";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -35,7 +35,8 @@ test("a verified session opens the white-label app: 303, no-store, no-referrer, 
   assert.equal(r.headers.get("cache-control"), "no-store");
   assert.equal(r.headers.get("referrer-policy"), "no-referrer");
   const location = r.headers.get("location");
-  assert.match(location, /^http:\/\/127\.0\.0\.1:18790\/white-label\/redirect\/sso\?code=[^&]+$/);
+  assert.ok(location.startsWith(`${SANDBOX}/white-label/redirect/sso?code=`), location);
+  assert.match(location, /\/white-label\/redirect\/sso\?code=[^&]+$/);
   assert.equal(await r.text(), "", "the token is only in Location, never in a body");
   const page = await fetch(location);
   assert.equal(page.status, 200);
@@ -197,7 +198,7 @@ test("the SSO button's form POST carries the session as a field, from allowed or
     headers: { "content-type": "application/x-www-form-urlencoded", origin },
     body: new URLSearchParams({ session: mint(claims()) }).toString(),
   });
-  assert.equal((await form("http://127.0.0.1:18799")).status, 303, "an allowed partner page");
+  assert.equal((await form(PAGE_ORIGIN)).status, 303, "an allowed partner page");
   const r = await form("https://evil.example");
   assert.equal(r.status, 403);
   assert.equal(await errorCode(r), "origin_not_allowed");

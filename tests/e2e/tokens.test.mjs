@@ -2,7 +2,7 @@
 // single flight, expiry, refresh rotation and fallback, error classes, and the proxy.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { admin, proxy, resetCredential, sandboxControl, sandboxStreamOrg, sleep, SANDBOX, SECRET_VALUES } from "./env.mjs";
+import { fetch, WORKER, admin, proxy, resetCredential, sandboxControl, sandboxStreamOrg, sleep, SANDBOX, SECRET_VALUES } from "./env.mjs";
 
 const tokenCalls = async (clientId) => (await sandboxControl("counters")).token_calls?.[clientId] ?? 0;
 const requests = async (route) => (await sandboxControl("counters")).requests?.[route] ?? 0;
@@ -77,7 +77,7 @@ test("the proxy calls each partner with the bearer token (PowerEPOS at the URI f
 });
 
 test("the proxy refuses browsers, missing keys and paths off the allowlist", async () => {
-  let r = await proxy("streamdiver-acme/v2/tenants/current/settings", { headers: { origin: "http://127.0.0.1:18787" } });
+  let r = await proxy("streamdiver-acme/v2/tenants/current/settings", { headers: { origin: WORKER } });
   assert.equal(r.status, 403);
   assert.equal((await r.json()).code, "browser_not_allowed");
   r = await proxy("streamdiver-acme/v2/tenants/current/settings", { headers: { authorization: "Bearer nope" } });

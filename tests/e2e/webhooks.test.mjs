@@ -8,21 +8,21 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ADMIN_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
+import { fetch, port, ADMIN_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
+import { devVar } from "../dev-vars.mjs";
 import { verifyGatehouseWebhook } from "../../docs/examples/verify-webhook.mjs";
 
-const PORT = 18778;
-const RECEIVER_PORT = 18796;
+const PORT = port("WEBHOOKS_WORKER_PORT");
+const RECEIVER_PORT = port("WEBHOOK_RECEIVER_PORT");
 const HOOK = (path) => `http://127.0.0.1:${RECEIVER_PORT}${path}`;
-const devVars = readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8");
-const OLD_KEY = devVars.match(/^WEBHOOK_SECRET=(.*)$/m)[1].trim();
+const OLD_KEY = devVar("WEBHOOK_SECRET");
 // A rotation in progress: the new key first (both sign every delivery).
 const NEW_KEY = `rotated-${randomBytes(24).toString("hex")}`;
 

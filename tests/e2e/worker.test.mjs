@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { WORKER, SANDBOX, OUT, ADMIN_API_KEY, SECRET_VALUES, admin, sandboxControl } from "./env.mjs";
+import { fetch, PAGE_ORIGIN, WORKER, SANDBOX, OUT, ADMIN_API_KEY, SECRET_VALUES, admin, sandboxControl } from "./env.mjs";
 
 test("health answers JSON with the version and mode", async () => {
   const r = await fetch(`${WORKER}/api/health`);
@@ -69,10 +69,10 @@ test("the worker obtains a Stream token from the partner, reports it without the
 });
 
 test("CORS allows exactly the configured origins and never reflects others", async () => {
-  const good = "http://127.0.0.1:18799";
+  const good = PAGE_ORIGIN;
   let r = await fetch(`${WORKER}/api/health`, { headers: { origin: good } });
   assert.equal(r.headers.get("access-control-allow-origin"), good);
-  for (const bad of ["https://evil.example", "http://127.0.0.1:18799.evil.example", "null"]) {
+  for (const bad of ["https://evil.example", `${PAGE_ORIGIN}.evil.example`, "null"]) {
     r = await fetch(`${WORKER}/api/health`, { headers: { origin: bad } });
     assert.equal(r.headers.get("access-control-allow-origin"), null, bad);
     r = await fetch(`${WORKER}/api/health`, { method: "OPTIONS", headers: { origin: bad, "access-control-request-method": "POST" } });

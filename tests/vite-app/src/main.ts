@@ -4,7 +4,10 @@
 import init, { GatehouseClient } from "@gatehouse/web";
 import type { OnboardingView, WatchEvent, LocationsResponse } from "@gatehouse/web";
 
-const WORKER = "http://127.0.0.1:18787";
+// The worker under test: scripts/vite-app.sh builds with VITE_GATEHOUSE_URL set to GATEHOUSE_URL
+// (scripts/ports.sh); a real app would name its Gatehouse deployment here.
+const WORKER: string = import.meta.env.VITE_GATEHOUSE_URL;
+if (!WORKER) throw new Error("built without VITE_GATEHOUSE_URL (scripts/vite-app.sh sets it)");
 type WithSession = HTMLElement & { sessionToken?: string };
 
 /** The typed client API, checked by `tsc --noEmit` (not called by the test page). */

@@ -3,26 +3,22 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { WORKER, OUT, ADMIN_API_KEY, recordBrowserResponse } from "./env.mjs";
+import { WORKER, OUT, ADMIN_API_KEY } from "../env.mjs";
+import { launchChromium, recordContext } from "../chromium.mjs";
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium(import.meta.url);
 after(() => browser.close());
 
-// Every answer the pages receive from the worker goes to the leak scan's record.
-const record = (page) => page.on("response", async (r) => {
-  let body = "";
-  try { body = r.status() >= 300 && r.status() < 400 ? "" : (await r.body()).toString("latin1"); } catch { /* navigated away */ }
-  recordBrowserResponse(r.url(), r.request().method(), r.status(), r.headers(), body);
-});
+// Every answer the pages (popups included) receive from the worker goes to the leak scan's record.
+const newContext = async () => recordContext(await browser.newContext());
+const newPage = async () => {
+  const page = await browser.newPage(); // owns its context: closing the page closes it
+  recordContext(page.context());
+  return page;
+};
 
 test("the local page loads the wasm package and shows the worker's health", async () => {
-  const page = await browser.newPage();
-  record(page);
+  const page = await newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -43,10 +39,8 @@ for (const [user, name, org, role] of [
   ["tony", "Tony Russo", "independent_tonys_pizza_main", "owner"],
 ]) {
   test(`SSO click-through for ${name} (${role} of ${org}), then the link is spent`, async () => {
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await context.newPage();
-  record(page);
-    record(page);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -80,9 +74,8 @@ for (const [user, name, org, role] of [
 }
 
 test("a role that may not use SSO gets a clear page, not a dead end: forbidden_role", async () => {
-  const context = await browser.newContext();
+  const context = await newContext();
   const page = await context.newPage();
-  record(page);
   await page.goto(`${WORKER}/sso`);
   await page.click('button[data-user="casey"]');
   await page.waitForFunction(() => document.getElementById("signed-in").textContent.includes("Casey"));
@@ -102,9 +95,8 @@ test("a role that may not use SSO gets a clear page, not a dead end: forbidden_r
 // sandbox's consent page: redirect and popup modes, Authorize and Deny, until a DSP location is
 // bound to a POS location. Screenshots of each widget state go to tests/.out/screenshots.
 async function signedInOnboardingPage(user = "tony") {
-  const context = await browser.newContext();
+  const context = await newContext();
   const page = await context.newPage();
-  record(page);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -229,10 +221,9 @@ test("onboarding widget, popup mode with the popup blocked: falls back to the fu
 });
 
 test("the operators' page creates a Stream partner token, shows its value once, and deletes it", async () => {
-  const { sandboxStreamOrg } = await import("./env.mjs");
+  const { sandboxStreamOrg } = await import("../env.mjs");
   const org = await sandboxStreamOrg("Admin page org");
-  const page = await browser.newPage();
-  record(page);
+  const page = await newPage();
   await page.goto(`${WORKER}/admin`);
   await page.fill("#key", ADMIN_API_KEY);
   await page.click('#key-form button[type="submit"]');
@@ -251,8 +242,7 @@ test("the operators' page creates a Stream partner token, shows its value once, 
 });
 
 test("the operators' credential health page lists the credentials after the key is entered", async () => {
-  const page = await browser.newPage();
-  record(page);
+  const page = await newPage();
   await page.goto(`${WORKER}/admin`);
   await page.fill("#key", ADMIN_API_KEY);
   await page.click('#key-form button[type="submit"]');

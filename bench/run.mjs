@@ -57,7 +57,7 @@ async function fanIn() {
 // Throughput: the same request at CONCURRENCY, summed over the rounds.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 function seriesState(url, headers) {
-  return { url, headers, lat: [], errors: 0, requests: 0, ms: 0 };
+  return { url, headers, lat: [], errors: 0, requests: 0, ms: 0, rounds: [] };
 }
 async function round(st, n) {
   const once = async () => {
@@ -68,19 +68,30 @@ async function round(st, n) {
     return performance.now() - t0;
   };
   for (let i = 0; i < 20; i++) await once(); // warm-up
-  for (let i = 0; i < n; i++) st.lat.push(await once());
+  const lat = [];
+  for (let i = 0; i < n; i++) lat.push(await once());
+  st.lat.push(...lat);
   let next = 0;
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next++ < n) await once();
   }));
-  st.ms += performance.now() - start;
+  const ms = performance.now() - start;
+  st.ms += ms;
   st.requests += n;
+  st.rounds.push({ p50: quantile(lat, 0.5), rps: Math.round(n / (ms / 1000)) });
+}
+/** The `p` quantile of `values` (ms), to 0.01. */
+function quantile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 100) / 100;
 }
 function summary(st) {
-  const lat = [...st.lat].sort((a, b) => a - b);
-  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
-  return { p50: q(0.5), p99: q(0.99), rps: Math.round(st.requests / (st.ms / 1000)), errors: st.errors };
+  const spread = (key) => [Math.min(...st.rounds.map((r) => r[key])), Math.max(...st.rounds.map((r) => r[key]))];
+  return {
+    p50: quantile(st.lat, 0.5), p99: quantile(st.lat, 0.99), rps: Math.round(st.requests / (st.ms / 1000)),
+    errors: st.errors, p50_spread: spread("p50"), rps_spread: spread("rps"),
+  };
 }
 async function interleaved(list) {
   const per = Math.ceil(REQUESTS / ROUNDS);
@@ -173,23 +184,142 @@ async function load() {
   const calls = (await tokenCalls()) - before;
   await control("reset", {});
   await resetCredential();
-  lat.sort((a, b) => a - b);
-  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
   const lifetimes = Math.max(1, Math.ceil(seconds / LOAD_TOKEN_LIFETIME_S));
   return {
     load_requests: lat.length,
     load_concurrency: LOAD_CONCURRENCY,
     load_seconds: Math.round(seconds * 10) / 10,
     load_errors: errors,
-    load_p50_ms: q(0.5),
-    load_p99_ms: q(0.99),
+    load_p50_ms: quantile(lat, 0.5),
+    load_p99_ms: quantile(lat, 0.99),
     load_token_lifetime_s: LOAD_TOKEN_LIFETIME_S,
     load_token_calls: calls,
     load_token_calls_per_expiry: Math.round((calls / lifetimes) * 100) / 100,
   };
 }
 
-if (PHASE === "load") {
+// The same proxy and baseline series, and cold starts and 1,000 credentials, with each worker in
+// its own workerd process and nothing in front (bench/workerd.mjs).
+async function onWorkerd() {
+  const w = await import("./workerd.mjs");
+  const out = { workerd_rounds: ROUNDS };
+  const gatehouse = await w.startGatehouse();
+  const baseline = await w.startBaseline({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver` });
+  try {
+    await fetch(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
+    const [proxy, base] = await interleaved([
+      seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders),
+      seriesState(`${baseline.url}/api/proxy/streamdiver-acme${PATH}`, {}),
+    ]);
+    Object.assign(out, {
+      workerd_proxy_p50_ms: proxy.p50, workerd_proxy_p99_ms: proxy.p99, workerd_proxy_rps: proxy.rps,
+      workerd_proxy_errors: proxy.errors, workerd_proxy_p50_ms_spread: proxy.p50_spread, workerd_proxy_rps_spread: proxy.rps_spread,
+      workerd_baseline_p50_ms: base.p50, workerd_baseline_p99_ms: base.p99, workerd_baseline_rps: base.rps,
+      workerd_baseline_errors: base.errors, workerd_baseline_p50_ms_spread: base.p50_spread, workerd_baseline_rps_spread: base.rps_spread,
+      workerd_proxy_added_p50_ms: Math.round((proxy.p50 - base.p50) * 100) / 100,
+      workerd_proxy_throughput_vs_baseline: Math.round((proxy.rps / base.rps) * 1000) / 1000,
+    });
+  } finally {
+    await gatehouse.stop();
+    await baseline.stop();
+  }
+  Object.assign(out, await coldStarts(w), await manyCredentials(w));
+  return out;
+}
+
+/**
+ * A fresh workerd process to its first answer of /api/health, COLD_RUNS times each: `ready` is
+ * process start up to listening (workerd compiles and instantiates the modules before it listens),
+ * `first` the first request after. Then a fresh process on a Durable Object storage that holds a
+ * token already: its first proxied call (the object loads and opens the sealed token; no token
+ * call).
+ */
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
+async function coldStarts(w) {
+  const measure = async (startOne, path, init) => {
+    const total = [], ready = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const t0 = performance.now();
+      const s = await startOne();
+      const t1 = performance.now();
+      const r = await fetch(`${s.url}${path}`, init);
+      await r.arrayBuffer();
+      total.push(performance.now() - t0);
+      ready.push(t1 - t0);
+      await s.stop();
+    }
+    return { total: quantile(total, 0.5), ready: quantile(ready, 0.5) };
+  };
+  const g = await measure(() => w.startGatehouse(), "/api/health");
+  const b = await measure(() => w.startBaseline({ token: "x", upstream: `${SANDBOX}/streamdiver` }), "/");
+  const persist = (await import("node:fs")).mkdtempSync(`${(await import("node:os")).tmpdir()}/gh-cold-`);
+  let warm = await w.startGatehouse({ persist });
+  await fetch(`${warm.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
+  await warm.stop();
+  const calls = await tokenCalls();
+  warm = await w.startGatehouse({ persist });
+  const t = performance.now();
+  const r = await fetch(`${warm.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
+  await r.arrayBuffer();
+  const firstProxy = performance.now() - t;
+  await warm.stop();
+  return {
+    cold_start_ms: g.total, cold_start_ready_ms: g.ready, cold_start_first_request_ms: Math.round((g.total - g.ready) * 100) / 100,
+    baseline_cold_start_ms: b.total, baseline_cold_start_ready_ms: b.ready,
+    wasm_compile_ms: Math.round((await w.wasmCompileMs()) * 100) / 100,
+    cold_isolate_first_proxy_ms: Math.round(firstProxy * 100) / 100,
+    cold_isolate_first_proxy_status: r.status,
+    cold_isolate_first_proxy_token_calls: (await tokenCalls()) - calls,
+  };
+}
+
+/**
+ * 1,000 credentials (copies of streamdiver-acme) in one deployment: the operators' list of all
+ * of them (its objects asked 50 at a time), first (1,000 objects created) and warm (median of 5),
+ * and the token path of the last credential (the isolate parses CREDENTIALS once).
+ */
+async function manyCredentials(w) {
+  const one = w.testCredentials()["streamdiver-acme"];
+  const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`many-${String(i).padStart(4, "0")}`, one]));
+  const g = await w.startGatehouse({ extra: { CREDENTIALS: JSON.stringify(many) } });
+  try {
+    const list = async () => {
+      const t = performance.now();
+      const r = await fetch(`${g.url}/api/admin/credentials`, { headers: { authorization: `Bearer ${vars.ADMIN_API_KEY}` } });
+      const n = (await r.json()).credentials?.length;
+      if (r.status !== 200 || n !== 1000) throw new Error(`admin list: ${r.status}, ${n} credentials`);
+      return performance.now() - t;
+    };
+    const first = await list();
+    const warm = [];
+    for (let i = 0; i < 5; i++) warm.push(await list());
+    const last = `${g.url}/api/proxy/many-0999${PATH}`;
+    const t = performance.now();
+    await (await fetch(last, { headers: proxyHeaders })).arrayBuffer();
+    const firstProxy = performance.now() - t;
+    const lat = [];
+    for (let i = 0; i < 50; i++) {
+      const t1 = performance.now();
+      await (await fetch(last, { headers: proxyHeaders })).arrayBuffer();
+      lat.push(performance.now() - t1);
+    }
+    return {
+      admin_list_1000_ms: quantile(warm, 0.5),
+      admin_list_1000_first_ms: Math.round(first * 100) / 100,
+      proxy_1000_credentials_first_ms: Math.round(firstProxy * 100) / 100,
+      proxy_1000_credentials_p50_ms: quantile(lat, 0.5),
+    };
+  } finally {
+    await g.stop();
+  }
+}
+
+if (PHASE === "workerd") {
+  const results = JSON.parse(readFileSync(OUT, "utf8"));
+  Object.assign(results, await onWorkerd());
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
+  console.log(JSON.stringify(results, null, 2));
+} else if (PHASE === "load") {
   const results = JSON.parse(readFileSync(OUT, "utf8"));
   Object.assign(results, await load());
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");

@@ -24,5 +24,8 @@ start_group "$LOGS/baseline.log" "$WRANGLER" dev --config "$ROOT/bench/baseline/
   --show-interactive-dev-session=false --var "TOKEN:$TOKEN" --var "UPSTREAM:$SANDBOX_URL/streamdiver"
 wait_for_url "$BASELINE_URL/api/proxy/x/v2/tenants/current/settings" 60
 BASELINE_TOKEN="$TOKEN" node bench/run.mjs serve
+# The same series with each worker in workerd directly (no wrangler dev, no Node proxy), cold
+# starts and 1,000 credentials (bench/workerd.mjs).
+BASELINE_TOKEN="$TOKEN" node bench/run.mjs workerd
 # Last: the load run (it leaves nothing behind: it resets the sandbox and the credential).
 node bench/run.mjs load

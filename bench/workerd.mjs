@@ -1,0 +1,85 @@
+// Gatehouse and the JavaScript baseline in workerd directly, the way production runs them: no
+// `wrangler dev` and no Node proxy in front. Each is one workerd process started through
+// Miniflare (the library wrangler itself runs workerd with) on the worker options wrangler
+// derives from the same configuration the test stack uses (`[env.test]` of the rendered
+// wrangler.toml, scripts/render-config.mjs), so bindings, Durable Objects and compatibility
+// settings are the test stack's. Used by `node bench/run.mjs workerd` (bench/README.md).
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { devVars } from "../tests/dev-vars.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The test stack's wrangler configuration for the ports in use. */
+const testConfig = () =>
+  execFileSync("node", [`${ROOT}/scripts/render-config.mjs`, "test"], { encoding: "utf8" }).trim();
+
+/** Miniflare options for the worker `config` describes (in `env`), on a free loopback port. */
+function optionsFor(config, env, { bindings = {}, persist }) {
+  const quiet = [console.warn, console.log];
+  console.warn = console.log = () => {}; // wrangler's notes on experimental fields and .dev.vars
+  let derived;
+  try {
+    derived = unstable_getMiniflareWorkerOptions(config, env);
+  } finally {
+    [console.warn, console.log] = quiet;
+  }
+  const { workerOptions, main } = derived;
+  return {
+    ...workerOptions,
+    name: "main",
+    modules: true,
+    scriptPath: main,
+    modulesRoot: dirname(main),
+    bindings: { ...workerOptions.bindings, ...bindings },
+    // Rate limiters are Miniflare's own emulation; nothing the bench calls uses them (SSO).
+    ratelimits: undefined,
+    host: "127.0.0.1",
+    port: 0,
+    durableObjectsPersist: persist ?? false,
+  };
+}
+
+async function start(options) {
+  const mf = new Miniflare(options);
+  const url = (await mf.ready).origin;
+  return { url, stop: () => mf.dispose() };
+}
+
+/** Gatehouse (`[env.test]`, the development secrets, LOG_LEVEL=warn, `extra` bindings). */
+export function gatehouseOptions({ persist, extra = {} } = {}) {
+  return optionsFor(testConfig(), "test", {
+    persist, bindings: { ...devVars, LOG_LEVEL: "warn", ...extra },
+  });
+}
+
+/** Starts Gatehouse in its own workerd process. */
+export const startGatehouse = (opts) => start(gatehouseOptions(opts));
+
+/** Starts the JavaScript baseline (bench/baseline) in its own workerd process. */
+export function startBaseline({ token, upstream }) {
+  return start(optionsFor(`${ROOT}/bench/baseline/wrangler.toml`, undefined, {
+    bindings: { TOKEN: token, UPSTREAM: upstream },
+  }));
+}
+
+/** The `CREDENTIALS` of the test configuration, parsed. */
+export function testCredentials() {
+  return JSON.parse(gatehouseOptions().bindings.CREDENTIALS);
+}
+
+/** Milliseconds V8 (Node's, the engine workerd embeds) takes to compile the worker's wasm. */
+export async function wasmCompileMs() {
+  const bytes = readFileSync(`${ROOT}/crates/worker/build/index_bg.wasm`);
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await WebAssembly.compile(bytes);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2];
+}

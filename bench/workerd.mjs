@@ -7,7 +7,6 @@
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { devVars } from "../tests/dev-vars.mjs";
@@ -70,16 +69,4 @@ export function startBaseline({ token, upstream }) {
 /** The `CREDENTIALS` of the test configuration, parsed. */
 export function testCredentials() {
   return JSON.parse(gatehouseOptions().bindings.CREDENTIALS);
-}
-
-/** Milliseconds V8 (Node's, the engine workerd embeds) takes to compile the worker's wasm. */
-export async function wasmCompileMs() {
-  const bytes = readFileSync(`${ROOT}/crates/worker/build/index_bg.wasm`);
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await WebAssembly.compile(bytes);
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[2];
 }

@@ -1,37 +1,20 @@
 //! Stream's input rules for the users it creates, so Gatehouse can reject bad input before it
-//! reaches the partner.
+//! reaches the partner: core's one set of input rules (`validate.rs`), under the contract's names.
 
-/// A plausible email address: one `@`, a non-empty local part, a dotted domain, no spaces,
-/// at most 254 characters.
+/// An email Stream accepts for a user: core's one email rule ([`crate::validate::valid_email`]).
 pub fn is_valid_email(email: &str) -> bool {
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && domain.split('.').all(|label| !label.is_empty())
+    crate::validate::valid_email(email)
 }
 
-/// A phone number: 7–20 characters of digits, spaces and `+-()`, with at least 7 digits.
+/// A phone number Stream accepts: core's one phone rule ([`crate::validate::valid_phone`], the
+/// same the portal session's `phone_number` is checked with).
 pub fn is_valid_phone_number(phone: &str) -> bool {
-    let len = phone.chars().count();
-    (7..=20).contains(&len)
-        && phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
-        && phone.chars().filter(char::is_ascii_digit).count() >= 7
+    crate::validate::valid_phone(phone)
 }
 
-/// A `provider_org_id`: 1–128 characters of `[A-Za-z0-9_.:-]`.
+/// A `provider_org_id`: core's one id rule ([`crate::validate::valid_id`]).
 pub fn is_valid_provider_org_id(id: &str) -> bool {
-    (1..=128).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c))
+    crate::validate::valid_id(id)
 }
 
 #[cfg(test)]
@@ -48,6 +31,10 @@ mod tests {
         }
         assert!(is_valid_phone_number("+1-555-123-4567"));
         assert!(is_valid_phone_number("(030) 123 4567"));
+        // One rule with the portal session's `phone_number`: what a session may carry, the
+        // contract accepts (dots included), so no session is refused later by the partner.
+        assert!(is_valid_phone_number("555.123.4567"));
+        assert!(crate::validate::valid_phone("555.123.4567"));
         for bad in [
             "123456",
             "+1-555-abc-4567",

@@ -52,13 +52,15 @@ else
   fi
 fi
 
-node_min=$(node -p 'require("./package.json").engines.node.replace(/^>=\s*/, "")' 2>/dev/null || echo 20.3.0)
 if ! have node; then
-  problem "Node.js is not installed (wrangler, the tests)" "install Node.js ≥ $node_min: https://nodejs.org/en/download (or your distribution's nodejs)"
-else
-  node_v=$(node -p 'process.versions.node')
-  version_ge "$node_v" "$node_min" || problem "Node.js $node_v is older than $node_min (package.json engines)" \
-    "install Node.js ≥ $node_min: https://nodejs.org/en/download"
+  problem "Node.js is not installed (npm installs everything else, Node $NODE_VERSION included)" \
+    "$(apt_fix nodejs npm)   # or https://nodejs.org/en/download"
+elif [ "$(node_major)" -lt "${NODE_VERSION%%.*}" ]; then
+  case $(uname -m) in
+    x86_64|aarch64) setup "Node $NODE_VERSION (LTS) for this project, as the machine has $(node -v) (npm node-linux-*, under a minute, 190 MB in ~/.cache/gatehouse)" ;;
+    *) problem "Node.js $(node -v) is older than ${NODE_VERSION%%.*} and npm has no Node package for $(uname -m)" \
+      "install Node.js ≥ ${NODE_VERSION%%.*}: https://nodejs.org/en/download" ;;
+  esac
 fi
 have npm || problem "npm is not installed" "$(apt_fix npm)"
 cmp -s package-lock.json node_modules/.package-lock.json.installed 2>/dev/null \

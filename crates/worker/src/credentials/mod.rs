@@ -113,11 +113,11 @@ pub fn is_configured(env: &Env, id: &str) -> bool {
     configured_ids(env).iter().any(|c| c == id)
 }
 
-/// The ids in `CREDENTIALS` (without reading any secret).
+/// The ids in `CREDENTIALS`, in order (from the isolate's parsed copy; an id whose entry cannot
+/// load is still listed); none when `CREDENTIALS` is not a JSON object.
 fn configured_ids(env: &Env) -> Vec<String> {
-    crate::config::var(env, "CREDENTIALS")
-        .and_then(|json| serde_json::from_str::<HashMap<String, serde_json::Value>>(&json).ok())
-        .map(|m| m.into_keys().collect())
+    credentials(env)
+        .map(|loaded| loaded.iter().map(|(id, _)| id.clone()).collect())
         .unwrap_or_default()
 }
 
@@ -129,12 +129,12 @@ pub fn storage_keys(env: &Env) -> Result<Vec<StorageKey>, String> {
 }
 
 /// Sends `op` to the credential's Durable Object and decodes its answer.
-async fn ask<A: serde::de::DeserializeOwned>(
-    env: &Env,
-    id: &str,
-    op: &BrokerMessage,
-) -> Result<A, ApiError> {
-    crate::objects::ask(env, BINDING, id, op).await
+fn ask<'a, A: serde::de::DeserializeOwned + 'a>(
+    env: &'a Env,
+    id: &'a str,
+    op: &'a BrokerMessage,
+) -> impl std::future::Future<Output = Result<A, ApiError>> + 'a {
+    crate::objects::ask(env, BINDING, id, op)
 }
 
 /// The brokers' Durable Object binding.
@@ -256,8 +256,7 @@ pub async fn admin(req: &Request, env: &Env, id: &str, reset: bool) -> Result<Re
 /// with the error's code as its state. Never a token or a secret.
 pub async fn admin_list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     crate::auth::require_admin(req, env)?;
-    let mut ids = configured_ids(env);
-    ids.sort();
+    let ids = configured_ids(env);
     // The objects are asked ADMIN_FAN_OUT at a time (1,000 credentials: 1,000 objects, not one
     // after another); each object's status is already JSON and is passed on as it came.
     let mut out = b"{\"credentials\":[".to_vec();

@@ -126,12 +126,12 @@ async fn ask(env: &Env, provider_org_id: &str, op: &OrgMessage) -> Result<Respon
 }
 
 /// Sends `op` to the organization's object and decodes its answer.
-async fn call<T: serde::de::DeserializeOwned>(
-    env: &Env,
-    org: &str,
-    op: &OrgMessage,
-) -> Result<T, ApiError> {
-    crate::objects::ask(env, BINDING, org, op).await
+fn call<'a, T: serde::de::DeserializeOwned + 'a>(
+    env: &'a Env,
+    org: &'a str,
+    op: &'a OrgMessage,
+) -> impl std::future::Future<Output = Result<T, ApiError>> + 'a {
+    crate::objects::ask(env, BINDING, org, op)
 }
 
 fn interval_ms(env: &Env) -> u64 {

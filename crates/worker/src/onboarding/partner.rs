@@ -41,10 +41,10 @@ impl<'a> Stream<'a> {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let bytes = match body {
-            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ApiError::Internal(e.to_string()))?),
-            None => None,
-        };
+        let bytes = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         let text = self.call(method, path, bytes).await?;
         serde_json::from_slice(&text).map_err(|e| {
             ApiError::PartnerUnavailable(format!("{method} {path}: not the documented JSON: {e}"))

@@ -46,11 +46,12 @@ async fn send(env: &Env, binding: &str, name: &str, body: String) -> Result<Vec<
     if !id.is_empty() {
         headers.set(crate::log::REQUEST_ID_HEADER, &id)?;
     }
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(headers)
-        .with_body(Some(body.into()));
-    let req = Request::new_with_init("https://object.internal/", &init)?;
+    let req = crate::upstream::request(
+        "https://object.internal/",
+        "POST",
+        &headers,
+        Some(&body.into()),
+    )?;
     let mut resp = stub.fetch_with_request(req).await?;
     let bytes = resp.bytes().await?;
     if resp.status_code() == 200 {

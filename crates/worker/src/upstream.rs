@@ -8,11 +8,9 @@
 //! misconfiguration ([`Answer::redirect`], [`Opened::redirect`]).
 
 use std::time::Duration;
+use wasm_bindgen::JsValue;
 use web_sys::ReadableStream;
-use worker::{
-    AbortSignal, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
-    ResponseBody,
-};
+use worker::{AbortSignal, Fetch, Headers, Request, Response, ResponseBody};
 
 /// Every upstream call gives up after this long.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,8 +66,23 @@ impl std::fmt::Display for Transport {
     }
 }
 
-fn method(m: &http::Method) -> Method {
-    Method::from(m.as_str().to_owned())
+/// A platform `Request` that does not follow redirects (docs/security.md item 27). Built with
+/// `web_sys`'s `RequestInit` rather than worker-rs's, whose conversion carries the whole of
+/// Cloudflare's `cf` options (image resizing included) into the wasm for fields never set.
+pub fn request(
+    url: &str,
+    method: &str,
+    headers: &Headers,
+    body: Option<&JsValue>,
+) -> worker::Result<Request> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&headers.0);
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    Ok(web_sys::Request::new_with_str_and_init(url, &init)?.into())
 }
 
 /// An answer whose body has not been read: the proxy passes the stream on as it arrives.
@@ -143,13 +156,8 @@ pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
 /// Sends a request built here (webhooks) and reads the whole answer, or gives up after the
 /// timeout. Redirects are not followed (`manual`): a `3xx` is answered as it is.
 pub async fn send_unfollowed(url: &str, headers: Headers, body: &str) -> Result<Answer, Transport> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual)
-        .with_body(Some(body.into()));
-    let request =
-        Request::new_with_init(url, &init).map_err(|e| Transport::Failed(e.to_string()))?;
+    let request = request(url, "POST", &headers, Some(&body.into()))
+        .map_err(|e| Transport::Failed(e.to_string()))?;
     let (resp, signal) = fetch_with_timeout(request).await?;
     read(resp, signal).await
 }
@@ -176,15 +184,15 @@ async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSi
             .set(name.as_str(), value)
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
-    let mut init = RequestInit::new();
-    init.with_method(method(req.method()))
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
-    if !req.body().is_empty() {
-        init.with_body(Some(js_sys::Uint8Array::from(req.body().as_slice()).into()));
-    }
-    let request = Request::new_with_init(&req.uri().to_string(), &init)
-        .map_err(|e| Transport::Failed(e.to_string()))?;
+    let body = (!req.body().is_empty())
+        .then(|| JsValue::from(js_sys::Uint8Array::from(req.body().as_slice())));
+    let request = request(
+        &req.uri().to_string(),
+        req.method().as_str(),
+        &headers,
+        body.as_ref(),
+    )
+    .map_err(|e| Transport::Failed(e.to_string()))?;
     fetch_with_timeout(request).await
 }
 

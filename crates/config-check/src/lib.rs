@@ -92,7 +92,15 @@ pub fn check(wrangler_toml: &str, env: &str, secrets: Option<&BTreeMap<String, S
     // Partner credentials.
     let development = var("GATEHOUSE_MODE").as_deref() == Some("development");
     let credentials = var("CREDENTIALS").unwrap_or_else(|| "{}".into());
-    for finding in credentials::check(&credentials, development, lookup) {
+    let templates = var("CONNECTION_TEMPLATES");
+    let findings = credentials::check(&credentials, development, lookup)
+        .into_iter()
+        .chain(credentials::check_templates(
+            templates.as_deref(),
+            development,
+            lookup,
+        ));
+    for finding in findings {
         match finding {
             Finding::ApiBase(line) => report.api_bases.push(line),
             Finding::Problem(problem) => report.problems.push(problem),
@@ -284,6 +292,39 @@ CREDENTIALS = '{{"s": {{"provider": "stream", "base_url": "http://stream.example
         assert!(
             all.contains("credential `broken`: secret `MISSING`"),
             "{all}"
+        );
+        let r = check(&config("development"), "", Some(&secrets));
+        assert!(!r.problems.join("\n").contains("is not https"));
+    }
+
+    #[test]
+    fn connection_templates_are_checked_as_a_connection_would_use_them() {
+        let config = |mode: &str| {
+            format!(
+                r#"
+[vars]
+GATEHOUSE_MODE = "{mode}"
+CONNECTION_TEMPLATES = '{{"pe": {{"label": "PowerEPOS", "provider": "powerepos", "auth_base": "https://auth.pe.example", "client_id": "platform", "secrets": {{"client_secret": "PE_CLIENT_SECRET"}}}}, "sd": {{"label": "Streamdiver", "provider": "streamdiver", "auth_base": "http://auth.sd.example", "api_base": "https://api.sd.example"}}, "lost": {{"label": "Lost", "provider": "powerepos", "auth_base": "https://a.example", "client_id": "c", "secrets": {{"client_secret": "NOT_SET"}}}}, "st": {{"label": "Stream", "provider": "stream"}}}}'
+"#
+            )
+        };
+        let secrets = parse_secrets("PE_CLIENT_SECRET=x");
+        let r = check(&config("production"), "", Some(&secrets));
+        let all = r.problems.join("\n");
+        for expected in [
+            "CONNECTION_TEMPLATES: connection template `sd`: token URL `http://auth.sd.example/realms/example/protocol/openid-connect/token` is not https",
+            "CONNECTION_TEMPLATES: connection template `lost`: credential `lost`: secret `NOT_SET` (for client_secret) is not set",
+            "CONNECTION_TEMPLATES: connection template `st`: Stream is the platform's own credential",
+        ] {
+            assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+        }
+        assert!(!all.contains("template `pe`"), "{all}");
+        assert!(r.api_bases.contains(&"connection template `pe`: API base from the token claim `AuthServerClaims.Service` on *.powerepos.cloud".to_owned()), "{:?}", r.api_bases);
+        // The platform's secrets a template names are required secrets of the deployment.
+        assert!(
+            r.required_secrets.contains(&"PE_CLIENT_SECRET".to_owned()),
+            "{:?}",
+            r.required_secrets
         );
         let r = check(&config("development"), "", Some(&secrets));
         assert!(!r.problems.join("\n").contains("is not https"));

@@ -14,6 +14,8 @@
 //!   the white-label dashboard);
 //! - onboarding: [`onboarding`] (the browser's API types, `state`, return pages, role policy),
 //!   [`coalesce`] (many watchers, one partner call);
+//! - connections: [`connections`] (a merchant's own partner credentials, made at runtime from
+//!   a template: its fields, their checks, a refused verification explained);
 //! - webhooks: [`webhook`] (events, signatures, the outbox);
 //! - Gatehouse's own API: [`api`] (shared response types), `openapi` (the OpenAPI document,
 //!   with the `openapi` feature), [`origins`] (which browser origins may call);
@@ -32,6 +34,7 @@
 pub mod api;
 pub mod backoff;
 pub mod coalesce;
+pub mod connections;
 pub mod contract;
 pub mod errors;
 mod ids;

@@ -52,6 +52,11 @@ secret_type!(
     /// An API key that trusted server code presents to Gatehouse.
     ApiKey
 );
+secret_type!(
+    /// A secret a merchant typed into a connection's form (its client secret, its service
+    /// account's password): sealed at rest, never shown again.
+    FieldSecret
+);
 
 impl ApiKey {
     /// Compares a presented key with this one in time independent of where they differ.

@@ -17,4 +17,5 @@ pub mod request;
 pub mod response;
 pub mod schedule;
 
+pub(crate) use config::valid_name;
 pub use response::{parse_token_response, TokenError, TokenSet};

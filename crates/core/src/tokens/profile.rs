@@ -67,15 +67,25 @@ pub fn load_each(
     Ok(specs
         .into_iter()
         .map(|(id, value)| {
-            let built = serde_json::from_value::<Spec>(value)
-                .map_err(|e| ConfigError::Invalid {
-                    id: id.clone(),
-                    problem: e.to_string(),
-                })
-                .and_then(|spec| build(&id, spec, &secret));
+            let built = load_value(&id, value, &secret);
             (id, built)
         })
         .collect())
+}
+
+/// Loads one entry written as JSON (a `CREDENTIALS` entry, or a connection: its template's fixed
+/// parts with the merchant's fields filled in), reading secrets through `secret(name)`.
+pub fn load_value(
+    id: &str,
+    value: serde_json::Value,
+    secret: &impl Fn(&str) -> Option<String>,
+) -> Result<Credential, ConfigError> {
+    serde_json::from_value::<Spec>(value)
+        .map_err(|e| ConfigError::Invalid {
+            id: id.to_owned(),
+            problem: e.to_string(),
+        })
+        .and_then(|spec| build(id, spec, secret))
 }
 
 /// The credential of one entry: its provider's preset profile, the entry's overrides, its

@@ -1,0 +1,165 @@
+//! The values a merchant typed into a connection's form, checked field by field before any
+//! partner sees them. Every problem is reported at once, each on its field, with a stable code
+//! a form can show beside the input.
+
+use super::template::{Field, FieldKind, Target};
+use crate::secret::FieldSecret;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Longest text value (client ids and service accounts are far shorter).
+const MAX_TEXT: usize = 256;
+/// Longest secret value.
+const MAX_SECRET: usize = 1024;
+
+/// One field's problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field's name (`org_id`, `password`, ...).
+    pub field: String,
+    /// `required`, `invalid`, `too_long` or `unknown_field`.
+    pub code: &'static str,
+    /// A sentence for the form.
+    pub message: String,
+}
+
+impl FieldProblem {
+    fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// A connection's field values: the text ones shown back, the secret ones never.
+#[derive(Debug, Clone, Default)]
+pub struct FieldValues {
+    text: BTreeMap<String, String>,
+    secrets: BTreeMap<String, FieldSecret>,
+}
+
+impl FieldValues {
+    /// Checks what a merchant sent against the template's `fields`: every field present and
+    /// well-formed, nothing else. Text is trimmed (pasted codes carry spaces); secrets are kept
+    /// exactly as typed.
+    pub fn check(
+        fields: &[Field],
+        sent: BTreeMap<String, String>,
+    ) -> Result<Self, Vec<FieldProblem>> {
+        let mut problems: Vec<FieldProblem> = sent
+            .keys()
+            .filter(|k| !fields.iter().any(|f| &f.name == *k))
+            .map(|k| FieldProblem::new(k, "unknown_field", "This template has no such field."))
+            .collect();
+        let mut out = Self::default();
+        for f in fields {
+            let raw = sent.get(&f.name).map(String::as_str).unwrap_or_default();
+            let value = match f.kind() {
+                FieldKind::Text => raw.trim(),
+                FieldKind::Secret => raw,
+            };
+            match problem(f, value) {
+                Some(p) => problems.push(p),
+                None if f.kind() == FieldKind::Secret => {
+                    out.secrets.insert(f.name.clone(), FieldSecret::new(value));
+                }
+                None => {
+                    out.text.insert(f.name.clone(), value.to_owned());
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Values that pass every field's rule, for checking a template's fixed parts.
+    pub fn placeholders(fields: &[Field]) -> Self {
+        let mut out = Self::default();
+        for f in fields {
+            if f.kind() == FieldKind::Secret {
+                out.secrets
+                    .insert(f.name.clone(), FieldSecret::new("example"));
+            } else {
+                out.text.insert(f.name.clone(), "example".into());
+            }
+        }
+        out
+    }
+
+    /// A text field's value.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.text.get(name).map(String::as_str)
+    }
+
+    /// A secret field's value.
+    pub fn secret(&self, name: &str) -> Option<&FieldSecret> {
+        self.secrets.get(name)
+    }
+
+    /// The text values (what a connection's view shows).
+    pub fn shown(&self) -> &BTreeMap<String, String> {
+        &self.text
+    }
+
+    /// The secret values, for sealing: `(name, value)`.
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &FieldSecret)> {
+        self.secrets.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Rebuilds the values from what was stored (the text ones in clear, the secret ones
+    /// unsealed by the caller).
+    pub fn from_parts(
+        text: BTreeMap<String, String>,
+        secrets: impl IntoIterator<Item = (String, FieldSecret)>,
+    ) -> Self {
+        Self {
+            text,
+            secrets: secrets.into_iter().collect(),
+        }
+    }
+}
+
+/// The first rule `value` breaks for field `f`, if any.
+fn problem(f: &Field, value: &str) -> Option<FieldProblem> {
+    let name = &f.name;
+    if value.is_empty() {
+        return Some(FieldProblem::new(
+            name,
+            "required",
+            format!("{} is required.", f.label),
+        ));
+    }
+    let max = match f.kind() {
+        FieldKind::Text => MAX_TEXT,
+        FieldKind::Secret => MAX_SECRET,
+    };
+    if value.len() > max {
+        return Some(FieldProblem::new(
+            name,
+            "too_long",
+            format!("{} is longer than {max} characters.", f.label),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Some(FieldProblem::new(
+            name,
+            "invalid",
+            format!("{} contains a control character.", f.label),
+        ));
+    }
+    // Tenants and organisation codes go into URLs and token requests as they are.
+    let url_part = matches!(f.target, Target::Tenant | Target::OrgId);
+    if url_part && !crate::tokens::valid_name(value) {
+        return Some(FieldProblem::new(
+            name,
+            "invalid",
+            format!("{} is letters, digits, `-` and `_` only.", f.label),
+        ));
+    }
+    None
+}

@@ -32,7 +32,26 @@ message: string,
 /**
  * Whether retrying the same request later may succeed (partner faults, rate limits).
  */
-retryable: boolean, };
+retryable: boolean, 
+/**
+ * The fields a refusal is about (`invalid_fields`, `invalid_credentials`, `invalid_tenant`),
+ * each with its own code and sentence; absent otherwise.
+ */
+fields: Array<FieldProblem>, };
+export type FieldProblem = { 
+/**
+ * The field's name (`org_id`, `password`, ...).
+ */
+field: string, 
+/**
+ * `required`, `invalid`, `too_long`, `unknown_field`, or the partner's refusal
+ * (`invalid_credentials`, `invalid_tenant`).
+ */
+code: string, 
+/**
+ * A sentence for the form.
+ */
+message: string, };
 export type OnboardingView = { 
 /**
  * Onboarding id.

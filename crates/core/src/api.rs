@@ -32,6 +32,10 @@ pub struct ErrorBody {
     /// Whether retrying the same request later may succeed (partner faults, rate limits).
     #[serde(default)]
     pub retryable: bool,
+    /// The fields a refusal is about (`invalid_fields`, `invalid_credentials`, `invalid_tenant`),
+    /// each with its own code and sentence; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::connections::FieldProblem>,
 }
 
 /// `GET /api/admin/credentials/{id}`: the health of one configured partner credential, as an

@@ -127,6 +127,18 @@ codes! {
     OnboardingNotRestartable = ("onboarding_not_restartable", 409, false, REFUSED),
     /// A body that is not `application/json`.
     UnsupportedMediaType = ("unsupported_media_type", 415, false, REFUSED),
+    /// No connection template of this id (`CONNECTION_TEMPLATES`).
+    UnknownTemplate = ("unknown_template", 404, false, REFUSED),
+    /// No such connection for this organization.
+    UnknownConnection = ("unknown_connection", 404, false, REFUSED),
+    /// A connection's field values break the template's rules (each in `fields`).
+    InvalidFields = ("invalid_fields", 422, false, REFUSED),
+    /// The partner refused a connection's values (the fields it blamed in `fields`).
+    InvalidCredentials = ("invalid_credentials", 422, false, REFUSED),
+    /// The partner does not know a connection's tenant.
+    InvalidTenant = ("invalid_tenant", 422, false, REFUSED),
+    /// A proxied call with a connection names no organization (`Gatehouse-Organization`).
+    OrganizationRequired = ("organization_required", 400, false, REFUSED),
 }
 
 impl ErrorCode {

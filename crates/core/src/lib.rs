@@ -104,6 +104,7 @@ mod ts_export {
         for decl in [
             Health::decl(),
             ErrorBody::decl(),
+            crate::connections::FieldProblem::decl(),
             OnboardingView::decl(),
             StartResponse::decl(),
             Location::decl(),

@@ -69,6 +69,16 @@ pub enum RouteId {
     RenamePartnerToken,
     /// `DELETE /api/admin/partner-tokens/{token_id}`.
     DeletePartnerToken,
+    /// `GET /api/connection-templates`.
+    ListConnectionTemplates,
+    /// `POST /api/connections`.
+    CreateConnection,
+    /// `GET /api/connections`.
+    ListConnections,
+    /// `GET /api/connections/{id}`.
+    GetConnection,
+    /// `DELETE /api/connections/{id}`.
+    DeleteConnection,
     /// `/api/proxy/{credential}/{path*}`, any method.
     Proxy,
     /// `GET /api/dev/users`.
@@ -203,6 +213,11 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::CreatePartnerToken, Post, "/api/admin/partner-tokens", AdminKey, "createPartnerToken"),
     row(RouteId::RenamePartnerToken, Patch, "/api/admin/partner-tokens/{token_id}", AdminKey, "renamePartnerToken"),
     row(RouteId::DeletePartnerToken, Delete, "/api/admin/partner-tokens/{token_id}", AdminKey, "deletePartnerToken"),
+    row(RouteId::ListConnectionTemplates, Get, "/api/connection-templates", Session, "listConnectionTemplates"),
+    row(RouteId::CreateConnection, Post, "/api/connections", SessionMay(Action::Connect), "createConnection"),
+    row(RouteId::ListConnections, Get, "/api/connections", Session, "listConnections"),
+    row(RouteId::GetConnection, Get, "/api/connections/{id}", Session, "getConnection"),
+    row(RouteId::DeleteConnection, Delete, "/api/connections/{id}", SessionMay(Action::Connect), "deleteConnection"),
     row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_get"),
     row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_post"),
     undocumented(RouteId::Proxy, Any, "/api/proxy/{credential}/{path*}", ProxyKey),

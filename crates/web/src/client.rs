@@ -194,11 +194,13 @@ impl Client {
                 retryable: field("retryable")
                     .and_then(|r| r.as_bool())
                     .unwrap_or(false),
+                fields: Vec::new(),
             },
             None => ErrorBody {
                 code: "unexpected_response".into(),
                 message: format!("HTTP {status}"),
                 retryable: status >= 500 || status == 429,
+                fields: Vec::new(),
             },
         };
         Err(ClientError::Api { status, body })

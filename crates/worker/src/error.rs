@@ -6,6 +6,7 @@
 //! worker typed, as `{code, detail}` ([`ApiError`]'s serde form), and the worker logs them there.
 
 use gatehouse_core::api::ErrorBody;
+use gatehouse_core::connections::FieldProblem;
 pub use gatehouse_core::errors::ErrorCode;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use worker::Response;
@@ -63,6 +64,8 @@ pub enum ApiError {
     /// A refusal named by its code (onboarding, locations, partner tokens); the code decides
     /// the status.
     Refused(ErrorCode),
+    /// A refusal about named fields (a connection's values): the code, and each field's problem.
+    Fields(ErrorCode, Vec<FieldProblem>),
 }
 
 impl ApiError {
@@ -94,7 +97,7 @@ impl ApiError {
             Self::ForbiddenOrg => C::ForbiddenOrg,
             Self::ForbiddenUser => C::ForbiddenUser,
             Self::RateLimited(_) => C::RateLimited,
-            Self::Refused(code) => *code,
+            Self::Refused(code) | Self::Fields(code, _) => *code,
         }
     }
 
@@ -144,10 +147,15 @@ impl ApiError {
     /// The error's JSON response (pure: nothing is logged).
     pub fn into_response(self) -> Response {
         let code = self.error_code();
+        let fields = match &self {
+            Self::Fields(_, f) => f.clone(),
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             code: code.as_str().into(),
             message: code.message().into(),
             retryable: code.retryable(),
+            fields,
         };
         let mut resp = crate::http::json(code.status(), &body);
         if let Self::RateLimited(s) = self {
@@ -163,6 +171,8 @@ struct Wire {
     code: ErrorCode,
     #[serde(default)]
     detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldProblem>,
 }
 
 impl Serialize for ApiError {
@@ -170,6 +180,10 @@ impl Serialize for ApiError {
         Wire {
             code: self.error_code(),
             detail: self.detail().unwrap_or_default(),
+            fields: match self {
+                Self::Fields(_, f) => f.clone(),
+                _ => Vec::new(),
+            },
         }
         .serialize(s)
     }
@@ -205,6 +219,9 @@ impl<'de> Deserialize<'de> for ApiError {
             // from an object.
             C::SessionExpired | C::InvalidSession | C::RateLimited | C::Internal => {
                 Self::Internal(format!("{}: {detail}", w.code.as_str()))
+            }
+            C::InvalidFields | C::InvalidCredentials | C::InvalidTenant => {
+                Self::Fields(w.code, w.fields)
             }
             refusal => Self::Refused(refusal),
         })

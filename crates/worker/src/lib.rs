@@ -12,6 +12,8 @@
 //! - [`sso`]: white-label SSO redirects;
 //! - [`onboarding`]: the session routes, the merchant's browser on its way to the partner and
 //!   back, and one [`onboarding::org`] Durable Object per portal organization;
+//! - [`connections`]: merchants' own partner credentials made at runtime from templates (each
+//!   its own broker object, its values sealed there; the organization's object indexes them);
 //! - [`webhooks`]: signed events, one outbox Durable Object per target;
 //! - [`partner_tokens`]: Stream's partner tokens for operators; [`health`].
 //!
@@ -24,6 +26,7 @@
 pub mod auth;
 pub mod body;
 pub mod config;
+pub mod connections;
 pub mod cors;
 pub mod credentials;
 pub mod error;
@@ -152,6 +155,11 @@ async fn dispatch(
         | R::CreatePartnerToken
         | R::RenamePartnerToken
         | R::DeletePartnerToken => partner_tokens::route(req, env, id, param("token_id")).await,
+        R::ListConnectionTemplates
+        | R::CreateConnection
+        | R::ListConnections
+        | R::GetConnection
+        | R::DeleteConnection => connections::route(req, env, id, param("id")).await,
         R::Proxy => proxy::forward(req, env, param("credential"), param("path")).await,
     }
 }

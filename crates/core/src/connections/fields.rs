@@ -4,7 +4,7 @@
 
 use super::template::{Field, FieldKind, Target};
 use crate::secret::FieldSecret;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Longest text value (client ids and service accounts are far shorter).
@@ -13,21 +13,25 @@ const MAX_TEXT: usize = 256;
 const MAX_SECRET: usize = 1024;
 
 /// One field's problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldProblem {
     /// The field's name (`org_id`, `password`, ...).
     pub field: String,
-    /// `required`, `invalid`, `too_long` or `unknown_field`.
-    pub code: &'static str,
+    /// `required`, `invalid`, `too_long`, `unknown_field`, or the partner's refusal
+    /// (`invalid_credentials`, `invalid_tenant`).
+    pub code: String,
     /// A sentence for the form.
     pub message: String,
 }
 
 impl FieldProblem {
-    fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    /// A problem of `field`.
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
-            code,
+            code: code.into(),
             message: message.into(),
         }
     }

@@ -27,6 +27,7 @@ pub use verify::{refusal, Refusal};
 /// cannot be guessed from another. Also the name of the connection's Durable Object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConnectionId(String);
 
 const ID_PREFIX: &str = "con_";
@@ -89,6 +90,7 @@ impl std::fmt::Display for ConnectionId {
 /// Whether a connection serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum ConnectionStatus {
     /// Its last grant or refresh worked.
     Active,
@@ -101,6 +103,7 @@ pub enum ConnectionStatus {
 /// What the organization's owners and the operators see of a connection: never a secret or a
 /// token, not even masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConnectionView {
     /// The connection's id.
     pub id: ConnectionId,
@@ -124,6 +127,34 @@ pub struct ConnectionView {
     /// The class of its last failure (`needs_reauth`, `partner_unavailable`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+}
+
+/// `POST /api/connections`: a template and the merchant's values for its fields. The
+/// organization is the session's, never the body's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CreateConnection {
+    /// The template's id (`GET /api/connection-templates`).
+    pub template: String,
+    /// A value for each of the template's fields, by name.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// `GET /api/connections`: the organization's connections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ConnectionList {
+    /// Newest first.
+    pub connections: Vec<ConnectionView>,
+}
+
+/// `GET /api/connection-templates`: what the organization may connect, each with its form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct TemplateList {
+    /// The loadable templates (one that does not load is left out and logged).
+    pub templates: Vec<TemplateView>,
 }
 
 #[cfg(test)]

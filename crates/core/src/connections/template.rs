@@ -63,6 +63,7 @@ impl Target {
 /// How a field is entered and kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum FieldKind {
     /// Shown back to the organization (an organisation code, a client id).
     Text,
@@ -118,6 +119,7 @@ pub struct Template {
 
 /// What a browser may see of a template: enough to draw its form, none of the fixed parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TemplateView {
     /// The template's id.
     pub id: String,
@@ -131,6 +133,7 @@ pub struct TemplateView {
 
 /// One field of a [`TemplateView`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldView {
     /// Its name in the request body.
     pub name: String,
@@ -297,6 +300,22 @@ impl Template {
             None => platform_secret(name),
         };
         profile::load_value(connection_id, Value::Object(entry), &secret)
+    }
+
+    /// What the worker's proxy needs of connection `connection_id` without its values: the
+    /// template's profile and proxy allowlist, under the connection's id (its token, obtained by
+    /// its own object with the real values, is attached by id). The merchant's values never
+    /// leave that object.
+    pub fn for_proxy(
+        &self,
+        connection_id: &str,
+        platform_secret: impl Fn(&str) -> Option<String>,
+    ) -> Result<Credential, ConfigError> {
+        self.credential(
+            connection_id,
+            &FieldValues::placeholders(&self.fields),
+            platform_secret,
+        )
     }
 
     /// Checks the fixed parts as a connection would use them (placeholder merchant values, the

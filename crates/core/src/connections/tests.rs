@@ -172,7 +172,7 @@ fn values_are_checked_field_by_field_all_at_once() {
     .unwrap_err();
     let got: Vec<_> = problems
         .iter()
-        .map(|p| (p.field.as_str(), p.code))
+        .map(|p| (p.field.as_str(), p.code.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -194,7 +194,10 @@ fn values_are_checked_field_by_field_all_at_once() {
         ]),
     )
     .unwrap_err();
-    assert_eq!((p[0].field.as_str(), p[0].code), ("client_id", "too_long"));
+    assert_eq!(
+        (p[0].field.as_str(), p[0].code.as_str()),
+        ("client_id", "too_long")
+    );
     // Text is trimmed; a secret is kept exactly as typed (spaces can be part of a password).
     let ok = FieldValues::check(
         &fields,
@@ -314,7 +317,7 @@ fn refusals_point_at_the_fields_the_partner_blamed() {
         status,
         error: e.into(),
     };
-    let fields = |r: Refusal| (r.code, r.fields, r.retryable);
+    let fields = |r: Refusal| (r.code.as_str(), r.fields, r.retryable);
     let pe = template("powerepos");
     assert_eq!(
         fields(refusal(

@@ -8,6 +8,7 @@
 //! realm that does not exist answers 404 (Streamdiver's tenant, seed 003).
 
 use super::template::{Target, Template};
+use crate::errors::ErrorCode;
 use crate::tokens::classify::FailureClass;
 use crate::tokens::TokenError;
 use serde::Serialize;
@@ -16,7 +17,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
     /// `invalid_credentials`, `invalid_tenant`, `partner_unavailable` or `misconfigured`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// The fields the partner's answer points at (the form marks them).
     pub fields: Vec<String>,
     /// Whether trying again later may work (the partner is failing, not the values).
@@ -41,7 +42,7 @@ pub fn refusal(template: &Template, error: Option<&TokenError>, class: FailureCl
     };
     if let FailureClass::Retryable { .. } = class {
         return Refusal {
-            code: "partner_unavailable",
+            code: ErrorCode::PartnerUnavailable,
             fields: Vec::new(),
             retryable: true,
         };
@@ -55,24 +56,24 @@ pub fn refusal(template: &Template, error: Option<&TokenError>, class: FailureCl
             } else {
                 identity
             };
-            refused("invalid_credentials", fields)
+            refused(ErrorCode::InvalidCredentials, fields)
         }
         Some(TokenError::OAuth { error, .. })
             if error == "invalid_client" && !client.is_empty() =>
         {
-            refused("invalid_credentials", client)
+            refused(ErrorCode::InvalidCredentials, client)
         }
         Some(TokenError::Http { status: 401 }) if !client.is_empty() => {
-            refused("invalid_credentials", client)
+            refused(ErrorCode::InvalidCredentials, client)
         }
         Some(TokenError::Http { status: 404 } | TokenError::OAuth { status: 404, .. }) => {
             match merchant(&[Target::Tenant]) {
-                tenant if !tenant.is_empty() => refused("invalid_tenant", tenant),
-                _ => refused("misconfigured", Vec::new()),
+                tenant if !tenant.is_empty() => refused(ErrorCode::InvalidTenant, tenant),
+                _ => refused(ErrorCode::Misconfigured, Vec::new()),
             }
         }
         // The platform's own part is wrong (its client for PowerEPOS, a template's URL): not
         // something the merchant can fix.
-        _ => refused("misconfigured", Vec::new()),
+        _ => refused(ErrorCode::Misconfigured, Vec::new()),
     }
 }

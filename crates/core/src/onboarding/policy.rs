@@ -11,6 +11,8 @@ pub enum Action {
     Manage,
     /// Revoke an integration.
     Revoke,
+    /// Create or delete a connection (a merchant's own partner credentials).
+    Connect,
 }
 
 /// `owner`, `admin`: everything; `manager`: read and manage; `team_member`, `custom`: read.
@@ -18,7 +20,7 @@ pub fn may(role: &Role, action: Action) -> bool {
     match action {
         Action::Read => true,
         Action::Manage => matches!(role, Role::Owner | Role::Admin | Role::Manager),
-        Action::Revoke => matches!(role, Role::Owner | Role::Admin),
+        Action::Revoke | Action::Connect => matches!(role, Role::Owner | Role::Admin),
     }
 }
 
@@ -30,6 +32,9 @@ mod tests {
     fn policy() {
         assert!(may(&Role::Manager, Action::Manage));
         assert!(!may(&Role::Manager, Action::Revoke));
+        assert!(may(&Role::Admin, Action::Connect));
+        assert!(!may(&Role::Manager, Action::Connect));
+        assert!(!may(&Role::TeamMember, Action::Connect));
         assert!(!may(&Role::TeamMember, Action::Manage));
         assert!(may(&Role::Custom, Action::Read));
     }

@@ -3,6 +3,7 @@
 
 use super::schemas::{CredentialList, Schemas, SsoRequest, WebhookTargets};
 use crate::api::{CredentialStatus, Health, Profile};
+use crate::connections::{ConnectionList, ConnectionView, CreateConnection, TemplateList};
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
 use crate::routes::RouteId;
@@ -194,6 +195,25 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
         RouteId::DeletePartnerToken => json!({
             "summary": "Delete a partner token",
             "parameters": [ token_id() ],
+            "responses": { "204": { "description": "Deleted." } } }),
+        RouteId::ListConnectionTemplates => json!({
+            "summary": "What the session's organization may connect, each with its form",
+            "responses": { "200": ok("The templates.", s.answer::<TemplateList>()) } }),
+        RouteId::CreateConnection => json!({
+            "summary": "Connect the organization's own partner account (owner, admin)",
+            "description": "Verifies before it saves: the values are checked field by field (422 `invalid_fields`), then the partner's real grant is made with them; a refusal answers 422 `invalid_credentials` or `invalid_tenant` naming the fields, a failing partner 503 `partner_unavailable`, and nothing is stored. The organization is the session's. See docs/connections.md.",
+            "requestBody": json_body(s.request::<CreateConnection>()),
+            "responses": { "201": ok("The connection (never a secret or a token).", s.answer::<ConnectionView>()) } }),
+        RouteId::ListConnections => json!({
+            "summary": "The organization's connections",
+            "responses": { "200": ok("Its connections.", s.answer::<ConnectionList>()) } }),
+        RouteId::GetConnection => json!({
+            "summary": "One of the organization's connections",
+            "parameters": [ path_param("id", "A connection id.", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa") ],
+            "responses": { "200": ok("The connection (never a secret or a token).", s.answer::<ConnectionView>()) } }),
+        RouteId::DeleteConnection => json!({
+            "summary": "Delete a connection (owner, admin): its values and tokens are erased",
+            "parameters": [ path_param("id", "A connection id.", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa") ],
             "responses": { "204": { "description": "Deleted." } } }),
         RouteId::Proxy => json!({
             "summary": "Call the partner with the credential's token (trusted server code)",

@@ -4,6 +4,7 @@
 //! [`TokenCache`]; this object makes the upstream call it is told to, seals and stores
 //! (`stored.rs`), wakes the callers that joined the leader, and logs.
 
+use super::connection::Connected;
 use super::{stored, BrokerMessage, IssuedToken};
 use crate::error::ApiError;
 use crate::objects::answer;
@@ -18,17 +19,20 @@ use gatehouse_core::tokens::profile::{ApiBase, Credential};
 use gatehouse_core::tokens::request::{token_request, Grant};
 use gatehouse_core::tokens::{api_base, claims, grant, parse_token_response};
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, State};
 
 /// One per credential, named by the credential id.
 #[durable_object]
 pub struct CredentialBroker {
-    state: State,
-    env: Env,
-    cache: RefCell<TokenCache>,
+    pub(super) state: State,
+    pub(super) env: Env,
+    pub(super) cache: RefCell<TokenCache>,
     /// Callers that joined the leader's acquisition.
     waiters: RefCell<Vec<oneshot::Sender<Outcome>>>,
+    /// A connection's values and credential, once read (`connection.rs`).
+    pub(super) connection: RefCell<Option<Rc<Connected>>>,
 }
 
 impl DurableObject for CredentialBroker {
@@ -38,6 +42,7 @@ impl DurableObject for CredentialBroker {
             env,
             cache: RefCell::new(TokenCache::default()),
             waiters: RefCell::new(Vec::new()),
+            connection: RefCell::new(None),
         }
     }
 
@@ -56,17 +61,18 @@ fn api_error(f: TokenFailure) -> ApiError {
     }
 }
 
-fn issued(h: &HeldToken) -> IssuedToken {
+fn issued(h: &HeldToken, connection: Option<(String, String)>) -> IssuedToken {
     IssuedToken {
         access_token: h.token.expose().to_owned(),
         api_base: h.api_base.clone(),
         refresh_at_ms: h.life.refresh_at_ms,
         generation: h.generation,
         from_cache: false,
+        connection,
     }
 }
 
-fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     Date::now().as_millis()
 }
 
@@ -79,7 +85,29 @@ impl CredentialBroker {
     /// The object's answer to one message: a token, the invalidated generation, or the status.
     async fn answer(&self, op: BrokerMessage) -> std::result::Result<Vec<u8>, ApiError> {
         match op {
-            BrokerMessage::Token { id } => answer(&issued(&self.token(&id).await?)),
+            BrokerMessage::Token { id } => {
+                let owner = self.connection_owner(&id).await?;
+                answer(&issued(&self.token(&id).await?, owner))
+            }
+            BrokerMessage::Connect {
+                id,
+                template,
+                org,
+                text,
+                secrets,
+            } => {
+                let stored = self.new_connection(template, org, text, secrets);
+                answer(&self.verify_and_keep(&id, stored).await?)
+            }
+            BrokerMessage::Describe { id, org } => {
+                self.owned_connection(&id, &org).await?;
+                answer(&self.view(&id)?)
+            }
+            BrokerMessage::Delete { id, org } => {
+                self.owned_connection(&id, &org).await?;
+                self.erase().await?;
+                answer(&id)
+            }
             BrokerMessage::Invalidate { id: _, generation } => {
                 self.cache.borrow_mut().invalidate(generation);
                 answer(&generation)
@@ -93,27 +121,36 @@ impl CredentialBroker {
         }
     }
 
-    fn credential(&self, id: &str) -> std::result::Result<std::rc::Rc<Credential>, TokenFailure> {
+    fn credential(&self, id: &str) -> std::result::Result<Rc<Credential>, TokenFailure> {
+        if let Some(c) = self.connection.borrow().as_ref() {
+            return Ok(c.credential.clone());
+        }
         super::load_credential(&self.env, id)
             .map_err(|e| TokenFailure::misconfigured(e.to_string()))
     }
 
     /// A usable token: the held one while fresh, else the single-flight acquisition.
     async fn token(&self, id: &str) -> std::result::Result<HeldToken, ApiError> {
+        self.held(id, true).await.map_err(api_error)
+    }
+
+    /// The same, with the failure as core classified it; `report` hands a new `needs_reauth`
+    /// episode to the webhooks (not for a connection being verified: it does not exist yet).
+    pub(super) async fn held(&self, id: &str, report: bool) -> Outcome {
         self.load(id).await;
         let want = self.cache.borrow_mut().want(now_ms());
         match want {
             Want::Serve(held) => return Ok(held),
-            Want::Refuse(failure) => return Err(api_error(failure)),
+            Want::Refuse(failure) => return Err(failure),
             Want::Join => {
                 let (tx, rx) = oneshot::channel();
                 self.waiters.borrow_mut().push(tx);
-                return match rx.await {
-                    Ok(outcome) => outcome.map_err(api_error),
-                    Err(_) => Err(ApiError::PartnerUnavailable(
-                        "token acquisition was cancelled".into(),
-                    )),
-                };
+                return rx.await.unwrap_or_else(|_| {
+                    Err(TokenFailure::of(
+                        classify::transport_failure(),
+                        "token acquisition was cancelled",
+                    ))
+                });
             }
             Want::Lead => {}
         }
@@ -132,8 +169,10 @@ impl CredentialBroker {
                 ],
             );
         }
-        self.report(id).await;
-        result.map_err(api_error)
+        if report {
+            self.report(id).await;
+        }
+        result
     }
 
     /// Hands an unreported `needs_reauth` episode to the webhook outboxes; kept for the next
@@ -216,7 +255,8 @@ impl CredentialBroker {
         let set = parse_token_response(answer.status, &answer.body).map_err(|e| {
             let class = classify::classify(&e, answer.retry_after.as_deref());
             // A 3xx is a misconfigured URL; its target is logged without the query.
-            TokenFailure::of(class, answer.redirect().unwrap_or_else(|| e.to_string()))
+            let detail = answer.redirect().unwrap_or_else(|| e.to_string());
+            TokenFailure::answered(class, e, detail)
         })?;
         let api_base = match &cred.profile.api_base {
             ApiBase::Fixed(url) => url.clone(),

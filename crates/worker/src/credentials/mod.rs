@@ -6,17 +6,19 @@
 //! carries an access token and is never answered to any client.
 
 pub mod broker;
+mod connection;
 mod stored;
 
 use crate::error::ApiError;
 use crate::upstream;
 use gatehouse_core::api::CredentialStatus;
+use gatehouse_core::connections::ConnectionView;
 use gatehouse_core::sealed::{self, StorageKey};
 use gatehouse_core::tokens::cache::{partner_verdict, PartnerVerdict};
 use gatehouse_core::tokens::profile::{self, Credential};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use worker::{Date, Env, Request, Response};
 
@@ -37,6 +39,20 @@ pub enum BrokerMessage {
     Status { id: String },
     /// Forget the held tokens and any hold-off (an operator fixed the credential).
     Reset { id: String },
+    /// Make connection `id` (an empty object): verify the values with a real grant, and keep
+    /// them (sealed) only if the partner accepts them.
+    Connect {
+        id: String,
+        template: String,
+        /// The owning organization (from the verified session).
+        org: String,
+        text: BTreeMap<String, String>,
+        secrets: BTreeMap<String, String>,
+    },
+    /// The connection's view, if `org` owns it.
+    Describe { id: String, org: String },
+    /// Erase the connection (values and tokens), if `org` owns it.
+    Delete { id: String, org: String },
 }
 
 /// An access token handed from the Durable Object to the worker (internal only).
@@ -53,6 +69,9 @@ pub struct IssuedToken {
     /// Whether this copy came from the isolate cache (not sent between worker and object).
     #[serde(skip)]
     pub from_cache: bool,
+    /// A connection's owning organization and template (none for a configured credential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<(String, String)>,
 }
 
 impl std::fmt::Debug for IssuedToken {
@@ -137,8 +156,35 @@ fn ask<'a, A: serde::de::DeserializeOwned + 'a>(
     crate::objects::ask(env, BINDING, id, op)
 }
 
+/// Sends `op` to the object `id`, its answer undecoded.
+pub fn ask_raw<'a>(
+    env: &'a Env,
+    id: &'a str,
+    op: &BrokerMessage,
+) -> impl std::future::Future<Output = Result<Vec<u8>, ApiError>> + 'a {
+    crate::objects::ask_raw(env, BINDING, id, op)
+}
+
+/// Sends `op` to connection `id`'s object and decodes the connection's view.
+pub fn ask_view<'a>(
+    env: &'a Env,
+    id: &'a str,
+    op: &'a BrokerMessage,
+) -> impl std::future::Future<Output = Result<ConnectionView, ApiError>> + 'a {
+    ask(env, id, op)
+}
+
+/// Drops this isolate's copy of `id`'s token (a deleted connection).
+pub fn forget(id: &str) {
+    CACHE.with(|c| c.borrow_mut().remove(id));
+}
+
 /// The brokers' Durable Object binding.
 const BINDING: &str = "CREDENTIAL_BROKER";
+
+/// How long an isolate may use its copy of a connection's token before asking its object again
+/// (which refuses once the connection is deleted).
+const CONNECTION_CACHE_MS: u64 = 30_000;
 
 thread_local! {
     /// Isolate-local copies of issued tokens, used until their refresh time.
@@ -161,7 +207,13 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
     }
     let issued: IssuedToken = ask(env, id, &BrokerMessage::Token { id: id.to_owned() }).await?;
     crate::log::remember_secret(&issued.access_token);
-    CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), issued.clone()));
+    let mut copy = issued.clone();
+    if copy.connection.is_some() {
+        // A connection can be deleted from any isolate: this one's copy is asked again within
+        // CONNECTION_CACHE_MS, so a deleted connection stops serving everywhere by then.
+        copy.refresh_at_ms = copy.refresh_at_ms.min(now + CONNECTION_CACHE_MS);
+    }
+    CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), copy));
     Ok(issued)
 }
 

@@ -2,7 +2,10 @@
 //! platform's AES-256-GCM (key from the `STORAGE_ENCRYPTION_KEY` secret, bound to the credential
 //! id) in its Durable Object's storage. Tokens are never stored in the clear.
 
+use crate::error::ApiError;
 use gatehouse_core::tokens::cache::{StoredTokens, TokenFailure};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use worker::{Env, State};
 
 /// Storage key of the sealed token state.
@@ -45,4 +48,49 @@ pub async fn read(state: &State, env: &Env, id: &str) -> Option<StoredTokens> {
             None
         }
     }
+}
+
+/// Seals `value` (bound to `id`) and writes it under `key` (a connection's values).
+pub async fn write_sealed<T: Serialize>(
+    state: &State,
+    env: &Env,
+    id: &str,
+    key: &str,
+    value: &T,
+) -> Result<(), ApiError> {
+    let keys = super::storage_keys(env).map_err(ApiError::Misconfigured)?;
+    let json = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut nonce = [0u8; 12];
+    crate::http::random_bytes(&mut nonce).map_err(ApiError::Internal)?;
+    let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+        .await
+        .map_err(|e| ApiError::StorageUnavailable(format!("sealing: {}", e.code())))?;
+    state
+        .storage()
+        .put(key, blob)
+        .await
+        .map_err(|e| ApiError::StorageUnavailable(format!("storing {key}: {e}")))
+}
+
+/// Reads and opens what [`write_sealed`] wrote; `None` when nothing is there. A blob that does
+/// not open is an error (a connection's values are not silently dropped).
+pub async fn read_sealed<T: DeserializeOwned>(
+    state: &State,
+    env: &Env,
+    id: &str,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    let blob: Option<String> = state
+        .storage()
+        .get(key)
+        .await
+        .map_err(|e| ApiError::StorageUnavailable(format!("reading {key}: {e}")))?;
+    let Some(blob) = blob else { return Ok(None) };
+    let keys = super::storage_keys(env).map_err(ApiError::Misconfigured)?;
+    let bytes = crate::seal::open(&keys, id, &blob)
+        .await
+        .map_err(|e| ApiError::StorageUnavailable(format!("opening {key}: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ApiError::Internal(format!("{key}: {e}")))
 }

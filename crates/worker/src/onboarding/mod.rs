@@ -109,6 +109,42 @@ pub enum OrgMessage {
     },
     /// Partner status calls made by this object (tests and the bench).
     Counters,
+    /// Add a connection to the organization's index.
+    IndexConnection { entry: IndexEntry },
+    /// Remove a connection from the index.
+    UnindexConnection { id: String },
+    /// The organization's connections, oldest first.
+    Connections,
+}
+
+/// One connection in its organization's index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexEntry {
+    /// The connection id.
+    pub id: String,
+    /// Its template.
+    pub template: String,
+}
+
+/// The organization's connections (its index), oldest first.
+pub async fn connections(env: &Env, org: &str) -> Result<Vec<IndexEntry>, ApiError> {
+    call(env, org, &OrgMessage::Connections).await
+}
+
+/// Adds a connection to the organization's index.
+pub async fn index_connection(env: &Env, org: &str, entry: IndexEntry) -> Result<(), ApiError> {
+    let op = OrgMessage::IndexConnection { entry };
+    crate::objects::ask_raw(env, BINDING, org, &op)
+        .await
+        .map(|_| ())
+}
+
+/// Removes a connection from the organization's index.
+pub async fn unindex_connection(env: &Env, org: &str, id: &str) -> Result<(), ApiError> {
+    let op = OrgMessage::UnindexConnection { id: id.to_owned() };
+    crate::objects::ask_raw(env, BINDING, org, &op)
+        .await
+        .map(|_| ())
 }
 
 /// Largest accepted JSON body.
@@ -148,7 +184,7 @@ fn return_pages(env: &Env) -> Result<Vec<String>, ApiError> {
     core::parse_return_pages(&var).map_err(ApiError::Misconfigured)
 }
 
-fn require_role(s: &Session, action: Action) -> Result<(), ApiError> {
+pub(crate) fn require_role(s: &Session, action: Action) -> Result<(), ApiError> {
     if core::may(&s.role, action) {
         Ok(())
     } else {

@@ -5,8 +5,47 @@
 //! never more (docs/security.md item 9). The token is never returned.
 
 use crate::credentials;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use gatehouse_core::connections::ConnectionId;
+use gatehouse_core::tokens::profile::Credential;
+use std::rc::Rc;
 use worker::{Env, Headers, Method, Request, Response};
+
+/// Names the organization a call with a connection acts for; it must own the connection.
+const ORGANIZATION_HEADER: &str = "gatehouse-organization";
+
+/// A connection's credential for the proxy, once the caller's organization is checked against
+/// the connection's owner (`Gatehouse-Organization`): a wrong id in the partner's backend can
+/// never reach another merchant's account. Its token comes first (which also tells the owner).
+async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>, ApiError> {
+    let org = req
+        .headers()
+        .get(ORGANIZATION_HEADER)
+        .ok()
+        .flatten()
+        .filter(|o| !o.is_empty())
+        .ok_or(ApiError::Refused(ErrorCode::OrganizationRequired))?;
+    let token = credentials::token(env, id).await?;
+    let Some((owner, template)) = token.connection else {
+        return Err(ApiError::Refused(ErrorCode::UnknownConnection));
+    };
+    if owner != org {
+        return Err(ApiError::ForbiddenOrg);
+    }
+    let templates = crate::connections::templates(env)?;
+    let template = match templates.get(&template) {
+        Some(Ok(t)) => t,
+        _ => {
+            return Err(ApiError::Misconfigured(format!(
+                "connection template `{template}`"
+            )))
+        }
+    };
+    template
+        .for_proxy(id, |name| crate::config::secret(env, name))
+        .map(Rc::new)
+        .map_err(|e| ApiError::Misconfigured(e.to_string()))
+}
 
 /// Largest request body forwarded.
 const MAX_BODY: usize = 1 << 20;
@@ -27,9 +66,13 @@ pub async fn forward(
         return Err(ApiError::BrowserNotAllowed);
     }
     crate::auth::require_key(&req, env, "PROXY_API_KEY")?;
-    let cred = credentials::find(env, id)
-        .map_err(|e| ApiError::Misconfigured(e.to_string()))?
-        .ok_or(ApiError::UnknownCredential)?;
+    let cred = if ConnectionId::parse(id).is_some() {
+        connection(&req, env, id).await?
+    } else {
+        credentials::find(env, id)
+            .map_err(|e| ApiError::Misconfigured(e.to_string()))?
+            .ok_or(ApiError::UnknownCredential)?
+    };
     let path = format!("/{rest}");
     let method = req.method();
     if !gatehouse_core::proxy::allowed(&cred.proxy, method.as_ref(), &path) {

@@ -57,6 +57,9 @@ pub struct TokenFailure {
     pub code: &'static str,
     /// What happened, for the log (never a secret).
     pub detail: String,
+    /// The token endpoint's error answer, when there was one (a connection's verification
+    /// explains it to the merchant, `connections::refusal`).
+    pub answer: Option<crate::tokens::TokenError>,
 }
 
 impl TokenFailure {
@@ -66,6 +69,19 @@ impl TokenFailure {
             class,
             code: class.code(),
             detail: detail.into(),
+            answer: None,
+        }
+    }
+
+    /// The token endpoint refused with `answer`.
+    pub fn answered(
+        class: FailureClass,
+        answer: crate::tokens::TokenError,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            answer: Some(answer),
+            ..Self::of(class, detail)
         }
     }
 
@@ -82,6 +98,7 @@ impl TokenFailure {
             },
             code: STORAGE_UNAVAILABLE,
             detail: detail.into(),
+            answer: None,
         }
     }
 

@@ -14,7 +14,7 @@ pub use flow::{GoOutcome, ReturnOutcome};
 pub use status::CachedStatus;
 
 use super::partner::Stream;
-use super::OrgMessage;
+use super::{IndexEntry, OrgMessage};
 use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
@@ -109,6 +109,11 @@ impl DurableObject for OrgOnboarding {
 impl OrgOnboarding {
     /// The object's answer to one message.
     async fn answer(&self, op: OrgMessage) -> std::result::Result<Vec<u8>, ApiError> {
+        // The connection index needs no Stream credential.
+        let op = match self.connection_index(op).await? {
+            Ok(answer) => return Ok(answer),
+            Err(op) => op,
+        };
         let stream = Stream::new(&self.env)?;
         match op {
             OrgMessage::Start {
@@ -186,6 +191,10 @@ impl OrgOnboarding {
             OrgMessage::Counters => ok(&serde_json::json!({
                 "partner_status_calls": self.statuses.borrow().calls()
             })),
+            // Answered by `connection_index` before any Stream call.
+            OrgMessage::IndexConnection { .. }
+            | OrgMessage::UnindexConnection { .. }
+            | OrgMessage::Connections => Err(ApiError::Internal("connection index".into())),
         }
     }
 
@@ -209,4 +218,42 @@ impl OrgOnboarding {
 
 fn ok<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
     crate::objects::answer(v)
+}
+
+/// Storage key of the organization's connection index.
+const CONNECTIONS_KEY: &str = "connections";
+
+impl OrgOnboarding {
+    /// Answers the connection index's messages (`Ok(answer)`); any other message is handed back.
+    async fn connection_index(
+        &self,
+        op: OrgMessage,
+    ) -> std::result::Result<std::result::Result<Vec<u8>, OrgMessage>, ApiError> {
+        let storage = self.state.storage();
+        let mut index: Vec<IndexEntry> = match &op {
+            OrgMessage::IndexConnection { .. }
+            | OrgMessage::UnindexConnection { .. }
+            | OrgMessage::Connections => storage
+                .get(CONNECTIONS_KEY)
+                .await
+                .map_err(|e| ApiError::StorageUnavailable(format!("connection index: {e}")))?
+                .unwrap_or_default(),
+            _ => return Ok(Err(op)),
+        };
+        match op {
+            OrgMessage::Connections => return Ok(Ok(ok(&index)?)),
+            OrgMessage::IndexConnection { entry } => {
+                if !index.iter().any(|e| e.id == entry.id) {
+                    index.push(entry);
+                }
+            }
+            OrgMessage::UnindexConnection { id } => index.retain(|e| e.id != id),
+            other => return Ok(Err(other)),
+        }
+        storage
+            .put(CONNECTIONS_KEY, &index)
+            .await
+            .map_err(|e| ApiError::StorageUnavailable(format!("connection index: {e}")))?;
+        Ok(Ok(ok(&index.len())?))
+    }
 }

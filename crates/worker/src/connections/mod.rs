@@ -1,0 +1,214 @@
+//! Connections (docs/connections.md): a merchant's own partner credentials, made at runtime from
+//! a template of `CONNECTION_TEMPLATES`. Each lives in its own `CredentialBroker` object (named
+//! by its `con_` id), sealed with the connection id, next to its tokens, so every token rule
+//! applies unchanged; the organization's object keeps the index of its connections.
+//!
+//! The routes take the organization from the verified session only; a connection of another
+//! organization is answered as unknown, never as forbidden (its existence is not confirmed).
+
+use crate::credentials::{self, BrokerMessage};
+use crate::error::{ApiError, ErrorCode};
+use crate::onboarding::{self, IndexEntry};
+use crate::session;
+use gatehouse_core::connections::{
+    ConnectionId, ConnectionList, ConnectionView, CreateConnection, FieldValues, TemplateList,
+    Templates,
+};
+use gatehouse_core::onboarding::Action;
+use gatehouse_core::routes::RouteId;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use worker::{Env, Request, Response};
+
+/// Largest accepted body.
+const MAX_BODY: usize = 16 * 1024;
+
+/// What a connection's object keeps, sealed as a whole with the connection id (internal only:
+/// it holds the merchant's secret values).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredConnection {
+    /// The template it was made from.
+    pub template: String,
+    /// The template's provider.
+    pub provider: String,
+    /// The owning portal organization.
+    pub provider_org_id: String,
+    /// The non-secret values.
+    pub text: BTreeMap<String, String>,
+    /// The secret values.
+    pub secrets: BTreeMap<String, String>,
+    /// Unix ms.
+    pub created_at_ms: u64,
+    /// Unix ms.
+    pub updated_at_ms: u64,
+}
+
+impl StoredConnection {
+    /// The field values, the secret ones as secret types.
+    pub fn values(&self) -> FieldValues {
+        FieldValues::from_parts(
+            self.text.clone(),
+            self.secrets.iter().map(|(k, v)| {
+                (
+                    k.clone(),
+                    gatehouse_core::secret::FieldSecret::new(v.clone()),
+                )
+            }),
+        )
+    }
+}
+
+thread_local! {
+    /// `CONNECTION_TEMPLATES`, parsed once per isolate (vars change only with a deployment).
+    static TEMPLATES: RefCell<Option<Rc<Templates>>> = const { RefCell::new(None) };
+}
+
+/// The deployment's templates (none when `CONNECTION_TEMPLATES` is unset).
+pub fn templates(env: &Env) -> Result<Rc<Templates>, ApiError> {
+    if let Some(hit) = TEMPLATES.with(|t| t.borrow().clone()) {
+        return Ok(hit);
+    }
+    let parsed = match crate::config::var(env, "CONNECTION_TEMPLATES") {
+        None => Templates::default(),
+        Some(json) => {
+            Templates::parse(&json).map_err(|e| ApiError::Misconfigured(e.to_string()))?
+        }
+    };
+    let parsed = Rc::new(parsed);
+    TEMPLATES.with(|t| *t.borrow_mut() = Some(parsed.clone()));
+    Ok(parsed)
+}
+
+/// Serves the `/api/connection…` routes for the session's organization.
+pub async fn route(
+    mut req: Request,
+    env: &Env,
+    id: RouteId,
+    connection: &str,
+) -> Result<Response, ApiError> {
+    let post = id == RouteId::CreateConnection;
+    let (s, _) = session::require(&req, env, None, post).await?;
+    if matches!(id, RouteId::CreateConnection | RouteId::DeleteConnection) {
+        onboarding::require_role(&s, Action::Connect)?;
+    }
+    let org = s.provider_org_id.clone();
+    match id {
+        RouteId::ListConnectionTemplates => {
+            let list = TemplateList {
+                templates: templates(env)?
+                    .0
+                    .iter()
+                    .filter_map(|t| t.as_ref().ok().map(|t| t.view()))
+                    .collect(),
+            };
+            Ok(crate::http::json(200, &list))
+        }
+        RouteId::CreateConnection => {
+            let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
+            let create: CreateConnection = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))?;
+            let view = create_connection(env, &org, create).await?;
+            Ok(crate::http::json(201, &view))
+        }
+        RouteId::ListConnections => {
+            let index: Vec<IndexEntry> = onboarding::connections(env, &org).await?;
+            let mut connections = Vec::with_capacity(index.len());
+            for entry in index.iter().rev() {
+                match describe(env, &org, &entry.id).await {
+                    Ok(view) => connections.push(view),
+                    // Deleted meanwhile: not listed.
+                    Err(ApiError::Refused(ErrorCode::UnknownConnection)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(crate::http::json(200, &ConnectionList { connections }))
+        }
+        RouteId::GetConnection => Ok(crate::http::json(
+            200,
+            &describe(env, &org, connection).await?,
+        )),
+        RouteId::DeleteConnection => {
+            let id = parse_id(connection)?;
+            let op = BrokerMessage::Delete {
+                id: id.to_string(),
+                org: org.clone(),
+            };
+            credentials::ask_raw(env, id.as_str(), &op).await?;
+            credentials::forget(id.as_str());
+            onboarding::unindex_connection(env, &org, id.as_str()).await?;
+            Ok(Response::empty()?.with_status(204))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// An id as a caller wrote it; anything else is an unknown connection.
+fn parse_id(id: &str) -> Result<ConnectionId, ApiError> {
+    ConnectionId::parse(id).ok_or(ApiError::Refused(ErrorCode::UnknownConnection))
+}
+
+async fn describe(env: &Env, org: &str, id: &str) -> Result<ConnectionView, ApiError> {
+    let id = parse_id(id)?;
+    let op = BrokerMessage::Describe {
+        id: id.to_string(),
+        org: org.to_owned(),
+    };
+    credentials::ask_view(env, id.as_str(), &op).await
+}
+
+/// Checks the values, has the new connection's object verify them with a real grant (it keeps
+/// them, sealed, only if the partner accepts), then indexes it for the organization.
+async fn create_connection(
+    env: &Env,
+    org: &str,
+    create: CreateConnection,
+) -> Result<ConnectionView, ApiError> {
+    let all = templates(env)?;
+    let template = match all.get(&create.template) {
+        None => return Err(ApiError::Refused(ErrorCode::UnknownTemplate)),
+        Some(Err(e)) => return Err(ApiError::Misconfigured(e.to_string())),
+        Some(Ok(t)) => t,
+    };
+    let values = FieldValues::check(&template.fields, create.fields)
+        .map_err(|problems| ApiError::Fields(ErrorCode::InvalidFields, problems))?;
+    verification_allowed(env, org).await?;
+    let mut random = [0u8; 16];
+    crate::http::random_bytes(&mut random).map_err(ApiError::Internal)?;
+    let id = ConnectionId::from_random(random);
+    let op = BrokerMessage::Connect {
+        id: id.to_string(),
+        template: template.id.clone(),
+        org: org.to_owned(),
+        text: values.shown().clone(),
+        secrets: values
+            .secrets()
+            .map(|(k, v)| (k.to_owned(), v.expose().to_owned()))
+            .collect(),
+    };
+    let view = credentials::ask_view(env, id.as_str(), &op).await?;
+    let entry = IndexEntry {
+        id: id.to_string(),
+        template: template.id.clone(),
+    };
+    onboarding::index_connection(env, org, entry).await?;
+    Ok(view)
+}
+
+/// Verification attempts are limited per organization (`CONNECT_RATE_LIMIT`), so Gatehouse
+/// cannot be used to guess a partner password.
+async fn verification_allowed(env: &Env, org: &str) -> Result<(), ApiError> {
+    let limiter = env.rate_limiter("CONNECT_RATE_LIMIT").map_err(|_| {
+        ApiError::Misconfigured("rate limit binding CONNECT_RATE_LIMIT is missing".into())
+    })?;
+    let outcome = limiter
+        .limit(format!("connect:{org}"))
+        .await
+        .map_err(|e| ApiError::Internal(format!("rate limiter: {e}")))?;
+    if outcome.success {
+        Ok(())
+    } else {
+        Err(ApiError::RateLimited(60))
+    }
+}

@@ -58,9 +58,12 @@ pub fn document() -> Value {
     let error = s.answer::<ErrorBody>();
     let paths = paths(&mut s);
     let webhooks = json!({
-        "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", &mut s),
-        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", &mut s)
+        "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", EVENTS[0].1),
+        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", EVENTS[1].1)
     });
+    let _ = s.answer::<crate::webhook::Event>();
+    let mut definitions = s.into_definitions();
+    discriminated_events(&mut definitions);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -73,7 +76,7 @@ pub fn document() -> Value {
         "paths": paths,
         "webhooks": webhooks,
         "components": {
-            "schemas": s.into_definitions(),
+            "schemas": definitions,
             "responses": { "Error": { "description": "A stable error code (docs: README, docs/*.md).",
                 "content": { "application/json": { "schema": error } } } },
             "securitySchemes": {
@@ -84,6 +87,49 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+/// Each event type and its schema's name, in `EventData`'s order.
+const EVENTS: [(&str, &str); 2] = [
+    (
+        crate::webhook::kind::ONBOARDING_STATUS,
+        "OnboardingStatusChangedEvent",
+    ),
+    (
+        crate::webhook::kind::CREDENTIAL_NEEDS_REAUTH,
+        "CredentialNeedsReauthEvent",
+    ),
+];
+
+/// One schema for every event, discriminated by `type`: each event type is its own schema whose
+/// `type` is a constant and whose `data` is that type's fields, so generators make a tagged union
+/// (the untagged `EventData` of the Rust type does not say which `data` goes with which `type`).
+fn discriminated_events(defs: &mut Map<String, Value>) {
+    let (Some(event), Some(data)) = (defs.remove("Event"), defs.remove("EventData")) else {
+        return;
+    };
+    let variants = data["anyOf"].as_array().cloned().unwrap_or_default();
+    let mut mapping = Map::new();
+    for ((kind, name), fields) in EVENTS.iter().zip(variants) {
+        let mut schema = event.clone();
+        schema["description"] = format!("`{kind}`.").into();
+        schema["properties"]["type"] = json!({ "const": kind });
+        schema["properties"]["data"] = fields;
+        defs.insert((*name).into(), schema);
+        mapping.insert(
+            (*kind).into(),
+            format!("#/components/schemas/{name}").into(),
+        );
+    }
+    let refs: Vec<Value> = mapping.values().map(|r| json!({ "$ref": r })).collect();
+    defs.insert(
+        "Event".into(),
+        json!({
+            "description": event["description"],
+            "oneOf": refs,
+            "discriminator": { "propertyName": "type", "mapping": mapping }
+        }),
+    );
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use crate::api::{CredentialStatus, Health, Profile};
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
 use crate::routes::RouteId;
-use crate::webhook::Event;
 use serde_json::{json, Value};
 
 fn json_body(schema: Value) -> Value {
@@ -211,13 +210,14 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
 }
 
 /// A webhook Gatehouse sends to the partner's backend.
-pub(super) fn webhook(summary: &str, s: &mut Schemas) -> Value {
+pub(super) fn webhook(summary: &str, schema: &str) -> Value {
     json!({ "post": {
         "summary": summary,
         "parameters": [
-            { "name": "Gatehouse-Event-Id", "in": "header", "required": true, "description": "The idempotency id (= the body's `id`).", "schema": { "type": "string" } },
-            { "name": "Gatehouse-Signature", "in": "header", "required": true, "description": "`t=<unix seconds>,v1=<hex HMAC-SHA256(key, \"<t>.<raw body>\")>`, one v1 per key.", "schema": { "type": "string" } },
+            { "name": "webhook-id", "in": "header", "required": true, "description": "Standard Webhooks: the idempotency id (= the body's `id`).", "schema": { "type": "string" } },
+            { "name": "webhook-timestamp", "in": "header", "required": true, "description": "Standard Webhooks: when it was signed (Unix seconds).", "schema": { "type": "integer" } },
+            { "name": "webhook-signature", "in": "header", "required": true, "description": "Standard Webhooks: `v1,<base64 HMAC-SHA256(key, \"<id>.<timestamp>.<raw body>\")>`, space-separated, one per key; keys are `whsec_` secrets.", "schema": { "type": "string" } },
             { "name": "Gatehouse-Delivery-Attempt", "in": "header", "schema": { "type": "integer" } } ],
-        "requestBody": json_body(s.answer::<Event>()),
+        "requestBody": json_body(json!({ "$ref": format!("#/components/schemas/{schema}") })),
         "responses": { "2XX": { "description": "Received; anything else is retried with backoff." } } } })
 }

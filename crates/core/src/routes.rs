@@ -84,6 +84,8 @@ pub enum Method {
     Get,
     /// `POST`.
     Post,
+    /// `PUT`.
+    Put,
     /// `PATCH`.
     Patch,
     /// `DELETE`.
@@ -98,6 +100,7 @@ impl Method {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Put => "PUT",
             Self::Patch => "PATCH",
             Self::Delete => "DELETE",
             Self::Any => "*",
@@ -174,7 +177,7 @@ const fn undocumented(id: RouteId, method: Method, path: &'static str, access: A
 }
 
 use Access::{AdminKey, BearerSession, Development, ProxyKey, Public, Session, SessionMay};
-use Method::{Any, Delete, Get, Patch, Post};
+use Method::{Any, Delete, Get, Patch, Post, Put};
 
 /// Every route, in the order they are matched: the first whose method and path fit wins.
 #[rustfmt::skip]
@@ -203,8 +206,11 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::CreatePartnerToken, Post, "/api/admin/partner-tokens", AdminKey, "createPartnerToken"),
     row(RouteId::RenamePartnerToken, Patch, "/api/admin/partner-tokens/{token_id}", AdminKey, "renamePartnerToken"),
     row(RouteId::DeletePartnerToken, Delete, "/api/admin/partner-tokens/{token_id}", AdminKey, "deletePartnerToken"),
-    row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_get"),
-    row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_post"),
+    row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyGet"),
+    row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPost"),
+    row(RouteId::Proxy, Put, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPut"),
+    row(RouteId::Proxy, Patch, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPatch"),
+    row(RouteId::Proxy, Delete, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyDelete"),
     undocumented(RouteId::Proxy, Any, "/api/proxy/{credential}/{path*}", ProxyKey),
     undocumented(RouteId::DevUsers, Get, "/api/dev/users", Development),
     undocumented(RouteId::DevSession, Post, "/api/dev/session", Development),
@@ -417,7 +423,7 @@ mod tests {
         let proxy = find(RouteId::Proxy).unwrap();
         assert_eq!(
             (proxy.method, proxy.operation_id),
-            (Method::Get, Some("proxy_get"))
+            (Method::Get, Some("proxyGet"))
         );
         assert_eq!(proxy.path_with(&["sd", "v2/x"]), "/api/proxy/sd/v2/x");
         assert_eq!(find(RouteId::Health).unwrap().path_with(&[]), "/api/health");

@@ -196,7 +196,7 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
             "responses": { "204": { "description": "Deleted." } } }),
         RouteId::Proxy => json!({
             "summary": "Call the partner with the credential's token (trusted server code)",
-            "description": "Allowed methods and paths per credential come from its `proxy` allowlist. Browsers are refused. The partner's answer is passed on as it comes; Gatehouse's own refusals are JSON errors.",
+            "description": "Allowed methods and paths per credential come from its `proxy` allowlist. Browsers are refused. `path` is the rest of the URL, slashes included, sent as it is (not percent-encoded). End-to-end headers pass both ways by an allowlist (docs/server.md): in, `Accept`, `Accept-Encoding`, `Accept-Language`, `Content-Type`, `Idempotency-Key`, `If-Match`, `If-Modified-Since`, `If-None-Match`, `If-Unmodified-Since`, `Prefer`; back, the content headers, `ETag`, `Last-Modified`, `Link`, `Retry-After`, `RateLimit*`, `X-RateLimit-*`, `Deprecation`, `Sunset`, `Preference-Applied`. A request body is read whole up to `PROXY_MAX_BODY_BYTES` (default 1 MiB), so the one retry after a partner 401 can resend it. The partner's answer is passed on as it comes; Gatehouse's own refusals are JSON errors. For a connection (`con_…`), `Gatehouse-Organization` names the organization the call acts for, which must own it.",
             "parameters": [ path_param("credential", "A credential id.", "streamdiver-acme"),
                             path_param("path", "The partner API path.", "v2/tenants/current/settings") ],
             "responses": {

@@ -2,7 +2,7 @@
 # The test command: checks the machine (scripts/doctor.sh), installs what is missing, builds,
 # then runs every tier and ends with one line "N passed, M failed". Tiers: fmt, clippy (native
 # and wasm32), core and sandbox unit and contract tests, fuzzing, the deployments' configuration,
-# size budgets, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
+# size budgets, the OpenAPI document through openapi-typescript, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
 # workerd against the sandbox and real OAuth servers, the npm package in a Vite app, Playwright in
 # Chromium, schemathesis, and the leak scan. Ports: scripts/ports.sh (the test column).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -60,6 +60,9 @@ tier fuzz "$ROOT/scripts/fuzz.sh"
 tier deploy-config "$ROOT/scripts/deploy-check.sh"
 # Sizes are deterministic: the budgets (worker ≤ 275 KB, npm package ≤ 45 KB, gzip) are checked here.
 tier size-budgets node bench/sizes.mjs --check
+# The OpenAPI document through a generator: types made by openapi-typescript, a typed client
+# compiled against them (and run by tests/e2e/openapi-client.test.mjs).
+tier openapi-typescript "$ROOT/scripts/openapi-ts.sh"
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.

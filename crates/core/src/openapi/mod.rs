@@ -26,6 +26,60 @@ fn security(access: Access) -> &'static [&'static str] {
     }
 }
 
+/// The tags, one per resource, with what each groups (generators make one client class each).
+const TAGS: &[(&str, &str)] = &[
+    ("health", "Liveness"),
+    ("session", "The portal session (cookie exchange, profile)"),
+    ("sso", "White-label SSO"),
+    ("onboarding", "POS/DSP onboarding and its locations"),
+    ("organization", "The session's organization"),
+    (
+        "connections",
+        "Merchants' own partner accounts (docs/connections.md)",
+    ),
+    (
+        "credentials",
+        "Operators: the configured partner credentials",
+    ),
+    ("webhooks", "Operators: webhook outboxes"),
+    ("partner-tokens", "Operators: Stream partner tokens"),
+    (
+        "proxy",
+        "Trusted server code: partner calls with a credential's token (docs/server.md)",
+    ),
+];
+
+/// The resource a route belongs to.
+fn tag(id: crate::routes::RouteId) -> &'static str {
+    use crate::routes::RouteId as R;
+    match id {
+        R::Health => "health",
+        R::GetSession
+        | R::CreateSessionCookie
+        | R::DeleteSessionCookie
+        | R::DevUsers
+        | R::DevSession => "session",
+        R::StartSso => "sso",
+        R::StartOnboarding
+        | R::OnboardingGo
+        | R::OnboardingReturn
+        | R::OnboardingStatus
+        | R::RevokeOnboarding
+        | R::RestartOnboarding
+        | R::OnboardingLocations
+        | R::IngestLocations
+        | R::BindLocations => "onboarding",
+        R::OrganizationLocations | R::OrganizationCounters => "organization",
+        R::ListCredentials | R::CredentialStatus | R::ResetCredential => "credentials",
+        R::WebhookOutboxes => "webhooks",
+        R::ListPartnerTokens
+        | R::CreatePartnerToken
+        | R::RenamePartnerToken
+        | R::DeletePartnerToken => "partner-tokens",
+        R::Proxy => "proxy",
+    }
+}
+
 /// The `paths` of every route that has an operation id.
 fn paths(s: &mut Schemas) -> Map<String, Value> {
     let mut paths = Map::new();
@@ -35,6 +89,7 @@ fn paths(s: &mut Schemas) -> Map<String, Value> {
         };
         let mut op = operations::describe(route.id, s);
         op["operationId"] = operation_id.into();
+        op["tags"] = json!([tag(route.id)]);
         // Every operation answers its errors as an `ErrorBody`, unless it says otherwise.
         if let Some(responses) = op["responses"].as_object_mut() {
             responses
@@ -64,6 +119,9 @@ pub fn document() -> Value {
     let _ = s.answer::<crate::webhook::Event>();
     let mut definitions = s.into_definitions();
     discriminated_events(&mut definitions);
+    for schema in definitions.values_mut() {
+        drop_null_defaults(schema);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -72,7 +130,11 @@ pub fn document() -> Value {
             "description": "The worker's HTTP API: partner tokens, SSO and onboarding at the edge. Every answer carries `Cache-Control: no-store` and `X-Request-Id`; every error is `{code, message, retryable}` with a stable code. Generated from the Rust types in gatehouse-core (crates/core/src/openapi.rs).",
             "license": { "name": "Apache-2.0", "identifier": "Apache-2.0" }
         },
-        "servers": [ { "url": "/" } ],
+        "servers": [
+            { "url": "/", "description": "The worker that serves this document" },
+            { "url": "https://gatehouse.partner.example", "description": "A deployment (your worker's route or workers.dev URL)" },
+            { "url": "http://127.0.0.1:8787", "description": "Local: `make run`" } ],
+        "tags": TAGS.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect::<Vec<_>>(),
         "paths": paths,
         "webhooks": webhooks,
         "components": {
@@ -87,6 +149,22 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+/// Removes `"default": null` (what `#[serde(default)]` on an `Option` makes): it says nothing an
+/// absent member does not, and generators such as openapi-typescript read any `default` as "always
+/// present", which would make optional request members required in the generated types.
+fn drop_null_defaults(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_null_defaults);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
 }
 
 /// Each event type and its schema's name, in `EventData`'s order.

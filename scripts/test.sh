@@ -8,6 +8,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 use_ports test
+# Whatever the caller's environment: the leak scan searches the state directory (scripts/lib.sh).
+export X_LOCAL_OBSERVABILITY=false X_LOCAL_EXPLORER=false
+only_committed_dev_vars
 
 OUT="$ROOT/tests/.out"
 rm -rf "$OUT" && mkdir -p "$OUT/logs"

@@ -66,6 +66,8 @@ tier size-budgets node bench/sizes.mjs --check
 # The OpenAPI document through a generator: types made by openapi-typescript, a typed client
 # compiled against them (and run by tests/e2e/openapi-client.test.mjs).
 tier openapi-typescript "$ROOT/scripts/openapi-ts.sh"
+# The server kits, built as their users get them (run by tests/e2e/server-kit.test.mjs).
+tier server-kits "$ROOT/scripts/kits.sh"
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.

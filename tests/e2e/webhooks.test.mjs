@@ -18,6 +18,7 @@ import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 import { devVar } from "../dev-vars.mjs";
 import { verifyGatehouseWebhook } from "../../docs/examples/verify-webhook.mjs";
+import { verifyWebhook, WebhookError } from "../../kits/node/dist/index.js";
 
 const PORT = port("WEBHOOKS_WORKER_PORT");
 const RECEIVER_PORT = port("WEBHOOK_RECEIVER_PORT");
@@ -136,6 +137,9 @@ test("an onboarding that becomes active, then revoked, is POSTed to every target
   assert.equal(verifyGatehouseWebhook(a.raw.replace("active", "revoked"), signed(a), OLD_KEY), null, "tampered body");
   const old = { ...signed(a), "webhook-timestamp": String(Number(a.headers["webhook-timestamp"]) - 3600) };
   assert.equal(verifyGatehouseWebhook(a.raw, old, OLD_KEY), null, "too old");
+  // So does @gatehouse/server (kits/node), with a key list as a rotation has it.
+  assert.deepEqual(await verifyWebhook({ body: a.raw, headers: a.headers }, [WRONG_KEY, NEW_KEY]), event);
+  await assert.rejects(verifyWebhook({ body: a.raw, headers: a.headers }, WRONG_KEY), WebhookError);
   // The PyPI library agrees.
   assert.equal(python(a, OLD_KEY), "valid");
   assert.equal(python(a, `${WRONG_KEY},${NEW_KEY}`), "valid", "either key of a rotation");

@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, fetch } from "./env.mjs";
 import { SESSION_SECRET } from "./session.mjs";
 import { mintSession, createGatehouse, GatehouseError } from "../../kits/node/dist/index.js";
@@ -57,4 +59,21 @@ test("the client reads the operators' routes and calls the proxy; refusals are t
   assert.equal(refused.code, "proxy_path_not_allowed");
   const wrongKey = await createGatehouse({ baseUrl: WORKER, key: "nope" }).credentials().catch((e) => e);
   assert.equal(wrongKey.code, "unauthorized");
+});
+
+test("the Python kit does the same, against the same worker", () => {
+  const python = process.env.DOT_VENV ? join(process.env.DOT_VENV, "bin", "python") : "python3";
+  const kit = new URL("../../kits/python", import.meta.url).pathname;
+  const out = JSON.parse(execFileSync(python, [
+    new URL("../kits/python_kit.py", import.meta.url).pathname,
+    WORKER, ADMIN_API_KEY, PROXY_API_KEY, SESSION_SECRET,
+    new URL("./fixtures/session-keys.json", import.meta.url).pathname,
+  ], { env: { ...process.env, PYTHONPATH: kit } }).toString());
+  assert.deepEqual(out.sessions, { HS256: [200, "org_pykit_001"], ES256: [200, "org_pykit_001"], RS256: [200, "org_pykit_001"] });
+  assert.ok(out.credentials.includes("stream"));
+  assert.deepEqual(out.missing, ["unknown_credential", 404, false, true]);
+  assert.deepEqual(out.proxy, [200, true]);
+  assert.equal(out.refused, "proxy_path_not_allowed");
+  assert.equal(out.webhook, "evt_1");
+  assert.equal(out.tampered, "refused");
 });

@@ -22,7 +22,8 @@ export interface SessionClaims {
   sub: string;
   email: string;
   name: string;
-  phone_number?: string;
+  /** Required: Stream creates the organization's user with it. */
+  phone_number: string;
   /** The portal organization the user acts for. */
   provider_org_id: string;
   role: "owner" | "admin" | "manager" | "team_member" | "custom";

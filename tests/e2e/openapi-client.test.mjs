@@ -3,12 +3,19 @@
 // calls through openapi-fetch, compiled by `tsc --noEmit` in the openapi-typescript tier — runs
 // here against the worker (Node strips its types): operators' routes, a portal session's
 // onboarding, a typed error, and the proxy with its catch-all path sent unencoded.
-import { test } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { WORKER, ADMIN_API_KEY, PROXY_API_KEY } from "./env.mjs";
+import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, sandboxControl, resetCredential } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 import { operator, portal, refused, proxied, proxyPath } from "../openapi-ts/client.ts";
+
+// Each file starts from a fresh partner and fresh tokens (no reliance on what ran before).
+before(async () => {
+  await sandboxControl("reset", {});
+  assert.equal((await resetCredential("streamdiver-acme")).status, 200);
+  assert.equal((await resetCredential("omniretain-company-1")).status, 200);
+});
 
 test("a client generated from the document calls the worker as documented", async () => {
   const ids = await operator(WORKER, ADMIN_API_KEY);

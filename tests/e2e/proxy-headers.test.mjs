@@ -4,9 +4,15 @@
 // own headers never do; every method the credential's allowlist names is forwarded with its
 // body. The sandbox's OmniRetain member API answers what it received (`echo`) and pages a list
 // with ETag, Link and rate-limit headers.
-import { test } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { proxy } from "./env.mjs";
+import { proxy, sandboxControl, resetCredential } from "./env.mjs";
+
+// Each file starts from a fresh partner and fresh tokens (no reliance on what ran before).
+before(async () => {
+  await sandboxControl("reset", {});
+  assert.equal((await resetCredential("omniretain-company-1")).status, 200);
+});
 
 const BASE = "omniretain-company-1/api/v1/member";
 

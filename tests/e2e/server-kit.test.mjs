@@ -2,14 +2,20 @@
 // (HS256, ES256, RS256) are accepted, its client reads the operators' routes and calls the proxy
 // with typed errors; its webhook verification is checked on real deliveries in
 // tests/e2e/webhooks.test.mjs.
-import { test } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, fetch } from "./env.mjs";
+import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, fetch, sandboxControl, resetCredential } from "./env.mjs";
 import { SESSION_SECRET } from "./session.mjs";
 import { mintSession, createGatehouse, GatehouseError } from "../../kits/node/dist/index.js";
+
+// Each file starts from a fresh partner and fresh tokens (no reliance on what ran before).
+before(async () => {
+  await sandboxControl("reset", {});
+  assert.equal((await resetCredential("streamdiver-acme")).status, 200);
+});
 
 const keys = JSON.parse(readFileSync(new URL("./fixtures/session-keys.json", import.meta.url), "utf8"));
 const claims = {

@@ -48,8 +48,8 @@ function el(tag, attrs = {}, ...children) {
 export function defineOnboardingWidget(makeClient) {
   // The page the merchant comes back to in popup mode: tell the opener (same origin only) and close.
   const params = new URLSearchParams(location.search);
-  if (window.opener && params.has("onboarding")) {
-    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("onboarding"), status: params.get("status"), error: params.get("error") }, location.origin);
+  if (window.opener && params.has("gatehouse_onboarding")) {
+    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("gatehouse_onboarding"), status: params.get("gatehouse_status"), error: params.get("gatehouse_error") }, location.origin);
     window.close();
   }
   if (customElements.get("gatehouse-onboarding")) return;
@@ -71,11 +71,14 @@ export function defineOnboardingWidget(makeClient) {
       };
       window.addEventListener("message", this.onMessage);
       // Back from a full-page redirect: the worker sent only the onboarding id and an outcome.
-      const p = new URLSearchParams(location.search);
-      if (p.has("onboarding") || p.has("error")) {
-        const id = p.get("onboarding");
-        const error = p.get("error");
-        history.replaceState(null, "", location.pathname);
+      const url = new URL(location.href);
+      const p = url.searchParams;
+      if (p.has("gatehouse_onboarding") || p.has("gatehouse_error")) {
+        const id = p.get("gatehouse_onboarding");
+        const error = p.get("gatehouse_error");
+        // Only the widget's own parameters go; the page's query and hash stay.
+        for (const k of ["gatehouse_onboarding", "gatehouse_status", "gatehouse_error"]) p.delete(k);
+        history.replaceState(history.state, "", url);
         this.emit("event", { name: "returned", onboarding: id, error });
         if (error && error !== "access_denied") return this.fail({ code: error }, id);
         if (id) return this.connecting(id);

@@ -62,7 +62,8 @@ build_web() {
   "$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
     "$TARGET/wasm32-unknown-unknown/release/gatehouse_web.wasm"
   step "optimising the browser package (wasm-opt -Oz)" \
-    "$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+    "$WASM_OPT_BIN" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" \
+    crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
   # What browsers download is minified (esbuild, pinned): comments and whitespace are most of the
   # wasm-bindgen glue's and the elements' bytes. The declarations (.d.ts) keep every doc comment.
   local js

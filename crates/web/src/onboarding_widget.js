@@ -220,7 +220,11 @@ export function defineOnboardingWidget(makeClient) {
       const lang = (this.locale || this.closest("[lang]")?.lang || "en").toLowerCase().split("-")[0];
       const bundle = BUNDLES[lang] ?? EN;
       let s = this.#strings?.[key] ?? bundle[key] ?? EN[key];
-      if (typeof s === "object" && !Array.isArray(s)) s = s[new Intl.PluralRules(this.locale || lang).select(vars.n)] ?? s.other;
+      if (typeof s === "object" && !Array.isArray(s)) {
+        let rules;
+        try { rules = new Intl.PluralRules(this.locale || lang); } catch { rules = new Intl.PluralRules("en"); }
+        s = s[rules.select(vars.n)] ?? s.other;
+      }
       return typeof s === "string" ? s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "") : s;
     }
 

@@ -56,7 +56,14 @@ test("axe: no serious or critical violation in any widget state, nor on the SSO 
   await state(page, "connecting");
   await axe(page, "connecting");
   await popup.waitForURL(/\/consent\//);
+  // Active, loading the locations: their answer held back for a moment.
+  let locations;
+  await context.route(`${WORKER}/api/organization/locations*`, async (route) => { await new Promise((r) => { locations = r; }); await route.continue(); });
   await popup.click("#consent-authorize");
+  await state(page, "active");
+  await axe(page, "active");
+  locations();
+  await context.unroute(`${WORKER}/api/organization/locations*`);
   await state(page, "locations");
   await axe(page, "locations");
   // An error, from a refused session.
@@ -151,6 +158,8 @@ test("French, string overrides and a right-to-left page", async () => {
   assert.equal(await shadowText(page, "h3"), "Connecter une plateforme");
   await page.evaluate(() => { document.querySelector("gatehouse-onboarding").strings = { choose: "Connectez votre caisse" }; });
   assert.equal(await shadowText(page, "h3"), "Connectez votre caisse", "an override, at once");
+  await page.evaluate(() => { document.querySelector("gatehouse-onboarding").locale = "not a locale!"; });
+  assert.equal(await shadowText(page, "h3"), "Connectez votre caisse", "an unknown locale falls back to English, overrides kept");
   await page.evaluate(() => { document.querySelector("gatehouse-onboarding").locale = "en"; });
   assert.equal(await shadowText(page, "p.muted"), "Choose the system you use. You will authorize the connection at its site.");
   // Right to left: the page's direction mirrors the widget (logical CSS properties).

@@ -75,11 +75,23 @@ if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env t
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 "${E2E_WORKERD[@]}"
   # The npm package in a fresh Vite app, built and served on the test page origin (PAGE_PORT, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
+  # `vite preview` of an app's build on a port (each origin is on [env.test]'s CORS and
+  # return-page allowlists); a missing server fails the browser tests that need it.
+  preview() { # app-dir port-variable
+    local dir=$1 var=$2
+    ensure_port_free "${!var}" "$var" || return 0
+    start_group "$OUT/logs/vite-preview-$(basename "$dir").log" bash -c "cd '$ROOT/$dir' && exec npx vite preview --host 127.0.0.1 --port ${!var} --strictPort"
+    wait_for_url "http://127.0.0.1:${!var}/" 60 || true
+  }
   tier vite-app "$ROOT/scripts/vite-app.sh"
-  if [ "$LAST_RC" -eq 0 ] && ensure_port_free "$PAGE_PORT" PAGE_PORT; then
-    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port $PAGE_PORT --strictPort"
-    wait_for_url "$PAGE_URL/" 60 || true
-  fi
+  [ "$LAST_RC" -ne 0 ] || preview tests/vite-app PAGE_PORT
+  # The same tarball in fresh React 19, Vue 3 and Svelte 5 apps, built in sequence by their own
+  # toolchains (React's with tsc --noEmit on its typed use of the elements, and the Node
+  # server-side rendering test), each served on its own origin for the browser tests.
+  tier framework-apps "$ROOT/scripts/vite-app.sh" tests/frameworks/react tests/frameworks/vue tests/frameworks/svelte
+  preview tests/frameworks/react REACT_APP_PORT
+  preview tests/frameworks/vue VUE_APP_PORT
+  preview tests/frameworks/svelte SVELTE_APP_PORT
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 "${E2E_BROWSER[@]}"
   # Last against the stack: it resets credentials and starts onboardings of its own.
   tier openapi-schemathesis "$ROOT/scripts/schemathesis.sh"

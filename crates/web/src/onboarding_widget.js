@@ -99,7 +99,7 @@ export function defineOnboardingWidget(makeClient) {
       this.panel.replaceChildren(steps, ...body);
     }
 
-    sources() {
+    sourceList() {
       return (this.getAttribute("sources") ?? "square:pos,ubereats:dsp").split(",").map((s) => s.trim()).filter(Boolean)
         .map((s) => { const [id, type, label] = s.split(":"); return { id, type: type ?? "pos", label: label ?? id }; });
     }
@@ -108,7 +108,7 @@ export function defineOnboardingWidget(makeClient) {
       this.stepIndex = 0;
       this.render("choose", el("h3", {}, "Connect a platform"),
         el("p", { class: "muted" }, "Choose the system you use. You will authorize the connection at its site."),
-        el("div", { class: "sources" }, ...this.sources().map((s) => el("button", {
+        el("div", { class: "sources" }, ...this.sourceList().map((s) => el("button", {
           part: "button", type: "button", "data-source": s.id, on: { click: () => this.start(s) },
         }, `${s.label} (${s.type.toUpperCase()})`))));
     }

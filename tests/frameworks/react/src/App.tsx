@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import type { GatehouseOnboardingElement, GatehouseSuccessDetail, OnboardingView } from "@gatehouse/web";
+import type { GatehouseSuccessDetail, OnboardingView } from "@gatehouse/web";
 import type {} from "@gatehouse/web/react";
 
 // The worker under test (scripts/vite-app.sh builds with VITE_GATEHOUSE_URL = GATEHOUSE_URL).
@@ -23,18 +23,15 @@ async function backendSession(): Promise<string> {
   return session;
 }
 
-/** As docs/react-vite.md: the element in JSX, the session set as a property when there is one. */
+/** As docs/react-vite.md: the element in JSX; React 19 passes `session` on whenever it changes. */
 function Connect({ session, onConnected }: { session: string | null; onConnected: (o: OnboardingView) => void }) {
-  const ref = useRef<GatehouseOnboardingElement>(null);
-  useEffect(() => {
-    if (ref.current && session) ref.current.sessionToken = session;
-  }, [session]);
   return (
     <gatehouse-onboarding
-      ref={ref}
       gatehouse={WORKER}
+      session={session ?? undefined}
       sources="square:pos:Square,ubereats:dsp:Uber Eats"
       return-page={RETURN_PAGE}
+      mode={CASE === "move" ? "popup" : "redirect"}
       fetchSession={CASE === "expired" ? backendSession : undefined}
       style={{ "--gatehouse-accent": "#0a7d4f" }}
       ongatehouse-success={(e: CustomEvent<GatehouseSuccessDetail>) => onConnected(e.detail.onboarding)}
@@ -65,14 +62,14 @@ export function App({ framework }: { framework: string }) {
   const [where, setWhere] = useState<"main" | "aside">("main");
   const signIn = async () => setSession(await backendSession());
   const widget = <Connect session={session} onConnected={setConnected} />;
-  const mountedBeforeSession = CASE === "late" || CASE === "move" || CASE === "expired";
+  const mountedBeforeSession = CASE === "late" || CASE === "expired";
   return (
     <main>
       <h1 id="framework">{framework}</h1>
       {!session && <button id="sign-in" onClick={signIn}>Sign in</button>}
       {CASE === "move" && <button id="move" onClick={() => setWhere(where === "main" ? "aside" : "main")}>Move</button>}
       {connected && <p id="connected">{connected.status} {connected.id}</p>}
-      {CASE === "move" ? <Movable where={where}>{widget}</Movable> : (session || mountedBeforeSession) && widget}
+      {CASE === "move" ? session && <Movable where={where}>{widget}</Movable> : (session || mountedBeforeSession) && widget}
       {session && <gatehouse-sso-button gatehouse={WORKER} session={session}>Open dashboard</gatehouse-sso-button>}
     </main>
   );

@@ -4,7 +4,8 @@
 // through sessionStorage["gatehouse-case"]:
 //   (none)   sign in first, then the widget is rendered with its session
 //   late     the widget is mounted before sign-in; the session arrives afterwards (property)
-//   move     the widget moves between two containers (a reparented portal: same element)
+//   move     popup mode; the widget moves between two containers (a reparented portal: the same
+//            element, disconnected and connected again) while it waits for the popup
 //   expired  the saved session has expired; `fetchSession` gets a fresh one from the "backend"
 import { createRoot } from "react-dom/client";
 import { version } from "react";

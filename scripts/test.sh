@@ -53,6 +53,8 @@ tier() { # name cmd...
 }
 
 tier fmt cargo fmt --all -- --check
+# docs/architecture.svg is what docs/architecture.dot renders to (Graphviz).
+tier diagrams "$ROOT/scripts/diagrams.sh" --check
 tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --all-targets --features gatehouse-core/openapi -- -D warnings
 tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts,gatehouse-core/openapi
@@ -93,6 +95,8 @@ if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env t
   preview tests/frameworks/vue VUE_APP_PORT
   preview tests/frameworks/svelte SVELTE_APP_PORT
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 "${E2E_BROWSER[@]}"
+  # The READMEs show the widget's states: the screenshots just taken, copied when they changed.
+  [ "$LAST_RC" -ne 0 ] || "$ROOT/scripts/screenshots.sh"
   # Last against the stack: it resets credentials and starts onboardings of its own.
   tier openapi-schemathesis "$ROOT/scripts/schemathesis.sh"
   curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"

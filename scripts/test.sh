@@ -87,10 +87,12 @@ if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env t
   }
   tier vite-app "$ROOT/scripts/vite-app.sh"
   [ "$LAST_RC" -ne 0 ] || preview tests/vite-app PAGE_PORT
-  # The same tarball in fresh React 19, Vue 3 and Svelte 5 apps, built in sequence by their own
-  # toolchains (React's with tsc --noEmit on its typed use of the elements, and the Node
-  # server-side rendering test), each served on its own origin for the browser tests.
-  tier framework-apps "$ROOT/scripts/vite-app.sh" tests/frameworks/react tests/frameworks/vue tests/frameworks/svelte
+  # The same tarball in fresh React 19, Vue 3 and Svelte 5 apps (Vite) and a webpack 5 bundle,
+  # built in sequence by their own toolchains (React's with tsc --noEmit on its typed use of the
+  # elements, and the Node server-side rendering test); the Vite apps are served on their own
+  # origins for the browser tests (the webpack test serves its build itself).
+  tier framework-apps "$ROOT/scripts/vite-app.sh" tests/frameworks/react tests/frameworks/vue \
+    tests/frameworks/svelte tests/frameworks/webpack
   preview tests/frameworks/react REACT_APP_PORT
   preview tests/frameworks/vue VUE_APP_PORT
   preview tests/frameworks/svelte SVELTE_APP_PORT

@@ -28,9 +28,18 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: `${OUT}/screenshots/${name}.png`, fullPage: true });
 }
 
-/** Square through the sandbox's consent page, back on the app's return page, to the locations step. */
+/**
+ * Square through the sandbox's consent page, back on the app's return page, to the locations step.
+ * Fails at once, with the widget's error code, when the widget shows an error instead of leaving.
+ */
 export async function authorizeSquare(page, origin) {
-  await Promise.all([page.waitForURL(/\/consent\//), page.click('gatehouse-onboarding button[data-source="square"]')]);
+  const failed = page.waitForSelector('gatehouse-onboarding[data-state="error"]', { timeout: 30_000 })
+    .then(async () => `the widget shows an error instead of going to the partner: ${
+      await page.locator("gatehouse-onboarding [data-code]").first().textContent({ timeout: 1000 }).catch(() => "(no code)")}`, () => null);
+  const left = Promise.all([page.waitForURL(/\/consent\//), page.click('gatehouse-onboarding button[data-source="square"]')]).then(() => null);
+  left.catch(() => {}); // when the widget failed first, this one times out later: already reported
+  const why = await Promise.race([left, failed]);
+  if (why) throw new Error(why);
   await Promise.all([page.waitForURL((u) => u.href.startsWith(`${origin}/onboarding`)), page.click("#consent-authorize")]);
   await widgetState(page, "locations");
 }

@@ -63,10 +63,18 @@ build_web() {
   "$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
     "$TARGET/wasm32-unknown-unknown/release/gatehouse_web.wasm"
   step "optimising the browser package (wasm-opt -Oz)" \
-    "$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+    "$WASM_OPT_BIN" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" \
+    crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+  # The package's entry and typings, its README and the changelog (crates/web/package/).
+  cp crates/web/README.md CHANGELOG.md crates/web/package/* crates/web/pkg/
+  # What browsers download is minified (esbuild, pinned): comments and whitespace are most of the
+  # wasm-bindgen glue's and the elements' bytes. The declarations (.d.ts) keep every doc comment.
+  local js
+  while IFS= read -r -d '' js; do
+    "$ESBUILD_BIN" "$js" --minify --keep-names --format=esm --log-level=warning --allow-overwrite --outfile="$js"
+  done < <(find crates/web/pkg -name '*.js' -print0)
   sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | sed 's/.*[#@]//')\"/" \
     crates/web/package.template.json > crates/web/pkg/package.json
-  cp crates/web/README.md CHANGELOG.md crates/web/package/* crates/web/pkg/
   # The worker serves exactly what npm would install (www/_headers: CORS on /pkg/*), so a page
   # can load the package version its worker speaks: the files of the `npm pack` tarball.
   local pack; pack=$(mktemp -d)

@@ -84,7 +84,7 @@ async function onboard(token, decision) {
   const consentPage = await merchant.go(entry_url);
   assert.ok(consentPage.startsWith(`${SANDBOX}/consent/`));
   const landed = await merchant.comeBack(await MerchantBrowser.decide(consentPage, decision));
-  assert.ok(!landed.searchParams.has("error") || decision === "deny", landed.href);
+  assert.ok(!landed.searchParams.has("gatehouse_error") || decision === "deny", landed.href);
   return onboarding.id;
 }
 

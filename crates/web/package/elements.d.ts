@@ -18,7 +18,7 @@ export interface GatehouseElementError {
   message?: string;
   status?: number;
   retryable?: boolean;
-  requestId?: string;
+  requestId?: string | null;
 }
 
 /** `gatehouse-event`: one for every step of the flow. */
@@ -54,22 +54,42 @@ export interface GatehouseSsoButtonEventMap extends HTMLElementEventMap {
   "gatehouse-sso-error": CustomEvent<GatehouseElementError>;
 }
 
-/** `<gatehouse-onboarding>`: connects a merchant's POS or delivery platform through the worker. */
+/** `{key: text}` overrides of the widget's visible strings; plurals as `{one, other, …}`. */
+export type GatehouseStrings = Record<string, string | Partial<Record<"zero" | "one" | "two" | "few" | "many" | "other", string>>>;
+
+/**
+ * `<gatehouse-onboarding>`: connects a merchant's POS or delivery platform through the worker.
+ * Every input is live: a new value takes effect when it is set. The attribute-backed properties
+ * reflect (setting one sets its attribute; `null` removes it).
+ */
 export interface GatehouseOnboardingElement extends HTMLElement {
   /** The worker's URL (attribute `gatehouse`); empty on the worker's own origin. */
-  gatehouse: string;
-  /** The portal session token your backend signed (attribute `session`). */
-  session: string | null;
-  /** The same session, as a property only (kept out of the DOM). */
-  sessionToken?: string;
-  /** Called for a fresh session when the worker answers `session_expired`. */
-  fetchSession?: (() => Promise<string>) | null;
+  get gatehouse(): string;
+  set gatehouse(url: string | null | undefined);
+  /** The portal session token your backend signed; a property keeps it out of the DOM (attribute `session` works too). */
+  get session(): string;
+  set session(token: string | null | undefined);
+  /** The same as `session`. */
+  get sessionToken(): string;
+  set sessionToken(token: string | null | undefined);
+  /** Asked for a fresh session (once per call) when the worker answers `session_expired`. */
+  get fetchSession(): (() => Promise<string>) | null;
+  set fetchSession(renew: (() => Promise<string>) | null | undefined);
   /** `id:type[:Label]` pairs, comma-separated (attribute `sources`). */
-  sources: string;
-  /** Attribute `mode`. */
-  mode: OnboardingMode;
+  get sources(): string;
+  set sources(sources: string | null | undefined);
+  /** Attribute `mode` (default `redirect`). */
+  get mode(): OnboardingMode;
+  set mode(mode: OnboardingMode | null | undefined);
   /** One of the worker's ONBOARDING_RETURN_PAGES (attribute `return-page`). */
-  returnPage: string;
+  get returnPage(): string;
+  set returnPage(page: string | null | undefined);
+  /** `en` or `fr` (attribute `locale`; default: the nearest `lang`). */
+  get locale(): string;
+  set locale(locale: string | null | undefined);
+  /** Overrides of any visible string. */
+  get strings(): GatehouseStrings | null;
+  set strings(strings: GatehouseStrings | null | undefined);
   addEventListener<K extends keyof GatehouseOnboardingEventMap>(type: K,
     listener: (this: GatehouseOnboardingElement, ev: GatehouseOnboardingEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions): void;
@@ -82,18 +102,15 @@ export interface GatehouseOnboardingElement extends HTMLElement {
     options?: boolean | EventListenerOptions): void;
 }
 
-/** `<gatehouse-sso-button>`: opens the white-label app for the portal's signed-in user. */
+/**
+ * `<gatehouse-sso-button>`: opens the white-label app for the portal's signed-in user. The worker
+ * and the target are the attributes `gatehouse` and `target`; the session is read at the click.
+ */
 export interface GatehouseSsoButtonElement extends HTMLElement {
-  /** The worker's URL (attribute `gatehouse`); empty on the worker's own origin. */
-  gatehouse: string;
-  /** The portal session token (attribute `session`). */
-  session: string | null;
-  /** The same session, as a property only. */
+  /** The portal session token (or the attribute `session`). */
+  session?: string;
+  /** The same as `session`. */
   sessionToken?: string;
-  /** Called for a fresh session when the worker answers `session_expired`. */
-  fetchSession?: (() => Promise<string>) | null;
-  /** Attribute `target`: `_self` (default) or `_blank`. */
-  target: "_self" | "_blank" | (string & {});
   addEventListener<K extends keyof GatehouseSsoButtonEventMap>(type: K,
     listener: (this: GatehouseSsoButtonElement, ev: GatehouseSsoButtonEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions): void;
@@ -113,6 +130,7 @@ export interface GatehouseOnboardingAttributes {
   sources?: string;
   mode?: OnboardingMode;
   "return-page"?: string;
+  locale?: string;
 }
 
 /** The attributes of `<gatehouse-sso-button>` in markup. */

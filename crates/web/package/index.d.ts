@@ -9,6 +9,7 @@ export type {
   GatehouseOnboardingElement, GatehouseSsoButtonElement, GatehouseOnboardingEventMap,
   GatehouseSsoButtonEventMap, GatehouseStepDetail, GatehouseSuccessDetail, GatehouseExitDetail,
   GatehouseElementError, OnboardingMode, GatehouseOnboardingAttributes, GatehouseSsoButtonAttributes,
+  GatehouseStrings,
 } from "./elements.js";
 
 /**

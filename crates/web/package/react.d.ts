@@ -6,7 +6,7 @@ import type { CSSProperties, DetailedHTMLProps, HTMLAttributes } from "react";
 import type {
   GatehouseOnboardingElement, GatehouseSsoButtonElement, GatehouseOnboardingAttributes,
   GatehouseSsoButtonAttributes, GatehouseStepDetail, GatehouseSuccessDetail, GatehouseExitDetail,
-  GatehouseElementError, OnboardingMode,
+  GatehouseElementError, OnboardingMode, GatehouseStrings,
 } from "./elements.js";
 
 /** The elements' CSS custom properties (`--gatehouse-accent`, …) next to React's own. */
@@ -18,6 +18,7 @@ export type GatehouseOnboardingProps = Base<GatehouseOnboardingElement> & Gateho
   returnPage?: string;
   sessionToken?: string;
   fetchSession?: (() => Promise<string>) | null;
+  strings?: GatehouseStrings | null;
   mode?: OnboardingMode;
   "ongatehouse-event"?: (event: CustomEvent<GatehouseStepDetail>) => void;
   "ongatehouse-success"?: (event: CustomEvent<GatehouseSuccessDetail>) => void;
@@ -26,7 +27,6 @@ export type GatehouseOnboardingProps = Base<GatehouseOnboardingElement> & Gateho
 
 export type GatehouseSsoButtonProps = Base<GatehouseSsoButtonElement> & GatehouseSsoButtonAttributes & {
   sessionToken?: string;
-  fetchSession?: (() => Promise<string>) | null;
   "ongatehouse-sso-start"?: (event: CustomEvent<null>) => void;
   "ongatehouse-sso-error"?: (event: CustomEvent<GatehouseElementError>) => void;
 };

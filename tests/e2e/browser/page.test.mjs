@@ -177,7 +177,7 @@ test("an expired authorization link: the widget starts the same platform again i
     const r = await fetch("/api/onboarding", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source: "square", type: "pos" }) });
     return (await r.json()).onboarding.id;
   });
-  await page.goto(`${WORKER}/onboarding?onboarding=${id}&error=state_expired`);
+  await page.goto(`${WORKER}/onboarding?gatehouse_onboarding=${id}&gatehouse_error=state_expired`);
   await state(page, "error");
   assert.equal(await page.locator("gatehouse-onboarding code[data-code]").textContent(), "state_expired");
   await shot(page, "8-expired-link");

@@ -10,11 +10,6 @@ import { launchChromium, recordContext } from "../chromium.mjs";
 import { appOrigin, authorizeSquare, collectErrors, connectAndOpenDashboard, screenshot, widgetState } from "./framework-apps.mjs";
 import { claims, mint } from "../session.mjs";
 
-// Three cases need the elements' live properties and their resume after disconnect → connect (the
-// web-live branch, issue 16): until it is merged they run as TODO — reported, not counted. Today
-// the element reads its session once, when first connected, and a move stops its watch for good.
-const NEEDS_WEB_LIVE = "needs the web-live branch (live session property, resume after a move, fetchSession)";
-
 const APP = appOrigin("react");
 const browser = await launchChromium(import.meta.url);
 after(() => browser.close());
@@ -41,7 +36,7 @@ test("React 19: the widget connects Square, React hears gatehouse-success throug
   await context.close();
 });
 
-test("React 19: the widget mounted before sign-in takes the session set afterwards (docs/react-vite.md)", { todo: NEEDS_WEB_LIVE }, async () => {
+test("React 19: the widget mounted before sign-in takes the session set afterwards (docs/react-vite.md)", async () => {
   const { context, page, errors } = await appPage("late");
   await widgetState(page, "choose");
   const sessionOf = () => { const el = document.querySelector("gatehouse-onboarding"); return el.session || el.getAttribute("session") || ""; };
@@ -55,7 +50,7 @@ test("React 19: the widget mounted before sign-in takes the session set afterwar
   await context.close();
 });
 
-test("React 19: the element moved between containers while it waits for the popup carries on (same element, state kept)", { todo: NEEDS_WEB_LIVE }, async () => {
+test("React 19: the element moved between containers while it waits for the popup carries on (same element, state kept)", async () => {
   const { context, page, errors } = await appPage("move");
   await page.click("#sign-in");
   await widgetState(page, "choose");
@@ -77,7 +72,7 @@ test("React 19: the element moved between containers while it waits for the popu
   await context.close();
 });
 
-test("React 19: an expired session is renewed through fetchSession and the onboarding goes on", { todo: NEEDS_WEB_LIVE }, async () => {
+test("React 19: an expired session is renewed through fetchSession and the onboarding goes on", async () => {
   const past = Math.floor(Date.now() / 1000) - 600;
   const expired = mint(claims({ sub: "tony", name: "Tony Russo", email: "tony@tonyspizza.example", role: "owner",
     provider_org_id: "independent_tonys_pizza_main", iat: past - 300, nbf: past - 300, exp: past }));

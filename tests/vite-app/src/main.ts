@@ -24,23 +24,27 @@ export async function typedUsage(session: string): Promise<OnboardingView> {
   return client.onboardingStatus(started.onboarding.id);
 }
 
-function mount(session: string) {
+// In the order docs/react-vite.md has it (what React does): the elements are inserted with their
+// attributes first, and the session arrives later, in an effect that runs after the paint — also
+// when the page is the return page, so the widget holds the returned onboarding until then.
+async function mount(session: string) {
   const app = document.getElementById("app")!;
   const widget = document.createElement("gatehouse-onboarding") as WithSession;
   widget.setAttribute("gatehouse", WORKER);
   widget.setAttribute("sources", "square:pos:Square");
   widget.setAttribute("return-page", `${location.origin}/onboarding`);
-  widget.sessionToken = session;
   const sso = document.createElement("gatehouse-sso-button") as WithSession;
   sso.setAttribute("gatehouse", WORKER);
-  sso.sessionToken = session;
   sso.textContent = "Open dashboard";
   app.replaceChildren(widget, sso);
+  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 50)));
+  widget.sessionToken = session;
+  sso.sessionToken = session;
 }
 
 await init();
 const saved = sessionStorage.getItem("gatehouse-session");
-if (saved) mount(saved);
+if (saved) await mount(saved);
 document.getElementById("sign-in")!.addEventListener("click", async () => {
   const r = await fetch(`${WORKER}/api/dev/session`, {
     method: "POST",
@@ -49,5 +53,5 @@ document.getElementById("sign-in")!.addEventListener("click", async () => {
   });
   const { session } = (await r.json()) as { session: string };
   sessionStorage.setItem("gatehouse-session", session);
-  mount(session);
+  await mount(session);
 });

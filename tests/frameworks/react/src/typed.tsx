@@ -16,6 +16,11 @@ export async function typedUsage(worker: string, session: string): Promise<void>
   widget.returnPage = `${location.origin}/onboarding`;
   widget.mode = "popup";
   widget.fetchSession = async () => session;
+  widget.locale = "fr";
+  widget.strings = { choose: "Choisissez", locations: { one: "{n} site", other: "{n} sites" } };
+  const current: string = widget.session; // live inputs read back as strings
+  console.log(current, widget.sources.split(","));
+  widget.returnPage = null; // removes the attribute
   // @ts-expect-error: not a mode
   widget.mode = "tab";
   const sso: GatehouseSsoButtonElement | null = document.querySelector("gatehouse-sso-button");

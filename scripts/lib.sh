@@ -204,6 +204,16 @@ only_committed_dev_vars() {
   unset $(awk -F= '/^[A-Z_][A-Z0-9_]*=/ {print $1}' "$ROOT/.dev.vars.example")
 }
 
+# Graphviz's dot draws docs/*.dot into the committed docs/*.svg (scripts/diagrams.sh, tier diagrams).
+ensure_graphviz() {
+  if ! command -v dot >/dev/null; then
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    step "apt-get update" $sudo apt-get update -qq
+    step "installing Debian graphviz (apt-get)" \
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+  fi
+}
+
 ensure_dev_vars() {
   [ -f "$ROOT/.dev.vars" ] || { cp "$ROOT/.dev.vars.example" "$ROOT/.dev.vars"; say "created .dev.vars from .dev.vars.example"; }
 }
@@ -218,10 +228,11 @@ setup_run() {
   ensure_dev_vars
 }
 
-# What `make test` adds: Chromium and the real OAuth servers (fixtures).
+# What `make test` adds: Chromium, Graphviz and the real OAuth servers (fixtures).
 setup_test() {
   setup_run
   ensure_chromium
+  ensure_graphviz
   ensure_oauth_servers
 }
 

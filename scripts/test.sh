@@ -56,6 +56,8 @@ tier() { # name cmd...
 }
 
 tier fmt cargo fmt --all -- --check
+# docs/architecture.svg is what docs/architecture.dot renders to (Graphviz).
+tier diagrams "$ROOT/scripts/diagrams.sh" --check
 tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --all-targets --features gatehouse-core/openapi -- -D warnings
 tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts,gatehouse-core/openapi
@@ -83,12 +85,28 @@ if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env t
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 "${E2E_WORKERD[@]}"
   # The npm package in a fresh Vite app, built and served on the test page origin (PAGE_PORT, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
+  # `vite preview` of an app's build on a port (each origin is on [env.test]'s CORS and
+  # return-page allowlists); a missing server fails the browser tests that need it.
+  preview() { # app-dir port-variable
+    local dir=$1 var=$2
+    ensure_port_free "${!var}" "$var" || return 0
+    start_group "$OUT/logs/vite-preview-$(basename "$dir").log" bash -c "cd '$ROOT/$dir' && exec npx vite preview --host 127.0.0.1 --port ${!var} --strictPort"
+    wait_for_url "http://127.0.0.1:${!var}/" 60 || true
+  }
   tier vite-app "$ROOT/scripts/vite-app.sh"
-  if [ "$LAST_RC" -eq 0 ] && ensure_port_free "$PAGE_PORT" PAGE_PORT; then
-    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port $PAGE_PORT --strictPort"
-    wait_for_url "$PAGE_URL/" 60 || true
-  fi
+  [ "$LAST_RC" -ne 0 ] || preview tests/vite-app PAGE_PORT
+  # The same tarball in fresh React 19, Vue 3 and Svelte 5 apps (Vite) and a webpack 5 bundle,
+  # built in sequence by their own toolchains (React's with tsc --noEmit on its typed use of the
+  # elements, and the Node server-side rendering test); the Vite apps are served on their own
+  # origins for the browser tests (the webpack test serves its build itself).
+  tier framework-apps "$ROOT/scripts/vite-app.sh" tests/frameworks/react tests/frameworks/vue \
+    tests/frameworks/svelte tests/frameworks/webpack
+  preview tests/frameworks/react REACT_APP_PORT
+  preview tests/frameworks/vue VUE_APP_PORT
+  preview tests/frameworks/svelte SVELTE_APP_PORT
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 "${E2E_BROWSER[@]}"
+  # The READMEs show the widget's states: the screenshots just taken, copied when they changed.
+  [ "$LAST_RC" -ne 0 ] || "$ROOT/scripts/screenshots.sh"
   # Last against the stack: it resets credentials and starts onboardings of its own.
   tier openapi-schemathesis "$ROOT/scripts/schemathesis.sh"
   curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"

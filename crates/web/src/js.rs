@@ -84,8 +84,9 @@ impl JsClient {
     /// session cookie). `session`: a portal session token your backend signed, sent as
     /// `Authorization: Bearer` (pages on another origin).
     #[wasm_bindgen(constructor)]
-    pub fn new(base_url: &str, session: Option<String>) -> JsClient {
-        let inner = Client::new(base_url);
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
+    pub fn new(baseUrl: &str, session: Option<String>) -> JsClient {
+        let inner = Client::new(baseUrl);
         JsClient {
             inner: match session {
                 Some(s) => inner.with_session(&s),
@@ -166,15 +167,16 @@ impl JsClient {
     }
 
     #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "Promise<StartResponse>")]
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
     pub fn start_onboarding(
         &self,
         source: String,
         #[wasm_bindgen(unchecked_param_type = "IntegrationType")] kind: String,
-        return_page: Option<String>,
+        returnPage: Option<String>,
     ) -> js_sys::Promise {
         let source = JsValue::from(source);
         let kind = JsValue::from(kind);
-        let page = return_page.map_or(JsValue::UNDEFINED, JsValue::from);
+        let page = returnPage.map_or(JsValue::UNDEFINED, JsValue::from);
         let b = body(&[("source", &source), ("type", &kind), ("return_page", &page)]);
         let (method, path) = route_path(RouteId::StartOnboarding, &[]);
         self.json(method, path, Some(b))
@@ -312,8 +314,9 @@ extern "C" {
 /// white-label app. `session`: a portal session token for pages on another origin (`""` to use
 /// the worker's cookie); `target`: `"_self"` (default) or `"_blank"`.
 #[wasm_bindgen(js_name = startSso)]
-pub fn start_sso(base_url: &str, session: &str, target: &str) -> Result<(), JsValue> {
-    crate::sso::start(base_url, Some(session), crate::sso::Target::parse(target))
+#[allow(non_snake_case)] // the JavaScript API's parameter name
+pub fn start_sso(baseUrl: &str, session: &str, target: &str) -> Result<(), JsValue> {
+    crate::sso::start(baseUrl, Some(session), crate::sso::Target::parse(target))
 }
 
 /// Registers `<gatehouse-sso-button>` and `<gatehouse-onboarding>` (idempotent); called when

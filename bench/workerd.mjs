@@ -39,7 +39,10 @@ function optionsFor(config, env, { bindings = {}, persist }) {
     ratelimits: undefined,
     host: "127.0.0.1",
     port: 0,
+    // Durable Object storage kept in `persist` (the cold-isolate figure restarts on it):
+    // Miniflare 4 reads `durableObjectsPersist`, Miniflare 5 one persistence root for everything.
     durableObjectsPersist: persist ?? false,
+    ...(persist && miniflare.convertV4MiniflareOptions ? { resourcePersistencePath: persist } : {}),
   };
 }
 

@@ -71,10 +71,11 @@ async function signer(key: SessionKey): Promise<(input: Bytes) => Promise<Uint8A
 export async function mintSession(claims: SessionClaims, key: SessionKey, options: SessionOptions): Promise<string> {
   const now = Math.floor(options.nowSeconds ?? Date.now() / 1000);
   const header = { alg: key.alg, typ: "JWT", ...(key.alg !== "HS256" && key.kid ? { kid: key.kid } : {}) };
+  // The registered claims come last: a caller's object cannot set its own issuer or lifetime.
   const body = {
+    ...claims,
     iss: options.issuer, aud: options.audience ?? "gatehouse",
     iat: now, nbf: now, exp: now + (options.ttlSeconds ?? 300),
-    ...claims,
   };
   const input = `${b64url(utf8(JSON.stringify(header)))}.${b64url(utf8(JSON.stringify(body)))}`;
   const signature = await (await signer(key))(utf8(input));

@@ -56,7 +56,8 @@ def mint_session(
     """A compact JWS for the portal session of ``claims``. ``key`` is ``SESSION_SECRET`` (HS256,
     at least 32 bytes) or a private JWK (ES256 P-256, RS256) whose ``kid`` names it."""
     now = int(time.time()) if now is None else now
-    body = {"iss": issuer, "aud": audience, "iat": now, "nbf": now, "exp": now + ttl_seconds, **claims}
+    # The registered claims come last: a caller's dict cannot set its own issuer or lifetime.
+    body = {**claims, "iss": issuer, "aud": audience, "iat": now, "nbf": now, "exp": now + ttl_seconds}
     if algorithm == "HS256":
         if not isinstance(key, str) or len(key.encode()) < 32:
             raise ValueError("SESSION_SECRET must be a string of at least 32 bytes")

@@ -15,8 +15,9 @@ export function sizes() {
   return {
     worker_wasm_bytes: readFileSync(new URL("crates/worker/build/index_bg.wasm", ROOT)).length,
     worker_wasm_gzip_bytes: gz("crates/worker/build/index_bg.wasm"),
-    // The package's wasm plus all its JavaScript (glue and the elements' snippets), gzip -9 each.
+    // The package's wasm plus all its JavaScript (entry, glue and the elements' snippets), gzip -9 each.
     web_pkg_gzip_bytes: gz("crates/web/pkg/gatehouse_web_bg.wasm") + gz("crates/web/pkg/gatehouse_web.js")
+      + gz("crates/web/pkg/index.js")
       + readdirSync(new URL("crates/web/pkg/snippets/", ROOT), { recursive: true })
         .filter((f) => f.endsWith(".js")).reduce((n, f) => n + gz(`crates/web/pkg/snippets/${f}`), 0),
   };

@@ -4,10 +4,11 @@
 // derives from the same configuration the test stack uses (`[env.test]` of the rendered
 // wrangler.toml, scripts/render-config.mjs), so bindings, Durable Objects and compatibility
 // settings are the test stack's. Used by `node bench/run.mjs workerd` (bench/README.md).
-import { Miniflare } from "miniflare";
+import * as miniflare from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { execFileSync } from "node:child_process";
-import { dirname } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { devVars } from "../tests/dev-vars.mjs";
 
@@ -28,23 +29,41 @@ function optionsFor(config, env, { bindings = {}, persist }) {
     [console.warn, console.log] = quiet;
   }
   const { workerOptions, main } = derived;
+  const { modulesRules: _, ...rest } = workerOptions;
   return {
-    ...workerOptions,
+    ...rest,
     name: "main",
-    modules: true,
-    scriptPath: main,
-    modulesRoot: dirname(main),
+    ...modulesOf(main),
     bindings: { ...workerOptions.bindings, ...bindings },
     // Rate limiters are Miniflare's own emulation; nothing the bench calls uses them (SSO).
     ratelimits: undefined,
     host: "127.0.0.1",
     port: 0,
+    // Durable Object storage kept in `persist` (the cold-isolate figure restarts on it):
+    // Miniflare 4 reads `durableObjectsPersist`, Miniflare 5 one persistence root for everything.
     durableObjectsPersist: persist ?? false,
+    ...(persist && miniflare.convertV4MiniflareOptions ? { resourcePersistencePath: persist } : {}),
   };
 }
 
+// wrangler derives Miniflare 4-style worker options; Miniflare 5 (wrangler 4.164) takes them
+// through its own converter (with the modules listed: it converts no module rules).
+const convert = miniflare.convertV4MiniflareOptions ?? ((options) => options);
+
+/** The worker's modules listed one by one (Miniflare 5 takes no module rules): the entry first,
+ *  then every other `.js`/`.mjs` and `.wasm` (a compiled module) beside it — worker-build's
+ *  output is `build/worker/shim.mjs`, `build/index.js` and `build/index_bg.wasm`. */
+function modulesOf(main) {
+  const root = basename(dirname(main)) === "worker" ? dirname(dirname(main)) : dirname(main);
+  const others = readdirSync(root, { recursive: true })
+    .map((f) => join(root, f))
+    .filter((p) => p !== main && /\.(m?js|wasm)$/.test(p));
+  const modules = [main, ...others].map((path) => ({ type: path.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path }));
+  return { modules, modulesRoot: root };
+}
+
 async function start(options) {
-  const mf = new Miniflare(options);
+  const mf = new miniflare.Miniflare(convert(options));
   const url = (await mf.ready).origin;
   return { url, stop: () => mf.dispose() };
 }

@@ -5,6 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 use_ports test
+only_committed_dev_vars
 setup_run
 "$ROOT/scripts/build.sh" sandbox worker web
 LOGS="$ROOT/tests/.out/bench"; mkdir -p "$LOGS"

@@ -2,7 +2,8 @@
 # Builds, by part (default: all):
 #   sandbox  the partner sandbox (native)
 #   worker   the worker (worker-build, no downloads; wasm-opt once more for size) → crates/worker/build
-#   web      the browser package (wasm-bindgen + wasm-opt) → crates/web/pkg and www/pkg
+#   web      the browser package (wasm-bindgen + wasm-opt, the entry and typings of crates/web/package/)
+#            → crates/web/pkg; its `npm pack` contents → www/pkg (served at /pkg/ with CORS)
 #   assets   the deployments' static assets → target/assets/{staging,production}
 # The worker and the browser package are rebuilt only when their inputs changed (the sources of
 # crates/core and of their crate, Cargo.toml, Cargo.lock, the tools' versions and this script):
@@ -52,7 +53,7 @@ build_worker() {
 
 build_web() {
   local print stamp=target/fingerprints/web
-  print=$(fingerprint crates/core crates/web)
+  print=$(fingerprint crates/core crates/web CHANGELOG.md)
   if current "$stamp" "$print" crates/web/pkg/gatehouse_web_bg.wasm www/pkg/gatehouse_web_bg.wasm; then
     say "the browser package is up to date (crates/web/pkg, www/pkg)"; return 0
   fi
@@ -62,11 +63,25 @@ build_web() {
   "$WASM_BINDGEN_BIN" --target web --out-dir crates/web/pkg --out-name gatehouse_web \
     "$TARGET/wasm32-unknown-unknown/release/gatehouse_web.wasm"
   step "optimising the browser package (wasm-opt -Oz)" \
-    "$WASM_OPT_BIN" -Oz "${WASM_FEATURES[@]}" crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+    "$WASM_OPT_BIN" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" \
+    crates/web/pkg/gatehouse_web_bg.wasm -o crates/web/pkg/gatehouse_web_bg.wasm
+  # The package's entry and typings, its README and the changelog (crates/web/package/).
+  cp crates/web/README.md CHANGELOG.md crates/web/package/* crates/web/pkg/
+  # What browsers download is minified (esbuild, pinned): comments and whitespace are most of the
+  # wasm-bindgen glue's and the elements' bytes. The declarations (.d.ts) keep every doc comment.
+  local js
+  while IFS= read -r -d '' js; do
+    "$ESBUILD_BIN" "$js" --minify --keep-names --format=esm --log-level=warning --allow-overwrite --outfile="$js"
+  done < <(find crates/web/pkg -name '*.js' -print0)
   sed "s/\"version\": \"0.0.0\"/\"version\": \"$(cargo pkgid -p gatehouse-web | sed 's/.*[#@]//')\"/" \
     crates/web/package.template.json > crates/web/pkg/package.json
-  cp crates/web/README.md crates/web/pkg/README.md
-  rm -rf www/pkg && cp -r crates/web/pkg www/pkg
+  # The worker serves exactly what npm would install (www/_headers: CORS on /pkg/*), so a page
+  # can load the package version its worker speaks: the files of the `npm pack` tarball.
+  local pack; pack=$(mktemp -d)
+  (cd crates/web/pkg && npm pack --pack-destination "$pack" --loglevel=error >/dev/null)
+  rm -rf www/pkg && mkdir -p www/pkg
+  tar -xzf "$pack"/gatehouse-web-*.tgz -C www/pkg --strip-components=1
+  rm -rf "$pack"
   echo "$print" >"$stamp"
 }
 

@@ -88,6 +88,13 @@ if [ "$mode" != run ]; then
       rm -rf "$probe"
     fi
   fi
+  if ! command -v dot >/dev/null; then
+    if can_apt; then
+      setup "Debian graphviz, for the architecture picture's check (apt-get, under a minute)"
+    else
+      problem "graphviz (dot) is not installed, and this user cannot run apt-get" "$(apt_fix graphviz)"
+    fi
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     if can_apt; then
       setup "Debian chromium and chromium-driver (apt-get, 1 to 3 minutes)"

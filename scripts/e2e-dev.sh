@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 use_ports test
+only_committed_dev_vars
 OUT="$ROOT/tests/.out"; mkdir -p "$OUT/logs"
 export TEST_OUT="$OUT"
 [ "${SKIP_BUILD:-}" = 1 ] || "$ROOT/scripts/build.sh" sandbox worker

@@ -33,6 +33,11 @@ export WASM_BINDGEN_BIN="$CARGO_BIN/wasm-bindgen"
 WRANGLER="$ROOT/node_modules/.bin/wrangler"
 export WRANGLER_SEND_METRICS=false
 export CLOUDFLARE_CF_FETCH_ENABLED=false
+# wrangler dev (4.1xx) records every request trace, the partners' token answers included, in the
+# clear under the persist directory (X_LOCAL_OBSERVABILITY), and serves a local explorer of the
+# state on the worker's own origin (/cdn-cgi/local/explorer, X_LOCAL_EXPLORER). Both off unless
+# set: no token in the clear on disk or over HTTP (the leak scan checks the state directory).
+export X_LOCAL_OBSERVABILITY="${X_LOCAL_OBSERVABILITY:-false}" X_LOCAL_EXPLORER="${X_LOCAL_EXPLORER:-false}"
 export CHROMEDRIVER=/usr/bin/chromedriver
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -191,6 +196,24 @@ ensure_chromium() {
   fi
 }
 
+# wrangler dev takes a `[secrets] required` name from the environment over its --env-file: for
+# the test stack (make test, make bench, e2e-dev.sh) the names .dev.vars.example defines are
+# unset, so that the worker gets exactly the file the tests read (tests/dev-vars.mjs).
+only_committed_dev_vars() {
+  # shellcheck disable=SC2046
+  unset $(awk -F= '/^[A-Z_][A-Z0-9_]*=/ {print $1}' "$ROOT/.dev.vars.example")
+}
+
+# Graphviz's dot draws docs/*.dot into the committed docs/*.svg (scripts/diagrams.sh, tier diagrams).
+ensure_graphviz() {
+  if ! command -v dot >/dev/null; then
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    step "apt-get update" $sudo apt-get update -qq
+    step "installing Debian graphviz (apt-get)" \
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+  fi
+}
+
 ensure_dev_vars() {
   [ -f "$ROOT/.dev.vars" ] || { cp "$ROOT/.dev.vars.example" "$ROOT/.dev.vars"; say "created .dev.vars from .dev.vars.example"; }
 }
@@ -205,10 +228,11 @@ setup_run() {
   ensure_dev_vars
 }
 
-# What `make test` adds: Chromium and the real OAuth servers (fixtures).
+# What `make test` adds: Chromium, Graphviz and the real OAuth servers (fixtures).
 setup_test() {
   setup_run
   ensure_chromium
+  ensure_graphviz
   ensure_oauth_servers
 }
 

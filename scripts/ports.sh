@@ -20,6 +20,9 @@ INSPECTOR_PORT          9787    0       the devtools inspector of wrangler dev
 OIDC_PORT               -       18791   oidc-provider, a real OAuth server (tests/real-oauth/oidc)
 DOT_PORT                -       18792   django-oauth-toolkit, a real OAuth server (tests/real-oauth/dot)
 PAGE_PORT               -       18799   a second browser origin: wasm-bindgen-test, then vite preview
+REACT_APP_PORT          -       18801   vite preview of the React app (tests/frameworks/react)
+VUE_APP_PORT            -       18802   vite preview of the Vue app (tests/frameworks/vue)
+SVELTE_APP_PORT         -       18803   vite preview of the Svelte app (tests/frameworks/svelte)
 MODES_WORKER_PORT       -       18776   tests/e2e/modes.test.mjs: a worker in production mode
 RESTART_WORKER_PORT     -       18777   tests/e2e/restart.test.mjs: a worker it kills and restarts
 WEBHOOKS_WORKER_PORT    -       18778   tests/e2e/webhooks.test.mjs: a worker with webhook targets

@@ -2,12 +2,15 @@
 # The test command: checks the machine (scripts/doctor.sh), installs what is missing, builds,
 # then runs every tier and ends with one line "N passed, M failed". Tiers: fmt, clippy (native
 # and wasm32), core and sandbox unit and contract tests, fuzzing, the deployments' configuration,
-# size budgets, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
+# size budgets, the OpenAPI document through openapi-typescript, wasm-bindgen-test in headless Chromium, end-to-end tests of the built worker in
 # workerd against the sandbox and real OAuth servers, the npm package in a Vite app, Playwright in
 # Chromium, schemathesis, and the leak scan. Ports: scripts/ports.sh (the test column).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 use_ports test
+# Whatever the caller's environment: the leak scan searches the state directory (scripts/lib.sh).
+export X_LOCAL_OBSERVABILITY=false X_LOCAL_EXPLORER=false
+only_committed_dev_vars
 
 OUT="$ROOT/tests/.out"
 rm -rf "$OUT" && mkdir -p "$OUT/logs"
@@ -53,6 +56,8 @@ tier() { # name cmd...
 }
 
 tier fmt cargo fmt --all -- --check
+# docs/architecture.svg is what docs/architecture.dot renders to (Graphviz).
+tier diagrams "$ROOT/scripts/diagrams.sh" --check
 tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --all-targets --features gatehouse-core/openapi -- -D warnings
 tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts,gatehouse-core/openapi
@@ -60,6 +65,11 @@ tier fuzz "$ROOT/scripts/fuzz.sh"
 tier deploy-config "$ROOT/scripts/deploy-check.sh"
 # Sizes are deterministic: the budgets (worker ≤ 275 KB, npm package ≤ 45 KB, gzip) are checked here.
 tier size-budgets node bench/sizes.mjs --check
+# The OpenAPI document through a generator: types made by openapi-typescript, a typed client
+# compiled against them (and run by tests/e2e/openapi-client.test.mjs).
+tier openapi-typescript "$ROOT/scripts/openapi-ts.sh"
+# The server kits, built as their users get them (run by tests/e2e/server-kit.test.mjs).
+tier server-kits "$ROOT/scripts/kits.sh"
 
 # Tiers that need the running product: the sandbox and the built worker in workerd, with a
 # fresh Durable Object state directory of their own.
@@ -75,12 +85,28 @@ if start_oauth_servers "$OUT/logs" && start_stack "$PERSIST" "$OUT/logs" --env t
   tier e2e-workerd node --test --test-reporter=tap --test-concurrency=1 "${E2E_WORKERD[@]}"
   # The npm package in a fresh Vite app, built and served on the test page origin (PAGE_PORT, on
   # the worker's CORS and return-page allowlists) once the wasm tests no longer use that port.
+  # `vite preview` of an app's build on a port (each origin is on [env.test]'s CORS and
+  # return-page allowlists); a missing server fails the browser tests that need it.
+  preview() { # app-dir port-variable
+    local dir=$1 var=$2
+    ensure_port_free "${!var}" "$var" || return 0
+    start_group "$OUT/logs/vite-preview-$(basename "$dir").log" bash -c "cd '$ROOT/$dir' && exec npx vite preview --host 127.0.0.1 --port ${!var} --strictPort"
+    wait_for_url "http://127.0.0.1:${!var}/" 60 || true
+  }
   tier vite-app "$ROOT/scripts/vite-app.sh"
-  if [ "$LAST_RC" -eq 0 ] && ensure_port_free "$PAGE_PORT" PAGE_PORT; then
-    start_group "$OUT/logs/vite-preview.log" bash -c "cd '$ROOT/tests/vite-app' && exec npx vite preview --host 127.0.0.1 --port $PAGE_PORT --strictPort"
-    wait_for_url "$PAGE_URL/" 60 || true
-  fi
+  [ "$LAST_RC" -ne 0 ] || preview tests/vite-app PAGE_PORT
+  # The same tarball in fresh React 19, Vue 3 and Svelte 5 apps (Vite) and a webpack 5 bundle,
+  # built in sequence by their own toolchains (React's with tsc --noEmit on its typed use of the
+  # elements, and the Node server-side rendering test); the Vite apps are served on their own
+  # origins for the browser tests (the webpack test serves its build itself).
+  tier framework-apps "$ROOT/scripts/vite-app.sh" tests/frameworks/react tests/frameworks/vue \
+    tests/frameworks/svelte tests/frameworks/webpack
+  preview tests/frameworks/react REACT_APP_PORT
+  preview tests/frameworks/vue VUE_APP_PORT
+  preview tests/frameworks/svelte SVELTE_APP_PORT
   tier e2e-playwright node --test --test-reporter=tap --test-concurrency=1 "${E2E_BROWSER[@]}"
+  # The READMEs show the widget's states: the screenshots just taken, copied when they changed.
+  [ "$LAST_RC" -ne 0 ] || "$ROOT/scripts/screenshots.sh"
   # Last against the stack: it resets credentials and starts onboardings of its own.
   tier openapi-schemathesis "$ROOT/scripts/schemathesis.sh"
   curl -fsS "$SANDBOX_URL/_control/issued" > "$OUT/issued.json" || echo '[]' > "$OUT/issued.json"

@@ -16,7 +16,7 @@ for (const kind of ["gatehouse-event", "gatehouse-success", "gatehouse-exit"]) {
 }
 $("mode").addEventListener("change", () => widget.setAttribute("mode", $("mode").value));
 
-const returning = new URLSearchParams(location.search).has("onboarding");
+const returning = new URLSearchParams(location.search).has("gatehouse_onboarding");
 await init(); // registers <gatehouse-onboarding>
 if (returning) {
   // Back from the partner: the session cookie is still there.

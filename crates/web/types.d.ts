@@ -3,6 +3,8 @@
 export type IntegrationType = "pos" | "dsp" | (string & {});
 export type OnboardingStatus = "pending" | "active" | "revoked" | "failed" | (string & {});
 export type Role = "owner" | "admin" | "manager" | "team_member" | "custom" | (string & {});
+/** Every code the worker answers (`ErrorBody.code`, `GatehouseError.code`). */
+export type ErrorCode = "not_found" | "method_not_allowed" | "unauthorized" | "origin_not_allowed" | "unknown_credential" | "misconfigured" | "partner_unavailable" | "partner_rejected" | "partner_redirected" | "needs_reauth" | "storage_unavailable" | "browser_not_allowed" | "proxy_path_not_allowed" | "partner_rejected_token" | "payload_too_large" | "internal" | "invalid_request" | "session_required" | "session_expired" | "invalid_session" | "forbidden_role" | "forbidden_org" | "forbidden_user" | "rate_limited" | "invalid_id" | "invalid_token_name" | "invalid_scopes" | "invalid_source" | "invalid_type" | "return_page_not_allowed" | "invalid_location" | "location_org_mismatch" | "invalid_code" | "invalid_state" | "onboarding_not_found" | "location_not_found" | "org_not_found" | "token_not_found" | "conflict" | "onboarding_not_restartable" | "unsupported_media_type" | "unknown_template" | "unknown_connection" | "invalid_fields" | "invalid_credentials" | "invalid_tenant" | "organization_required";
 export type Health = { 
 /**
  * Always `"ok"` when the worker answers.

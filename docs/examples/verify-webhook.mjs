@@ -1,30 +1,31 @@
-// Verify a Gatehouse webhook in your backend (Node, no dependencies). Use the raw request body
-// exactly as received (before any JSON parsing), and your WEBHOOK_SECRET. During a key rotation
-// pass both keys: a delivery is genuine when any v1 signature matches any of your keys.
-import { createHmac, timingSafeEqual } from "node:crypto";
+// Verify a Gatehouse webhook in your backend (Node) with the Standard Webhooks library
+// (`npm install standardwebhooks`): Gatehouse signs per the Standard Webhooks specification, so
+// any of its maintained libraries verifies. Use the raw request body exactly as received (before
+// any JSON parsing) and your WEBHOOK_SECRET (`whsec_…`). During a key rotation pass both keys:
+// a delivery is genuine when one of them verifies it.
+import { Webhook } from "standardwebhooks";
 
-/** True when `signatureHeader` (Gatehouse-Signature) signs `rawBody` with one of `secrets` and
- *  its timestamp is within `toleranceS` of now (refuses replays of old deliveries). */
-export function verifyGatehouseWebhook(rawBody, signatureHeader, secrets, { toleranceS = 300, nowS = Date.now() / 1000 } = {}) {
-  const parts = String(signatureHeader ?? "").split(",").map((p) => p.trim().split("="));
-  const t = Number(parts.find(([k]) => k === "t")?.[1]);
-  const v1 = parts.filter(([k, v]) => k === "v1" && /^[0-9a-f]{64}$/.test(v ?? "")).map(([, v]) => Buffer.from(v, "hex"));
-  if (!Number.isInteger(t) || Math.abs(nowS - t) > toleranceS || v1.length === 0) return false;
-  return [secrets].flat().some((secret) => {
-    const expected = createHmac("sha256", secret).update(`${t}.${rawBody}`).digest();
-    return v1.some((sig) => timingSafeEqual(sig, expected));
-  });
+/** The event when `headers` (`webhook-id`, `webhook-timestamp`, `webhook-signature`) sign
+ *  `rawBody` with one of `secrets` and the timestamp is within five minutes of now (no replays
+ *  of old deliveries); `null` otherwise. */
+export function verifyGatehouseWebhook(rawBody, headers, secrets) {
+  for (const secret of [secrets].flat()) {
+    try {
+      return new Webhook(secret).verify(rawBody, headers);
+    } catch {
+      // not this key (or not genuine at all): try the next
+    }
+  }
+  return null;
 }
 
-// Then act once per event: `Gatehouse-Event-Id` (= the body's `id`) is the idempotency id; a
-// retried delivery carries the same id, so store the ids you have handled and skip repeats.
+// Then act once per event: `webhook-id` (= the body's `id`) is the idempotency id; a retried
+// delivery carries the same id, so store the ids you have handled and skip repeats.
 //
 //   http.createServer(async (req, res) => {
 //     const raw = await text(req);
-//     if (!verifyGatehouseWebhook(raw, req.headers["gatehouse-signature"], process.env.WEBHOOK_SECRET)) {
-//       res.writeHead(400).end(); return;
-//     }
-//     const event = JSON.parse(raw);
+//     const event = verifyGatehouseWebhook(raw, req.headers, process.env.WEBHOOK_SECRET.split(","));
+//     if (!event) { res.writeHead(400).end(); return; }
 //     if (!(await alreadyHandled(event.id))) await handle(event); // e.g. onboarding.status_changed
 //     res.writeHead(204).end(); // any 2xx ends the retries
 //   });

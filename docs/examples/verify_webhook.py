@@ -1,34 +1,29 @@
-"""Verify a Gatehouse webhook in your backend (Python standard library only).
+"""Verify a Gatehouse webhook in your backend (Python) with the Standard Webhooks library
+(`pip install standardwebhooks`): Gatehouse signs per the Standard Webhooks specification.
 
 Use the raw request body exactly as received (bytes, before any JSON parsing) and your
-WEBHOOK_SECRET; during a key rotation pass both keys.
+WEBHOOK_SECRET (`whsec_...`); during a key rotation pass both keys.
 
-Usage (as the test command runs it): python verify_webhook.py SIGNATURE_HEADER SECRET < body
+Usage (as the test command runs it):
+    python verify_webhook.py WEBHOOK_ID WEBHOOK_TIMESTAMP WEBHOOK_SIGNATURE SECRET[,SECRET] < body
 prints "valid" or "invalid".
 """
-import hashlib
-import hmac
 import sys
-import time
+
+from standardwebhooks.webhooks import Webhook
 
 
-def verify_gatehouse_webhook(raw_body: bytes, signature_header: str, secrets, tolerance_s=300, now_s=None) -> bool:
-    fields = [p.strip().split("=", 1) for p in (signature_header or "").split(",") if "=" in p]
-    try:
-        t = int(next(v for k, v in fields if k == "t"))
-    except (StopIteration, ValueError):
-        return False
-    now_s = time.time() if now_s is None else now_s
-    if abs(now_s - t) > tolerance_s:
-        return False
-    signatures = [v for k, v in fields if k == "v1"]
+def verify_gatehouse_webhook(raw_body: bytes, headers: dict, secrets):
+    """The event when one of `secrets` verifies the delivery (and it is recent), else None."""
     for secret in [secrets] if isinstance(secrets, str) else secrets:
-        expected = hmac.new(secret.encode(), f"{t}.".encode() + raw_body, hashlib.sha256).hexdigest()
-        if any(hmac.compare_digest(expected, s) for s in signatures):
-            return True
-    return False
+        try:
+            return Webhook(secret).verify(raw_body, headers)
+        except Exception:  # WebhookVerificationError, or a malformed header
+            continue
+    return None
 
 
 if __name__ == "__main__":
     body = sys.stdin.buffer.read()
-    print("valid" if verify_gatehouse_webhook(body, sys.argv[1], sys.argv[2].split(",")) else "invalid")
+    headers = {"webhook-id": sys.argv[1], "webhook-timestamp": sys.argv[2], "webhook-signature": sys.argv[3]}
+    print("valid" if verify_gatehouse_webhook(body, headers, sys.argv[4].split(",")) is not None else "invalid")

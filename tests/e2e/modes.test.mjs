@@ -50,7 +50,7 @@ test("an expired onboarding state is refused (ONBOARDING_STATE_TTL_S=2 on this w
   assert.ok(back.startsWith(`${worker.url}/api/onboarding/return?`), back);
   await sleep(2500);
   const page = await merchant.comeBack(back);
-  assert.equal(page.searchParams.get("error"), "state_expired");
+  assert.equal(page.searchParams.get("gatehouse_error"), "state_expired");
   assert.equal(`${page.origin}${page.pathname}`, `${WORKER}/onboarding`);
 });
 
@@ -66,7 +66,7 @@ test("a Stream credential's own paths are followed (ONBOARDING_CREDENTIAL=stream
   const { onboarding, entry_url } = await r.json();
   const merchant = new MerchantBrowser(worker.url);
   const landed = await merchant.onboard(entry_url);
-  assert.equal(landed.searchParams.get("status"), "active", landed.href);
+  assert.equal(landed.searchParams.get("gatehouse_status"), "active", landed.href);
   const s = await fetch(`${worker.url}/api/onboarding/${onboarding.id}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal((await s.json()).status, "active");
   const after = await counters();
@@ -87,8 +87,8 @@ test("an expired link starts the same onboarding again in one call (ONBOARDING_S
   // The merchant follows the link too late: back on the page with the id and state_expired.
   const late = await fetch(first.entry_url, { redirect: "manual" });
   const page = new URL(late.headers.get("location"));
-  assert.equal(page.searchParams.get("error"), "state_expired");
-  assert.equal(page.searchParams.get("onboarding"), first.onboarding.id);
+  assert.equal(page.searchParams.get("gatehouse_error"), "state_expired");
+  assert.equal(page.searchParams.get("gatehouse_onboarding"), first.onboarding.id);
   // Roles: a team member may not start; a manager or owner may.
   const member = mint(claims({ provider_org_id: org, role: "team_member" }));
   assert.equal((await call(member, `/api/onboarding/${first.onboarding.id}/restart`, {})).status, 403);
@@ -99,7 +99,7 @@ test("an expired link starts the same onboarding again in one call (ONBOARDING_S
   assert.equal(restarted.onboarding.source, "ubereats", "the same platform, not re-chosen");
   assert.equal(restarted.onboarding.type, "dsp");
   const landed = await new MerchantBrowser(worker.url).onboard(restarted.entry_url);
-  assert.equal(landed.searchParams.get("status"), "active", landed.href);
+  assert.equal(landed.searchParams.get("gatehouse_status"), "active", landed.href);
   // A connected onboarding is not started again; another organization's is not found.
   const done = await call(owner, `/api/onboarding/${restarted.onboarding.id}/restart`, {});
   assert.equal(done.status, 409);

@@ -52,12 +52,12 @@ test("a forwarded partner link finished in another browser connects nothing", as
   const elsewhere = new MerchantBrowser(WORKER);
   const landed = await elsewhere.comeBack(await MerchantBrowser.decide(consentPage, "authorize"));
   onPage(landed);
-  assert.equal(landed.searchParams.get("error"), "flow_not_started_here");
+  assert.equal(landed.searchParams.get("gatehouse_error"), "flow_not_started_here");
   assert.equal(await completes(), before, "no partner complete call for the forwarded flow");
   assert.equal(await status(manager, onboarding.id), "pending", "nothing connected to the organization");
   // The browser that started is not blocked by the attempt: it finishes its own flow.
   const mine = await own.comeBack(await MerchantBrowser.decide(consentPage, "authorize"));
-  assert.equal(mine.searchParams.get("status"), "active", mine.href);
+  assert.equal(mine.searchParams.get("gatehouse_status"), "active", mine.href);
   assert.equal(await completes(), before + 1);
 });
 
@@ -74,23 +74,23 @@ test("a same-organization user of another role cannot finish someone else's flow
   const ownersBrowser = await signedIn(owner);
   const refused = await ownersBrowser.comeBack(back);
   onPage(refused);
-  assert.equal(refused.searchParams.get("error"), "flow_of_another_user");
+  assert.equal(refused.searchParams.get("gatehouse_error"), "flow_of_another_user");
   // The manager signed in on another device, without this flow's binding: not started there.
   const managersOtherDevice = await signedIn(manager);
   const elsewhere = await managersOtherDevice.comeBack(back);
-  assert.equal(elsewhere.searchParams.get("error"), "flow_not_started_here");
+  assert.equal(elsewhere.searchParams.get("gatehouse_error"), "flow_not_started_here");
   // Even holding the manager's binding cookie, the owner's session is another user's.
   const stolen = [...managers.jar].map(([k, v]) => `${k}=${v}`).join("; ");
   const sessionCookie = [...ownersBrowser.jar].map(([k, v]) => `${k}=${v}`).join("; ");
   const other = await new MerchantBrowser(WORKER).comeBack(back, { cookie: `${sessionCookie}; ${stolen}` });
-  assert.equal(other.searchParams.get("error"), "flow_of_another_user");
+  assert.equal(other.searchParams.get("gatehouse_error"), "flow_of_another_user");
   assert.equal(await completes(), before, "no partner complete call for another user");
   assert.equal(await status(manager, onboarding.id), "pending");
   // The manager, in the browser that started, with the session cookie too, finishes.
   const managersSession = await signedIn(manager);
   for (const [k, v] of managers.jar) managersSession.jar.set(k, v);
   const done = await managersSession.comeBack(back);
-  assert.equal(done.searchParams.get("status"), "active", done.href);
+  assert.equal(done.searchParams.get("gatehouse_status"), "active", done.href);
 });
 
 test("the go ticket is single use, and garbage tickets end on an allowlisted page", async () => {
@@ -105,7 +105,7 @@ test("the go ticket is single use, and garbage tickets end on an allowlisted pag
     assert.deepEqual(r.headers.getSetCookie(), [], "no binding for a spent ticket");
     const landed = new URL(r.headers.get("location"));
     onPage(landed);
-    assert.equal(landed.searchParams.get("error"), "invalid_ticket");
+    assert.equal(landed.searchParams.get("gatehouse_error"), "invalid_ticket");
   }
   const ticket = new URL(entry_url).searchParams.get("ticket");
   for (const bad of [
@@ -119,7 +119,7 @@ test("the go ticket is single use, and garbage tickets end on an allowlisted pag
     assert.equal(r.status, 303, bad);
     const landed = new URL(r.headers.get("location"));
     onPage(landed);
-    assert.ok(landed.searchParams.get("error"), bad);
+    assert.ok(landed.searchParams.get("gatehouse_error"), bad);
     assert.deepEqual(r.headers.getSetCookie(), [], bad);
   }
 });
@@ -137,8 +137,8 @@ test("the binding cookie: __Host-, Secure, HttpOnly, SameSite=Lax, one per flow,
   const dspPage = await b.go(dsp.entry_url);
   assert.equal(b.jar.size, 2, "two flows side by side keep two bindings");
   const posPage = r.headers.get("location");
-  assert.equal((await b.comeBack(await MerchantBrowser.decide(posPage, "authorize"))).searchParams.get("status"), "active");
+  assert.equal((await b.comeBack(await MerchantBrowser.decide(posPage, "authorize"))).searchParams.get("gatehouse_status"), "active");
   assert.equal(b.jar.size, 1, "the finished flow's binding is spent");
-  assert.equal((await b.comeBack(await MerchantBrowser.decide(dspPage, "authorize"))).searchParams.get("status"), "active");
+  assert.equal((await b.comeBack(await MerchantBrowser.decide(dspPage, "authorize"))).searchParams.get("gatehouse_status"), "active");
   assert.equal(b.jar.size, 0);
 });

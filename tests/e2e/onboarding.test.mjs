@@ -50,9 +50,9 @@ test("start → consent → return: the worker completes with the code and lands
   const landed = await b.comeBack(back);
   assert.equal(b.jar.size, 0, "the binding cookie is spent with the flow");
   assert.equal(`${landed.origin}${landed.pathname}`, PAGE);
-  assert.deepEqual([...landed.searchParams.keys()].sort(), ["onboarding", "status"], "no code, no state on the page");
-  assert.equal(landed.searchParams.get("onboarding"), onboarding.id);
-  assert.equal(landed.searchParams.get("status"), "active");
+  assert.deepEqual([...landed.searchParams.keys()].sort(), ["gatehouse_onboarding", "gatehouse_status"], "no code, no state on the page");
+  assert.equal(landed.searchParams.get("gatehouse_onboarding"), onboarding.id);
+  assert.equal(landed.searchParams.get("gatehouse_status"), "active");
   const s = await api(t, `/api/onboarding/${onboarding.id}`);
   assert.equal(s.status, 200);
   const view = await s.json();
@@ -65,7 +65,7 @@ test("start → consent → return: the worker completes with the code and lands
   assert.equal(again.status, 304);
   // The state is single use: the same return URL again, even in the same browser.
   const replay = await b.comeBack(back);
-  assert.equal(replay.searchParams.get("error"), "state_already_used");
+  assert.equal(replay.searchParams.get("gatehouse_error"), "state_already_used");
   assert.equal(`${replay.origin}${replay.pathname}`, PAGE);
 });
 
@@ -73,8 +73,8 @@ test("deny at the partner comes back as a clear error, and the onboarding is fai
   const t = user(newOrg());
   const { onboarding, entry_url } = await start(t);
   const landed = await onboard(entry_url, "deny");
-  assert.equal(landed.searchParams.get("error"), "access_denied");
-  assert.equal(landed.searchParams.get("onboarding"), onboarding.id);
+  assert.equal(landed.searchParams.get("gatehouse_error"), "access_denied");
+  assert.equal(landed.searchParams.get("gatehouse_onboarding"), onboarding.id);
   const view = await (await api(t, `/api/onboarding/${onboarding.id}`)).json();
   assert.equal(view.status, "failed");
 });
@@ -92,16 +92,16 @@ test("garbage, forged and foreign states are refused without leaving the allowli
   ]) {
     const landed = await merchant.comeBack(bad);
     assert.equal(`${landed.origin}${landed.pathname}`, PAGE, bad);
-    assert.ok(landed.searchParams.get("error"), bad);
+    assert.ok(landed.searchParams.get("gatehouse_error"), bad);
   }
   // A browser signed in to another organization cannot complete org A's onboarding.
   const cookie = await fetch(`${WORKER}/api/session`, { method: "POST", headers: { authorization: `Bearer ${user(newOrg())}` } });
   const jar = cookie.headers.get("set-cookie").split(";")[0];
   const binding = [...merchant.jar].map(([k, v]) => `${k}=${v}`).join("; ");
   const foreign = await browser().comeBack(back, { cookie: `${jar}; ${binding}` });
-  assert.equal(foreign.searchParams.get("error"), "foreign_state");
+  assert.equal(foreign.searchParams.get("gatehouse_error"), "foreign_state");
   // Still usable by org A's own merchant afterwards.
-  assert.equal((await merchant.comeBack(back)).searchParams.get("status"), "active");
+  assert.equal((await merchant.comeBack(back)).searchParams.get("gatehouse_status"), "active");
 });
 
 test("every call is scoped to the caller's organization: another org gets 404", async () => {

@@ -33,7 +33,11 @@ export async function startWorker({ port, persist, log, vars = {} }) {
     "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
     "--persist-to", persist, "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ], { cwd: ROOT, detached: true, stdio: ["ignore", out, out] });
+  ], {
+    cwd: ROOT, detached: true, stdio: ["ignore", out, out],
+    // As scripts/lib.sh: no request traces (tokens in the clear) or state explorer in wrangler dev.
+    env: { ...process.env, X_LOCAL_OBSERVABILITY: "false", X_LOCAL_EXPLORER: "false", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null || child.signalCode !== null) {

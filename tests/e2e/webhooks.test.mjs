@@ -18,13 +18,27 @@ import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
 import { devVar } from "../dev-vars.mjs";
 import { verifyGatehouseWebhook } from "../../docs/examples/verify-webhook.mjs";
+import { verifyWebhook, WebhookError } from "../../kits/node/dist/index.js";
 
 const PORT = port("WEBHOOKS_WORKER_PORT");
 const RECEIVER_PORT = port("WEBHOOK_RECEIVER_PORT");
 const HOOK = (path) => `http://127.0.0.1:${RECEIVER_PORT}${path}`;
 const OLD_KEY = devVar("WEBHOOK_SECRET");
 // A rotation in progress: the new key first (both sign every delivery).
-const NEW_KEY = `rotated-${randomBytes(24).toString("hex")}`;
+const NEW_KEY = `whsec_${randomBytes(32).toString("base64")}`;
+const WRONG_KEY = `whsec_${randomBytes(32).toString("base64")}`;
+/** The Standard Webhooks headers of a delivery. */
+const signed = (d) => ({
+  "webhook-id": d.headers["webhook-id"], "webhook-timestamp": d.headers["webhook-timestamp"],
+  "webhook-signature": d.headers["webhook-signature"],
+});
+/** The PyPI `standardwebhooks` library, through the docs' Python example. */
+const python = (d, keys, body = d.raw) => execFileSync(
+  process.env.DOT_VENV ? join(process.env.DOT_VENV, "bin", "python") : "python3",
+  [new URL("../../docs/examples/verify_webhook.py", import.meta.url).pathname,
+    d.headers["webhook-id"], d.headers["webhook-timestamp"], d.headers["webhook-signature"], keys],
+  { input: body },
+).toString().trim();
 
 // ---- the receiver: records every delivery; `plan[path]` answers a list of statuses first ----
 const received = { "/a": [], "/b": [], "/dead": [] };
@@ -84,7 +98,7 @@ async function onboard(token, decision) {
   const consentPage = await merchant.go(entry_url);
   assert.ok(consentPage.startsWith(`${SANDBOX}/consent/`));
   const landed = await merchant.comeBack(await MerchantBrowser.decide(consentPage, decision));
-  assert.ok(!landed.searchParams.has("error") || decision === "deny", landed.href);
+  assert.ok(!landed.searchParams.has("gatehouse_error") || decision === "deny", landed.href);
   return onboarding.id;
 }
 
@@ -109,30 +123,36 @@ test("an onboarding that becomes active, then revoked, is POSTed to every target
   const [a] = await until("active at /a", () => events("/a", isOnb(id, "active")).length && events("/a", isOnb(id, "active")));
   const event = JSON.parse(a.raw);
   assert.equal(event.id, `evt_onb_${id}_active`);
-  assert.equal(a.headers["gatehouse-event-id"], event.id);
+  assert.equal(a.headers["webhook-id"], event.id);
   assert.equal(a.headers["content-type"], "application/json");
   assert.deepEqual(event.data, { onboarding_id: id, provider_org_id: org, status: "active", source: "square" });
   assert.ok(Math.abs(event.created - Date.now() / 1000) < 30);
-  // Two v1 signatures during the rotation: a receiver that knows either key accepts.
-  assert.match(a.headers["gatehouse-signature"], /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
-  assert.ok(verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], OLD_KEY), "old key");
-  assert.ok(verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], NEW_KEY), "new key");
-  assert.ok(!verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], "another-key-0123456789-0123456789"), "wrong key");
-  assert.ok(!verifyGatehouseWebhook(a.raw.replace("active", "revoked"), a.headers["gatehouse-signature"], OLD_KEY), "tampered body");
-  assert.ok(!verifyGatehouseWebhook(a.raw, a.headers["gatehouse-signature"], OLD_KEY, { nowS: Date.now() / 1000 + 3600 }), "too old");
-  // The Python snippet agrees.
-  const py = execFileSync("python3", [new URL("../../docs/examples/verify_webhook.py", import.meta.url).pathname, a.headers["gatehouse-signature"], OLD_KEY], { input: a.raw }).toString().trim();
-  assert.equal(py, "valid");
-  const pyBad = execFileSync("python3", [new URL("../../docs/examples/verify_webhook.py", import.meta.url).pathname, a.headers["gatehouse-signature"], "nope-nope-nope-nope-nope-nope-nope"], { input: a.raw }).toString().trim();
-  assert.equal(pyBad, "invalid");
+  assert.ok(Math.abs(Number(a.headers["webhook-timestamp"]) - Date.now() / 1000) < 30);
+  // Standard Webhooks: two v1 signatures during the rotation; the npm library verifies with
+  // either key, and refuses another key, a tampered body and an old timestamp.
+  assert.match(a.headers["webhook-signature"], /^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
+  assert.deepEqual(verifyGatehouseWebhook(a.raw, signed(a), OLD_KEY), event, "old key");
+  assert.deepEqual(verifyGatehouseWebhook(a.raw, signed(a), NEW_KEY), event, "new key");
+  assert.equal(verifyGatehouseWebhook(a.raw, signed(a), WRONG_KEY), null, "wrong key");
+  assert.equal(verifyGatehouseWebhook(a.raw.replace("active", "revoked"), signed(a), OLD_KEY), null, "tampered body");
+  const old = { ...signed(a), "webhook-timestamp": String(Number(a.headers["webhook-timestamp"]) - 3600) };
+  assert.equal(verifyGatehouseWebhook(a.raw, old, OLD_KEY), null, "too old");
+  // So does @gatehouse/server (kits/node), with a key list as a rotation has it.
+  assert.deepEqual(await verifyWebhook({ body: a.raw, headers: a.headers }, [WRONG_KEY, NEW_KEY]), event);
+  await assert.rejects(verifyWebhook({ body: a.raw, headers: a.headers }, WRONG_KEY), WebhookError);
+  // The PyPI library agrees.
+  assert.equal(python(a, OLD_KEY), "valid");
+  assert.equal(python(a, `${WRONG_KEY},${NEW_KEY}`), "valid", "either key of a rotation");
+  assert.equal(python(a, WRONG_KEY), "invalid");
+  assert.equal(python(a, OLD_KEY, a.raw.replace("active", "revoked")), "invalid");
 
   // Target b: 500, 503, then 204 — three attempts of the same event, backing off, each signed anew.
   const b = await until("three attempts at /b", () => events("/b", isOnb(id, "active")).length >= 3 && events("/b", isOnb(id, "active")));
   assert.equal(b.length, 3, "no attempt after the 2xx");
   assert.deepEqual(b.map((d) => d.status), [500, 503, 204]);
   assert.deepEqual(b.map((d) => d.headers["gatehouse-delivery-attempt"]), ["1", "2", "3"]);
-  assert.ok(b.every((d) => d.headers["gatehouse-event-id"] === event.id && d.raw === a.raw), "same id, same body");
-  assert.ok(b.every((d) => verifyGatehouseWebhook(d.raw, d.headers["gatehouse-signature"], OLD_KEY)));
+  assert.ok(b.every((d) => d.headers["webhook-id"] === event.id && d.raw === a.raw), "same id, same body");
+  assert.ok(b.every((d) => verifyGatehouseWebhook(d.raw, signed(d), OLD_KEY)));
   assert.ok(b[1].at - b[0].at >= 150, `first retry after ≥ half the 300 ms base: ${b[1].at - b[0].at}`);
   assert.ok(b[2].at - b[1].at >= 300, `second retry after ≥ half of 600 ms: ${b[2].at - b[1].at}`);
 
@@ -172,8 +192,8 @@ test("a denied onboarding is reported as failed; a credential the partner refuse
 });
 
 test("a target that never accepts gets its attempts, then a dead letter operators can see", { timeout: 60_000 }, async () => {
-  const first = await until("the first event at /dead", () => received["/dead"][0]?.headers["gatehouse-event-id"]);
-  await until("four attempts at /dead", () => received["/dead"].filter((d) => d.headers["gatehouse-event-id"] === first).length >= 4);
+  const first = await until("the first event at /dead", () => received["/dead"][0]?.headers["webhook-id"]);
+  await until("four attempts at /dead", () => received["/dead"].filter((d) => d.headers["webhook-id"] === first).length >= 4);
   let view;
   for (let i = 0; i < 100; i++) {
     view = await (await admin("/api/admin/webhooks")).json();
@@ -182,7 +202,7 @@ test("a target that never accepts gets its attempts, then a dead letter operator
     await sleep(200);
   }
   const dead = view.targets.find((t) => t.target === HOOK("/dead")).outbox;
-  const tries = received["/dead"].filter((d) => d.headers["gatehouse-event-id"] === first);
+  const tries = received["/dead"].filter((d) => d.headers["webhook-id"] === first);
   assert.equal(tries.length, 4, "WEBHOOK_MAX_ATTEMPTS");
   const letter = dead.dead.find((d) => d.event_id === first);
   assert.ok(letter, JSON.stringify(dead));
@@ -209,7 +229,7 @@ test("an event stored before workerd is killed is delivered after the restart", 
     return l.some((d) => d.status === 204) && l;
   }, 40_000);
   assert.ok(got.length >= 2);
-  assert.ok(got.every((d) => d.headers["gatehouse-event-id"] === `evt_onb_${id}_active`));
+  assert.ok(got.every((d) => d.headers["webhook-id"] === `evt_onb_${id}_active`));
 });
 
 test("a target removed from WEBHOOK_URLS receives nothing more; its queue becomes dead letters", { timeout: 90_000 }, async () => {

@@ -72,6 +72,11 @@ test("CORS allows exactly the configured origins and never reflects others", asy
   const good = PAGE_ORIGIN;
   let r = await fetch(`${WORKER}/api/health`, { headers: { origin: good } });
   assert.equal(r.headers.get("access-control-allow-origin"), good);
+  // A page's script may read the entity tag, the poll hints and the request id (what the
+  // worker's log lines carry, so a GatehouseError's requestId can be looked up).
+  assert.deepEqual(r.headers.get("access-control-expose-headers").split(/,\s*/).sort(),
+    ["etag", "retry-after", "x-poll-interval", "x-request-id"]);
+  assert.match(r.headers.get("x-request-id"), /^[0-9a-f]{16}$/);
   for (const bad of ["https://evil.example", `${PAGE_ORIGIN}.evil.example`, "null"]) {
     r = await fetch(`${WORKER}/api/health`, { headers: { origin: bad } });
     assert.equal(r.headers.get("access-control-allow-origin"), null, bad);

@@ -114,6 +114,10 @@ mod tests {
         );
         assert!(prod.contains("object-src 'none'") && prod.contains("base-uri 'none'"));
         assert!(prod.contains("Referrer-Policy: no-referrer"));
+        assert!(
+            prod.contains("/pkg/*\n  Access-Control-Allow-Origin: *\n"),
+            "deployments serve the npm package with CORS too: {prod}"
+        );
         let staging = deployment_headers(template, WRANGLER, "staging").unwrap();
         assert!(
             staging.contains("frame-ancestors 'none'"),

@@ -101,6 +101,15 @@ mod ts_export {
             "export type Role = {};\n",
             known(Role::KNOWN.iter().map(|k| k.as_str()).collect())
         );
+        // The worker's error codes, closed: the table in errors.rs is the only list.
+        let codes: Vec<String> = crate::errors::ErrorCode::ALL
+            .iter()
+            .map(|c| format!("\"{}\"", c.as_str()))
+            .collect();
+        out += &format!(
+            "/** Every code the worker answers (`ErrorBody.code`, `GatehouseError.code`). */\nexport type ErrorCode = {};\n",
+            codes.join(" | ")
+        );
         for decl in [
             Health::decl(),
             ErrorBody::decl(),

@@ -5,6 +5,60 @@
 
 use crate::tokens::profile::ProxyRule;
 
+/// The caller's request headers passed on to the partner (end-to-end headers a client of a REST
+/// API relies on). Everything else stays behind: `Authorization` (the partner gets the
+/// credential's token instead), `Cookie`, `Host`, hop-by-hop headers (`Connection`,
+/// `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, `Proxy-*`), forwarding and
+/// platform headers (`X-Forwarded-*`, `CF-*`) and Gatehouse's own (`Gatehouse-*`).
+pub const REQUEST_HEADERS: &[&str] = &[
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-unmodified-since",
+    "prefer",
+];
+
+/// The partner's answer headers passed back to the caller: the content's own, caching
+/// validators, pagination, rate limits (the IETF `RateLimit` fields and the common
+/// `X-RateLimit-*`) and deprecation notices. `Set-Cookie`, `WWW-Authenticate` (the partner's
+/// challenge is about Gatehouse's token, not the caller's key), hop-by-hop and length/encoding
+/// headers (the runtime sets those for the body it sends) never are; `Cache-Control` is always
+/// Gatehouse's `no-store`.
+pub const RESPONSE_HEADERS: &[&str] = &[
+    "content-type",
+    "content-language",
+    "content-range",
+    "accept-ranges",
+    "etag",
+    "last-modified",
+    "link",
+    "retry-after",
+    "deprecation",
+    "sunset",
+    "preference-applied",
+    "ratelimit",
+    "ratelimit-policy",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-ratelimit-used",
+];
+
+/// Whether the partner's answer header `name` passes back ([`RESPONSE_HEADERS`]).
+pub fn passes_back(name: &str) -> bool {
+    RESPONSE_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
 /// Whether `method` on `path` (relative to the partner API base, query excluded) is allowed.
 pub fn allowed(rules: &[ProxyRule], method: &str, path: &str) -> bool {
     let Some(segments) = clean_segments(path) else {
@@ -94,6 +148,49 @@ mod tests {
             "",
         ] {
             assert!(!allowed(&r, "GET", p), "{p}");
+        }
+    }
+
+    #[test]
+    fn headers_pass_by_allowlist_both_ways() {
+        for passes in [
+            "ETag",
+            "link",
+            "RateLimit-Remaining",
+            "ratelimit-policy",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "content-type",
+            "Sunset",
+        ] {
+            assert!(passes_back(passes), "{passes}");
+        }
+        for stays in [
+            "set-cookie",
+            "www-authenticate",
+            "connection",
+            "transfer-encoding",
+            "content-length",
+            "content-encoding",
+            "cache-control",
+            "x-internal-debug",
+            "gatehouse-anything",
+            "server",
+        ] {
+            assert!(!passes_back(stays), "{stays}");
+        }
+        for never in [
+            "authorization",
+            "cookie",
+            "host",
+            "connection",
+            "te",
+            "x-forwarded-for",
+            "cf-connecting-ip",
+            "gatehouse-organization",
+            "proxy-authorization",
+        ] {
+            assert!(!REQUEST_HEADERS.contains(&never), "{never}");
         }
     }
 }

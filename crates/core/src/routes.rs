@@ -94,6 +94,8 @@ pub enum Method {
     Get,
     /// `POST`.
     Post,
+    /// `PUT`.
+    Put,
     /// `PATCH`.
     Patch,
     /// `DELETE`.
@@ -108,6 +110,7 @@ impl Method {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Put => "PUT",
             Self::Patch => "PATCH",
             Self::Delete => "DELETE",
             Self::Any => "*",
@@ -184,7 +187,7 @@ const fn undocumented(id: RouteId, method: Method, path: &'static str, access: A
 }
 
 use Access::{AdminKey, BearerSession, Development, ProxyKey, Public, Session, SessionMay};
-use Method::{Any, Delete, Get, Patch, Post};
+use Method::{Any, Delete, Get, Patch, Post, Put};
 
 /// Every route, in the order they are matched: the first whose method and path fit wins.
 #[rustfmt::skip]
@@ -218,8 +221,11 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::ListConnections, Get, "/api/connections", Session, "listConnections"),
     row(RouteId::GetConnection, Get, "/api/connections/{id}", Session, "getConnection"),
     row(RouteId::DeleteConnection, Delete, "/api/connections/{id}", SessionMay(Action::Connect), "deleteConnection"),
-    row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_get"),
-    row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxy_post"),
+    row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyGet"),
+    row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPost"),
+    row(RouteId::Proxy, Put, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPut"),
+    row(RouteId::Proxy, Patch, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPatch"),
+    row(RouteId::Proxy, Delete, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyDelete"),
     undocumented(RouteId::Proxy, Any, "/api/proxy/{credential}/{path*}", ProxyKey),
     undocumented(RouteId::DevUsers, Get, "/api/dev/users", Development),
     undocumented(RouteId::DevSession, Post, "/api/dev/session", Development),
@@ -432,7 +438,7 @@ mod tests {
         let proxy = find(RouteId::Proxy).unwrap();
         assert_eq!(
             (proxy.method, proxy.operation_id),
-            (Method::Get, Some("proxy_get"))
+            (Method::Get, Some("proxyGet"))
         );
         assert_eq!(proxy.path_with(&["sd", "v2/x"]), "/api/proxy/sd/v2/x");
         assert_eq!(find(RouteId::Health).unwrap().path_with(&[]), "/api/health");

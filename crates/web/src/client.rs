@@ -1,6 +1,7 @@
 //! The typed Rust client (usable from other wasm crates; [`crate::js`] wraps it for JavaScript).
-//! It uses the browser's `fetch` and `JSON` directly (no JSON parser compiled into the package)
-//! and decodes answers into the API types of `gatehouse-core`, shared with the worker.
+//! It talks HTTP through `gloo-net` (no JSON parser compiled into the package: the browser parses
+//! answers, `serde-wasm-bindgen` decodes them) into the API types of `gatehouse-core`, shared
+//! with the worker.
 
 use gatehouse_core::api::{ErrorBody, Health};
 use gatehouse_core::contract::stream::{
@@ -8,24 +9,32 @@ use gatehouse_core::contract::stream::{
 };
 use gatehouse_core::onboarding::{OnboardingView, StartResponse};
 use gatehouse_core::routes::{self, RouteId};
+use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestInit, Response};
+use web_sys::AbortSignal;
 
 /// Why a call to the worker did not give the typed answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
     /// The worker answered with its JSON error body (a stable `code`).
-    #[error("gatehouse answered {status}: {}", body.code)]
+    #[error("{} ({}, HTTP {status})", body.message, body.code)]
     Api {
         /// HTTP status.
         status: u16,
         /// The error body.
         body: ErrorBody,
+        /// The worker's `X-Request-Id` for this answer (what its log lines carry).
+        request_id: Option<String>,
     },
     /// The request did not reach the worker, or its answer could not be read.
     #[error("network error: {0}")]
@@ -53,18 +62,43 @@ impl ClientError {
             Self::Decode(_) => "unexpected_response",
         }
     }
+
+    /// The HTTP status (0 when the worker's answer never arrived).
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Api { status, .. } => *status,
+            _ => 0,
+        }
+    }
+
+    /// The worker's request id (`X-Request-Id`), when it answered.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A sentence for the developer: the worker's own message, or what failed.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Api { body, .. } => body.message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
-fn network(e: JsValue) -> ClientError {
-    let message = e
-        .as_string()
-        .or_else(|| {
-            Reflect::get(&e, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-        })
-        .unwrap_or_else(|| "fetch failed".to_owned());
-    ClientError::Network(message)
+fn network(e: gloo_net::Error) -> ClientError {
+    ClientError::Network(e.to_string())
+}
+
+fn js_network(e: JsValue) -> ClientError {
+    ClientError::Network(
+        Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| "fetch failed".to_owned()),
+    )
 }
 
 /// An answer as the browser parsed it: status, entity tag and the JSON value (`undefined` for
@@ -79,11 +113,44 @@ pub struct Answer {
     pub json: JsValue,
 }
 
+/// A portal session token: never printed (`Debug` is redacted).
+#[derive(Clone, PartialEq, Eq)]
+struct Session(String);
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Session(<redacted>)")
+    }
+}
+
+/// Where a fresh portal session comes from when the worker answers `session_expired`: resolves
+/// to the new session token, or `None` when there is none to be had.
+pub type SessionSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<String>>>>>;
+
+/// What clones of a [`Client`] share: the session and where a fresh one comes from, so a
+/// session set (or renewed) once is used by every call and watch of the client from then on.
+#[derive(Default)]
+struct Shared {
+    session: Option<Session>,
+    renew: Option<SessionSource>,
+}
+
 /// A client bound to one Gatehouse deployment and, optionally, one portal session.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     base: String,
-    session: Option<String>,
+    shared: Rc<RefCell<Shared>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = self.shared.borrow();
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("session", &shared.session)
+            .field("renews", &shared.renew.is_some())
+            .finish()
+    }
 }
 
 /// A status answer: the onboarding and its entity tag, or "unchanged" (`304`).
@@ -101,15 +168,33 @@ impl Client {
     pub fn new(base_url: &str) -> Self {
         Self {
             base: base_url.trim_end_matches('/').to_owned(),
-            session: None,
+            shared: Rc::default(),
         }
     }
 
     /// Sends `Authorization: Bearer <session>` (a portal session token your backend signed) on
     /// every call: for pages on another origin than the worker.
-    pub fn with_session(mut self, session: &str) -> Self {
-        self.session = Some(session.to_owned()).filter(|s| !s.is_empty());
+    pub fn with_session(self, session: &str) -> Self {
+        self.set_session(Some(session));
         self
+    }
+
+    /// Replaces the session for every later call of this client and its clones (a watch
+    /// included); `None` or `""` sends none.
+    pub fn set_session(&self, session: Option<&str>) {
+        self.shared.borrow_mut().session = session
+            .filter(|s| !s.is_empty())
+            .map(|s| Session(s.to_owned()));
+    }
+
+    /// Asks `source` for a fresh session when the worker answers `session_expired`, then sends
+    /// the call once more (for this client and its clones).
+    pub fn set_session_source(&self, source: Option<SessionSource>) {
+        self.shared.borrow_mut().renew = source;
+    }
+
+    fn session(&self) -> Option<Session> {
+        self.shared.borrow().session.clone()
     }
 
     /// One call: the raw answer, or a network failure.
@@ -117,48 +202,39 @@ impl Client {
         &self,
         method: &str,
         path: &str,
-        body: Option<JsValue>,
+        body: Option<&JsValue>,
         if_none_match: Option<&str>,
-    ) -> Result<Response, ClientError> {
-        let headers = Headers::new().map_err(network)?;
-        if let Some(s) = &self.session {
-            headers
-                .set("authorization", &format!("Bearer {s}"))
-                .map_err(network)?;
+        signal: Option<&AbortSignal>,
+    ) -> Result<gloo_net::http::Response, ClientError> {
+        let method = match method {
+            "POST" => Method::POST,
+            "DELETE" => Method::DELETE,
+            _ => Method::GET,
+        };
+        let mut req = RequestBuilder::new(&format!("{}{}", self.base, path))
+            .method(method)
+            .abort_signal(signal);
+        if let Some(Session(s)) = self.session() {
+            req = req.header("authorization", &format!("Bearer {s}"));
         }
         if let Some(tag) = if_none_match {
-            headers.set("if-none-match", tag).map_err(network)?;
+            req = req.header("if-none-match", tag);
         }
-        let init = RequestInit::new();
-        init.set_method(method);
-        if let Some(b) = body {
-            headers
-                .set("content-type", "application/json")
-                .map_err(network)?;
-            let text = js_sys::JSON::stringify(&b).map_err(network)?;
-            init.set_body(&text.into());
-        }
-        init.set_headers(&headers);
-        let global = js_sys::global();
-        let fetch = Reflect::get(&global, &"fetch".into())
-            .map_err(network)?
-            .dyn_into::<js_sys::Function>()
-            .map_err(network)?;
-        let url = format!("{}{}", self.base, path);
-        let promise = fetch
-            .call2(&global, &url.into(), &init)
-            .map_err(network)?
-            .dyn_into::<js_sys::Promise>()
-            .map_err(network)?;
-        JsFuture::from(promise)
-            .await
-            .map_err(network)?
-            .dyn_into::<Response>()
-            .map_err(network)
+        let req = match body {
+            Some(b) => {
+                let text = js_sys::JSON::stringify(b).map_err(js_network)?;
+                req.header("content-type", "application/json")
+                    .body(text)
+                    .map_err(network)?
+            }
+            None => req.build().map_err(network)?,
+        };
+        req.send().await.map_err(network)
     }
 
     /// One call, answered as parsed JSON; a non-2xx answer (other than `304`) is the worker's
-    /// typed error, read without a JSON deserializer.
+    /// typed error, read without a JSON deserializer. When the worker answers `session_expired`
+    /// and the client has a [`SessionSource`], the call is sent once more with a fresh session.
     pub async fn request(
         &self,
         method: &str,
@@ -166,44 +242,80 @@ impl Client {
         body: Option<JsValue>,
         if_none_match: Option<&str>,
     ) -> Result<Answer, ClientError> {
-        let resp = self.send(method, path, body, if_none_match).await?;
-        let status = resp.status();
-        let etag = resp.headers().get("etag").ok().flatten();
-        if status == 304 {
-            return Ok(Answer {
+        self.request_with(method, path, body, if_none_match, None)
+            .await
+    }
+
+    /// [`Client::request`], cancelled when `signal` aborts (the call then fails as a network
+    /// error).
+    pub async fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<JsValue>,
+        if_none_match: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Answer, ClientError> {
+        let mut renewed = false;
+        loop {
+            let sent_with = self.session();
+            let resp = self
+                .send(method, path, body.as_ref(), if_none_match, signal)
+                .await?;
+            let status = resp.status();
+            let headers = resp.headers();
+            let etag = headers.get("etag");
+            if status == 304 {
+                return Ok(Answer {
+                    status,
+                    etag,
+                    json: JsValue::UNDEFINED,
+                });
+            }
+            let request_id = headers.get("x-request-id");
+            let json = match web_sys::Response::from(resp).json() {
+                Ok(p) => JsFuture::from(p).await.ok(),
+                Err(_) => None,
+            };
+            if (200..300).contains(&status) {
+                let json = json.ok_or_else(|| ClientError::Decode("not JSON".into()))?;
+                return Ok(Answer { status, etag, json });
+            }
+            let field = |k: &str| json.as_ref().and_then(|j| Reflect::get(j, &k.into()).ok());
+            let text = |k: &str| field(k).and_then(|v| v.as_string());
+            let body = match text("code") {
+                Some(code) => ErrorBody {
+                    code,
+                    message: text("message").unwrap_or_default(),
+                    retryable: field("retryable").and_then(|r| r.as_bool()) == Some(true),
+                    fields: Vec::new(),
+                },
+                None => ErrorBody {
+                    code: "unexpected_response".into(),
+                    message: format!("HTTP {status}"),
+                    retryable: status >= 500 || status == 429,
+                    fields: Vec::new(),
+                },
+            };
+            // An expired session: once, a fresh one from the session source (unless another
+            // call of this client renewed it meanwhile), and the same call again.
+            let renew = self.shared.borrow().renew.clone();
+            if let (false, "session_expired", Some(renew)) = (renewed, body.code.as_str(), renew) {
+                renewed = true;
+                if self.session() != sent_with {
+                    continue;
+                }
+                if let Some(fresh) = renew().await.filter(|s| !s.is_empty()) {
+                    self.set_session(Some(&fresh));
+                    continue;
+                }
+            }
+            return Err(ClientError::Api {
                 status,
-                etag,
-                json: JsValue::UNDEFINED,
+                body,
+                request_id,
             });
         }
-        let json = match resp.json() {
-            Ok(p) => JsFuture::from(p).await.ok(),
-            Err(_) => None,
-        };
-        if (200..300).contains(&status) {
-            let json = json.ok_or_else(|| ClientError::Decode("not JSON".into()))?;
-            return Ok(Answer { status, etag, json });
-        }
-        let field = |k: &str| json.as_ref().and_then(|j| Reflect::get(j, &k.into()).ok());
-        let body = match field("code").and_then(|c| c.as_string()) {
-            Some(code) => ErrorBody {
-                code,
-                message: field("message")
-                    .and_then(|m| m.as_string())
-                    .unwrap_or_default(),
-                retryable: field("retryable")
-                    .and_then(|r| r.as_bool())
-                    .unwrap_or(false),
-                fields: Vec::new(),
-            },
-            None => ErrorBody {
-                code: "unexpected_response".into(),
-                message: format!("HTTP {status}"),
-                retryable: status >= 500 || status == 429,
-                fields: Vec::new(),
-            },
-        };
-        Err(ClientError::Api { status, body })
     }
 
     async fn call<T: DeserializeOwned>(
@@ -279,12 +391,23 @@ impl Client {
         etag: Option<&str>,
         wait_s: u32,
     ) -> Result<Answer, ClientError> {
+        self.status_raw_with(id, etag, wait_s, None).await
+    }
+
+    /// [`Client::status_raw`], cancelled when `signal` aborts (what a dropped watch does).
+    pub async fn status_raw_with(
+        &self,
+        id: &str,
+        etag: Option<&str>,
+        wait_s: u32,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Answer, ClientError> {
         let (method, mut path) = route_path(RouteId::OnboardingStatus, &[id]);
         if etag.is_some() && wait_s > 0 {
             path.push_str("?wait=");
             path.push_str(&wait_s.to_string());
         }
-        self.request(method, &path, None, etag).await
+        self.request_with(method, &path, None, etag, signal).await
     }
 
     /// `POST /api/onboarding/{id}/revoke` (idempotent).

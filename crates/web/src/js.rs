@@ -1,8 +1,10 @@
 //! The JavaScript API of the npm package (`wasm-bindgen`): `new GatehouseClient(baseUrl)`.
 
-use crate::client::{route_path, Client, ClientError};
+use crate::client::{route_path, Client, ClientError, SessionSource};
 use gatehouse_core::routes::RouteId;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 /// Gatehouse's browser client, for JavaScript.
 #[wasm_bindgen(js_name = GatehouseClient)]
@@ -10,27 +12,56 @@ pub struct JsClient {
     inner: Client,
 }
 
+#[wasm_bindgen(module = "/src/errors.js")]
+extern "C" {
+    /// `GatehouseError` (src/errors.js).
+    #[wasm_bindgen(extends = js_sys::Error)]
+    type GatehouseError;
+    /// The same class, exported by the package as it is (for `instanceof`); its declaration is
+    /// `ERROR_TYPES` below (a re-exported type would be declared `unknown`).
+    #[wasm_bindgen(js_name = GatehouseError, reexport, skip_typescript)]
+    fn gatehouse_error_class();
+    #[wasm_bindgen(constructor)]
+    fn new(
+        code: &str,
+        message: &str,
+        status: u16,
+        retryable: bool,
+        request_id: Option<String>,
+    ) -> GatehouseError;
+}
+
 fn to_js_error(e: ClientError) -> JsValue {
-    let obj = js_sys::Object::new();
-    let status = match &e {
-        ClientError::Api { status, .. } => *status,
-        _ => 0,
-    };
-    let code = e.code().to_owned();
-    let _ = js_sys::Reflect::set(&obj, &"code".into(), &code.into());
-    let _ = js_sys::Reflect::set(&obj, &"status".into(), &status.into());
-    let _ = js_sys::Reflect::set(&obj, &"retryable".into(), &e.retryable().into());
-    let _ = js_sys::Reflect::set(&obj, &"message".into(), &e.to_string().into());
-    obj.into()
+    GatehouseError::new(
+        e.code(),
+        &e.message(),
+        e.status(),
+        e.retryable(),
+        e.request_id().map(str::to_owned),
+    )
+    .into()
 }
 
 #[wasm_bindgen(typescript_custom_section)]
 const API_TYPES: &str = include_str!("../types.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
+const ERROR_TYPES: &str = r#"
+/** Codes of failures without an answer from the worker: it could not be reached, or answered something unreadable. */
+export type ClientErrorCode = "network_error" | "unexpected_response";
+/** How every call rejects (and what a watch reports): `code` is one of the worker's `ErrorCode`s or a `ClientErrorCode`, `message` the worker's sentence, `status` its HTTP status (0: no answer), `retryable` whether trying again later may succeed, `requestId` the worker's `X-Request-Id` (null without an answer). */
+export class GatehouseError extends Error {
+  private constructor();
+  readonly name: "GatehouseError";
+  readonly code: ErrorCode | ClientErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly requestId: string | null;
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
 const JS_TYPES: &str = r#"
-/** How every call rejects: the worker's stable error code, or `network_error` / `unexpected_response`. */
-export type GatehouseError = { code: string; status: number; retryable: boolean; message: string };
 /** What `watchOnboarding` reports: a status change (`terminal`: the onboarding is settled and the watch ends with it), or an error (`retryInMs: null` when the watch ended). */
 export type WatchEvent =
   | { type: "status"; onboarding: OnboardingView; terminal: boolean }
@@ -53,8 +84,9 @@ impl JsClient {
     /// session cookie). `session`: a portal session token your backend signed, sent as
     /// `Authorization: Bearer` (pages on another origin).
     #[wasm_bindgen(constructor)]
-    pub fn new(base_url: &str, session: Option<String>) -> JsClient {
-        let inner = Client::new(base_url);
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
+    pub fn new(baseUrl: &str, session: Option<String>) -> JsClient {
+        let inner = Client::new(baseUrl);
         JsClient {
             inner: match session {
                 Some(s) => inner.with_session(&s),
@@ -63,63 +95,98 @@ impl JsClient {
         }
     }
 
-    async fn json(
-        &self,
-        method: &str,
-        path: &str,
-        payload: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let answer = self
-            .inner
-            .request(method, path, payload, None)
-            .await
-            .map_err(to_js_error)?;
-        Ok(answer.json)
+    /// Replaces the portal session for every later call (and the running watches of this
+    /// client); `""` or `null` sends none.
+    #[wasm_bindgen(setter)]
+    pub fn set_session(&self, session: Option<String>) {
+        self.inner.set_session(session.as_deref());
     }
 
-    /// Resolves to `{status, service, version, mode}`; rejects with `{code, status, retryable, message}`.
-    #[wasm_bindgen(unchecked_return_type = "Health")]
-    pub async fn health(&self) -> Result<JsValue, JsValue> {
+    /// Called for a fresh portal session when the worker answers `session_expired` (sessions
+    /// are short-lived): return the new token (or a promise of it); the call is then sent once
+    /// more with it, and every later call uses it. `null` removes it.
+    #[wasm_bindgen(setter = fetchSession)]
+    pub fn set_fetch_session(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "(() => string | Promise<string>) | null | undefined"
+        )]
+        fetch: Option<js_sys::Function>,
+    ) {
+        self.inner
+            .set_session_source(fetch.map(|f| -> SessionSource {
+                Rc::new(move || {
+                    let f = f.clone();
+                    Box::pin(async move {
+                        let v = f.call0(&JsValue::NULL).ok()?;
+                        JsFuture::from(js_sys::Promise::resolve(&v))
+                            .await
+                            .ok()?
+                            .as_string()
+                    })
+                })
+            }));
+    }
+
+    /// One call as a promise of the parsed JSON answer. Every method goes through this one
+    /// future (not one `async fn` each): each exported `async fn` compiles to a state machine
+    /// of its own, which the size budget does not afford.
+    fn json(
+        &self,
+        method: &'static str,
+        path: String,
+        payload: Option<JsValue>,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let answer = inner
+                .request(method, &path, payload, None)
+                .await
+                .map_err(to_js_error)?;
+            Ok(answer.json)
+        })
+    }
+
+    /// Resolves to `{status, service, version, mode}`; rejects with a `GatehouseError`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Health>")]
+    pub fn health(&self) -> js_sys::Promise {
         let (method, path) = route_path(RouteId::Health, &[]);
-        self.json(method, &path, None).await
+        self.json(method, path, None)
     }
 
     /// Starts an onboarding → `{onboarding, entry_url}`.
     /// Starts the same onboarding again (same platform and type) after its authorization link
     /// expired; answers a new `{onboarding, entry_url}`.
-    #[wasm_bindgen(js_name = restartOnboarding, unchecked_return_type = "StartResponse")]
+    #[wasm_bindgen(js_name = restartOnboarding, unchecked_return_type = "Promise<StartResponse>")]
     #[allow(non_snake_case)] // the JavaScript API's parameter name
-    pub async fn restart_onboarding(
-        &self,
-        id: String,
-        returnPage: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn restart_onboarding(&self, id: String, returnPage: Option<String>) -> js_sys::Promise {
         let page = returnPage.map_or(JsValue::UNDEFINED, JsValue::from);
         let b = body(&[("return_page", &page)]);
         let (method, path) = route_path(RouteId::RestartOnboarding, &[&id]);
-        self.json(method, &path, Some(b)).await
+        self.json(method, path, Some(b))
     }
 
-    #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "StartResponse")]
-    pub async fn start_onboarding(
+    #[wasm_bindgen(js_name = startOnboarding, unchecked_return_type = "Promise<StartResponse>")]
+    #[allow(non_snake_case)] // the JavaScript API's parameter name
+    pub fn start_onboarding(
         &self,
         source: String,
         #[wasm_bindgen(unchecked_param_type = "IntegrationType")] kind: String,
-        return_page: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+        returnPage: Option<String>,
+    ) -> js_sys::Promise {
         let source = JsValue::from(source);
         let kind = JsValue::from(kind);
-        let page = return_page.map_or(JsValue::UNDEFINED, JsValue::from);
+        let page = returnPage.map_or(JsValue::UNDEFINED, JsValue::from);
         let b = body(&[("source", &source), ("type", &kind), ("return_page", &page)]);
         let (method, path) = route_path(RouteId::StartOnboarding, &[]);
-        self.json(method, &path, Some(b)).await
+        self.json(method, path, Some(b))
     }
 
     /// `{id, type, source?, status, merchant_id?, integration_id?}`.
-    #[wasm_bindgen(js_name = onboardingStatus, unchecked_return_type = "OnboardingView")]
-    pub async fn onboarding_status(&self, id: String) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = onboardingStatus, unchecked_return_type = "Promise<OnboardingView>")]
+    pub fn onboarding_status(&self, id: String) -> js_sys::Promise {
         let (method, path) = route_path(RouteId::OnboardingStatus, &[&id]);
-        self.json(method, &path, None).await
+        self.json(method, path, None)
     }
 
     /// Watches an onboarding: `callback({type: "status", onboarding, terminal})` on every change
@@ -159,57 +226,50 @@ impl JsClient {
     }
 
     /// Revokes (idempotent) → the onboarding.
-    #[wasm_bindgen(js_name = revokeOnboarding, unchecked_return_type = "OnboardingView")]
-    pub async fn revoke_onboarding(&self, id: String) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = revokeOnboarding, unchecked_return_type = "Promise<OnboardingView>")]
+    pub fn revoke_onboarding(&self, id: String) -> js_sys::Promise {
         let (method, path) = route_path(RouteId::RevokeOnboarding, &[&id]);
-        self.json(method, &path, None).await
+        self.json(method, path, None)
     }
 
     /// `{locations: [{_id, name, type, address?, external_id?, onboarding_id?, bound_pos_location_id?}]}`.
-    #[wasm_bindgen(js_name = onboardingLocations, unchecked_return_type = "LocationsResponse")]
-    pub async fn onboarding_locations(&self, id: String) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = onboardingLocations, unchecked_return_type = "Promise<LocationsResponse>")]
+    pub fn onboarding_locations(&self, id: String) -> js_sys::Promise {
         let (method, path) = route_path(RouteId::OnboardingLocations, &[&id]);
-        self.json(method, &path, None).await
+        self.json(method, path, None)
     }
 
     /// Imports POS locations: `[{external_id, name, address?}]`.
-    #[wasm_bindgen(js_name = ingestLocations, unchecked_return_type = "LocationsResponse")]
-    pub async fn ingest_locations(
+    #[wasm_bindgen(js_name = ingestLocations, unchecked_return_type = "Promise<LocationsResponse>")]
+    pub fn ingest_locations(
         &self,
         id: String,
         #[wasm_bindgen(unchecked_param_type = "IngestOnboardingLocation[]")] locations: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    ) -> js_sys::Promise {
         let b = body(&[("locations", &locations)]);
         let (method, path) = route_path(RouteId::IngestLocations, &[&id]);
-        self.json(method, &path, Some(b)).await
+        self.json(method, path, Some(b))
     }
 
     /// Binds DSP locations to POS locations: `[{dsp_location_id, pos_location_id}]`.
-    #[wasm_bindgen(js_name = bindLocations, unchecked_return_type = "LocationsResponse")]
-    pub async fn bind_locations(
+    #[wasm_bindgen(js_name = bindLocations, unchecked_return_type = "Promise<LocationsResponse>")]
+    pub fn bind_locations(
         &self,
         id: String,
         #[wasm_bindgen(unchecked_param_type = "BindOnboardingLocation[]")] bindings: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    ) -> js_sys::Promise {
         let b = body(&[("locations", &bindings)]);
         let (method, path) = route_path(RouteId::BindLocations, &[&id]);
-        self.json(method, &path, Some(b)).await
+        self.json(method, path, Some(b))
     }
 
     /// The organization's locations (POS and DSP), or only the one named by `locationId`
     /// (Stream's `location_id` filter).
-    #[wasm_bindgen(js_name = organizationLocations, unchecked_return_type = "LocationsResponse")]
+    #[wasm_bindgen(js_name = organizationLocations, unchecked_return_type = "Promise<LocationsResponse>")]
     #[allow(non_snake_case)] // the JavaScript API's parameter name
-    pub async fn organization_locations(
-        &self,
-        locationId: Option<String>,
-    ) -> Result<JsValue, JsValue> {
-        self.json(
-            "GET",
-            &crate::client::org_locations_path(locationId.as_deref()),
-            None,
-        )
-        .await
+    pub fn organization_locations(&self, locationId: Option<String>) -> js_sys::Promise {
+        let path = crate::client::org_locations_path(locationId.as_deref());
+        self.json("GET", path, None)
     }
 }
 
@@ -254,8 +314,9 @@ extern "C" {
 /// white-label app. `session`: a portal session token for pages on another origin (`""` to use
 /// the worker's cookie); `target`: `"_self"` (default) or `"_blank"`.
 #[wasm_bindgen(js_name = startSso)]
-pub fn start_sso(base_url: &str, session: &str, target: &str) -> Result<(), JsValue> {
-    crate::sso::start(base_url, Some(session), crate::sso::Target::parse(target))
+#[allow(non_snake_case)] // the JavaScript API's parameter name
+pub fn start_sso(baseUrl: &str, session: &str, target: &str) -> Result<(), JsValue> {
+    crate::sso::start(baseUrl, Some(session), crate::sso::Target::parse(target))
 }
 
 /// Registers `<gatehouse-sso-button>` and `<gatehouse-onboarding>` (idempotent); called when

@@ -18,4 +18,4 @@ mod js;
 pub mod sso;
 pub mod watch;
 
-pub use client::{Client, ClientError, StatusAnswer};
+pub use client::{Client, ClientError, SessionSource, StatusAnswer};

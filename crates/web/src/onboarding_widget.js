@@ -2,206 +2,419 @@
 // choose the source → authorize at the partner (full-page redirect, or a popup with
 // blocked-popup fallback) → connecting → active → locations (bind DSP locations to POS ones).
 // It talks only to the Gatehouse worker through the wasm client; no credential or token ever
-// reaches it. Attributes: `gatehouse` (worker URL; empty = this origin), `session` (portal
-// session token for pages on another origin; or the `sessionToken` property), `sources`
-// (`square:pos,ubereats:dsp` — id:type[:Label] pairs), `mode` (`redirect` default, or `popup`),
-// `return-page` (one of the worker's ONBOARDING_RETURN_PAGES). Events (bubbling, composed):
-// `gatehouse-event` {name, ...} for every step, `gatehouse-success` {onboarding},
-// `gatehouse-exit` {reason, error?}. Theme with CSS custom properties on the element:
-// --gatehouse-accent, --gatehouse-bg, --gatehouse-fg, --gatehouse-muted, --gatehouse-error,
-// --gatehouse-radius, --gatehouse-font; or style its parts (`::part(button)`, `::part(panel)`).
+// reaches it.
+//
+// Inputs, each an attribute and a property, live (a change takes effect at once, before or
+// after the element is connected, even before it upgrades): `gatehouse` (worker URL; empty = this
+// origin), `session` (portal session token for pages on another origin; property also
+// `sessionToken`, never reflected into the DOM), `sources` (`square:pos,ubereats:dsp` —
+// id:type[:Label] pairs), `mode` (`redirect` default, or `popup`), `return-page` / `returnPage`
+// (one of the worker's ONBOARDING_RETURN_PAGES), `locale`. Properties only: `fetchSession`
+// (called for a fresh session when the worker answers session_expired; the call is retried
+// once) and `strings` (overrides of any visible string).
+//
+// Events (bubbling, composed): `gatehouse-event` {name, ...} for every step, `gatehouse-success`
+// {onboarding}, `gatehouse-exit` {reason, error?}. Theme with CSS custom properties on the
+// element: --gatehouse-accent, --gatehouse-bg, --gatehouse-fg, --gatehouse-muted,
+// --gatehouse-error, --gatehouse-radius, --gatehouse-font; or style its parts (`::part(button)`,
+// `::part(panel)`, …).
 const CSS = `
 :host { display: block; font: var(--gatehouse-font, inherit); color: var(--gatehouse-fg, #1d2433); }
 [part=panel] { background: var(--gatehouse-bg, #fff); border-radius: var(--gatehouse-radius, 10px);
-  padding: 1rem 1.2rem; box-shadow: 0 1px 3px #0002; }
-h3 { margin: 0 0 .6rem; font-size: 1.1em; }
-p { margin: .4rem 0; }
+  padding-block: 1rem; padding-inline: 1.2rem; box-shadow: 0 1px 3px #0002; }
+h3 { margin-block: 0 .6rem; margin-inline: 0; font-size: 1.1em; }
+h3:focus { outline: none; }
+p { margin-block: .4rem; margin-inline: 0; }
 .muted { color: var(--gatehouse-muted, #5b6478); }
 .error { color: var(--gatehouse-error, #b3261e); }
-.steps { display: flex; gap: .4rem; margin-bottom: .8rem; padding: 0; list-style: none; font-size: .85em; }
-.steps li { padding: .15rem .5rem; border-radius: 999px; background: #eef; }
+.steps { display: flex; gap: .4rem; margin-block: 0 .8rem; padding: 0; list-style: none; font-size: .85em; }
+.steps li { padding-block: .15rem; padding-inline: .5rem; border-radius: 999px; background: #eef; }
 .steps li[aria-current=step] { background: var(--gatehouse-accent, #1f5fbf); color: #fff; }
 .sources { display: flex; flex-wrap: wrap; gap: .5rem; }
-button { font: inherit; padding: .5em 1em; border: 0; border-radius: calc(var(--gatehouse-radius, 10px) / 1.6);
+button { font: inherit; padding-block: .5em; padding-inline: 1em; border: 0; border-radius: calc(var(--gatehouse-radius, 10px) / 1.6);
   background: var(--gatehouse-accent, #1f5fbf); color: #fff; cursor: pointer; }
 button.secondary { background: transparent; color: var(--gatehouse-accent, #1f5fbf); border: 1px solid currentColor; }
 button:disabled { opacity: .6; cursor: default; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
-td, th { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid #eee; }
-.spinner { display: inline-block; width: .9em; height: .9em; border: 2px solid currentColor; border-right-color: transparent;
-  border-radius: 50%; animation: spin 1s linear infinite; vertical-align: -2px; }
+table { border-collapse: collapse; inline-size: 100%; margin-block: .5rem; }
+td, th { text-align: start; padding-block: .3rem; padding-inline: .4rem; border-block-end: 1px solid #eee; }
+.spinner { display: inline-block; inline-size: .9em; block-size: .9em; border: 2px solid currentColor; border-inline-end-color: transparent;
+  border-radius: 50%; animation: spin 1s linear infinite; vertical-align: -2px; margin-inline-end: .3em; }
+@media (prefers-reduced-motion: reduce) { .spinner { animation: none; border-style: dotted; } }
 @keyframes spin { to { transform: rotate(360deg); } }
+[role=status]:empty { display: none; }
 `;
-const STEPS = ["Choose", "Authorize", "Connect", "Locations"];
 const MESSAGE = "gatehouse-onboarding";
+// The return page's parameters (core's return_location): the widget reads and removes only these.
+const PARAMS = ["gatehouse_onboarding", "gatehouse_status", "gatehouse_error"];
+// Inputs that are attributes too; `session` is never written back into the DOM.
+const ATTRS = { gatehouse: "gatehouse", sources: "sources", mode: "mode", returnPage: "return-page", locale: "locale" };
+
+// Every visible string, per language; `strings` overrides any of them. `{x}` is filled in;
+// plurals are objects keyed by Intl.PluralRules categories. The `e_*` sentences are what a
+// merchant reads for an error code (WHY maps each code to one); the code is shown beside it.
+const EN = {
+  region: "Connect a platform", progress: "Progress", steps: ["Choose", "Authorize", "Connect", "Locations"],
+  choose: "Connect a platform", chooseHint: "Choose the system you use. You will authorize the connection at its site.",
+  source: "{label} ({type})", preparing: "Preparing the authorization…", preparingAgain: "Preparing a new authorization…",
+  redirecting: "Taking you to authorize…", connecting: "Connecting", inPopup: "Finish the authorization in the window that opened…",
+  waiting: "Waiting for the platform…", connected: "Connected", loading: "Loading locations…", connectedTo: "Connected: {name}",
+  pos: { one: "{n} POS location", other: "{n} POS locations" }, dsp: { one: "{n} delivery location", other: "{n} delivery locations" },
+  counts: "{pos} and {dsp}.", bindHint: "Connect both a POS and a delivery platform to bind their locations.",
+  dspColumn: "Delivery location", posColumn: "POS location", notBound: "— not bound —", bindLabel: "POS location for {name}",
+  save: "Save bindings", saved: "Bindings saved.", another: "Connect another", failed: "Could not connect",
+  expired: "The authorization link expired", retry: "Try again", restart: "Start again", code: "Code:", reference: "Reference:",
+  e_session: "Your session has ended. Reload the page to sign in again.",
+  e_role: "Your account may not connect platforms. Ask an owner or an admin of your organization.",
+  e_busy: "The platform is not answering right now. Please try again in a moment.",
+  e_later: "Too many attempts. Please wait a minute, then try again.",
+  e_setup: "This page is not set up to connect platforms yet. Please contact support.",
+  e_partner: "The platform refused the connection. Please try again, or contact support if it keeps happening.",
+  e_gone: "This connection no longer exists. Start again to connect the platform.",
+  e_state: "This connection cannot be changed right now. Reload the page and try again.",
+  e_location: "That location cannot be used here. Reload the locations and try again.",
+  e_expired: "Start again to get a new link for the same platform.",
+  e_denied: "The authorization was declined or did not finish.",
+  e_browser: "The authorization was finished in another browser or by another user. Start again here.",
+  e_revoked: "This connection was revoked.",
+  e_network: "Could not reach the connection service. Check your internet connection and try again.",
+  e_other: "Something went wrong. Please try again.",
+};
+const FR = {
+  region: "Connecter une plateforme", progress: "Progression", steps: ["Choisir", "Autoriser", "Connecter", "Emplacements"],
+  choose: "Connecter une plateforme", chooseHint: "Choisissez le système que vous utilisez. Vous autoriserez la connexion sur son site.",
+  source: "{label} ({type})", preparing: "Préparation de l’autorisation…", preparingAgain: "Préparation d’une nouvelle autorisation…",
+  redirecting: "Redirection vers l’autorisation…", connecting: "Connexion", inPopup: "Terminez l’autorisation dans la fenêtre ouverte…",
+  waiting: "En attente de la plateforme…", connected: "Connecté", loading: "Chargement des emplacements…", connectedTo: "Connecté : {name}",
+  pos: { one: "{n} emplacement de caisse", other: "{n} emplacements de caisse" }, dsp: { one: "{n} emplacement de livraison", other: "{n} emplacements de livraison" },
+  counts: "{pos} et {dsp}.", bindHint: "Connectez une caisse et une plateforme de livraison pour associer leurs emplacements.",
+  dspColumn: "Emplacement de livraison", posColumn: "Emplacement de caisse", notBound: "— non associé —", bindLabel: "Emplacement de caisse pour {name}",
+  save: "Enregistrer les associations", saved: "Associations enregistrées.", another: "Connecter une autre plateforme", failed: "Connexion impossible",
+  expired: "Le lien d’autorisation a expiré", retry: "Réessayer", restart: "Recommencer", code: "Code :", reference: "Référence :",
+  e_session: "Votre session a pris fin. Rechargez la page pour vous reconnecter.",
+  e_role: "Votre compte ne peut pas connecter de plateformes. Demandez à un propriétaire ou à un administrateur de votre organisation.",
+  e_busy: "La plateforme ne répond pas pour le moment. Réessayez dans un instant.",
+  e_later: "Trop de tentatives. Patientez une minute, puis réessayez.",
+  e_setup: "Cette page n’est pas encore configurée pour connecter des plateformes. Contactez le support.",
+  e_partner: "La plateforme a refusé la connexion. Réessayez, ou contactez le support si cela se reproduit.",
+  e_gone: "Cette connexion n’existe plus. Recommencez pour connecter la plateforme.",
+  e_state: "Cette connexion ne peut pas être modifiée pour le moment. Rechargez la page et réessayez.",
+  e_location: "Cet emplacement ne peut pas être utilisé ici. Rechargez les emplacements et réessayez.",
+  e_expired: "Recommencez pour obtenir un nouveau lien pour la même plateforme.",
+  e_denied: "L’autorisation a été refusée ou n’a pas abouti.",
+  e_browser: "L’autorisation a été terminée dans un autre navigateur ou par un autre utilisateur. Recommencez ici.",
+  e_revoked: "Cette connexion a été révoquée.",
+  e_network: "Impossible de joindre le service de connexion. Vérifiez votre connexion internet et réessayez.",
+  e_other: "Une erreur s’est produite. Réessayez.",
+};
+const BUNDLES = { en: EN, fr: FR };
+// Every code the widget may meet — the worker's ErrorCode table (types.d.ts), the return page's
+// `gatehouse_error` values, the client's and its own — mapped to one of the sentences above.
+const WHY = Object.fromEntries(Object.entries({
+  session: "session_required session_expired invalid_session unauthorized",
+  role: "forbidden_role forbidden_org forbidden_user",
+  busy: "partner_unavailable storage_unavailable internal complete_failed",
+  later: "rate_limited",
+  setup: "misconfigured origin_not_allowed return_page_not_allowed browser_not_allowed proxy_path_not_allowed unknown_credential not_found method_not_allowed invalid_request invalid_id invalid_source invalid_type invalid_token_name invalid_scopes payload_too_large unsupported_media_type unexpected_response token_not_found",
+  partner: "partner_rejected partner_redirected partner_rejected_token needs_reauth conflict org_not_found",
+  gone: "onboarding_not_found onboarding_not_restartable",
+  state: "invalid_state",
+  location: "invalid_location location_org_mismatch location_not_found",
+  expired: "state_expired invalid_ticket",
+  denied: "access_denied authorization_failed invalid_code missing_code",
+  browser: "flow_not_started_here flow_of_another_user foreign_state state_already_used",
+  revoked: "revoked",
+  network: "network_error",
+}).flatMap(([why, codes]) => codes.split(" ").map((c) => [c, why])));
+const SESSION_CODES = ["session_required", "session_expired", "invalid_session"];
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "on") for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
-    else if (v !== undefined && v !== null) e.setAttribute(k, v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v);
   }
   e.append(...children);
   return e;
 }
+const spinner = () => el("span", { class: "spinner", "aria-hidden": "true" });
 
 export function defineOnboardingWidget(makeClient) {
   // The page the merchant comes back to in popup mode: tell the opener (same origin only) and close.
   const params = new URLSearchParams(location.search);
-  if (window.opener && params.has("onboarding")) {
-    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("onboarding"), status: params.get("status"), error: params.get("error") }, location.origin);
+  if (window.opener && params.has("gatehouse_onboarding")) {
+    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("gatehouse_onboarding"), status: params.get("gatehouse_status"), error: params.get("gatehouse_error") }, location.origin);
     window.close();
   }
   if (customElements.get("gatehouse-onboarding")) return;
 
-  customElements.define("gatehouse-onboarding", class extends HTMLElement {
+  class GatehouseOnboarding extends HTMLElement {
+    static observedAttributes = ["session", ...Object.values(ATTRS)];
+    #session = "";
+    #fetchSession = null;
+    #strings = null;
+    #client = null;
+    #view = null; // re-renders the current step (after a change of language or strings)
+    #pending = null; // what to do once the inputs change (a session arrives)
+    #watching = null; // the onboarding id being watched
+
+    // ---- inputs ----
+    get session() { return this.#session; }
+    set session(v) {
+      this.#session = v ?? "";
+      if (this.#client) this.#client.session = this.#session;
+      this.#changed();
+    }
+    get sessionToken() { return this.session; }
+    set sessionToken(v) { this.session = v; }
+    get fetchSession() { return this.#fetchSession; }
+    set fetchSession(f) {
+      this.#fetchSession = typeof f === "function" ? f : null;
+      if (this.#client) this.#client.fetchSession = this.#renew();
+    }
+    get strings() { return this.#strings; }
+    set strings(s) { this.#strings = s ?? null; this.#view?.(); }
+
+    attributeChangedCallback(name, old, value) {
+      if (old === value) return;
+      if (name === "session") return void (this.session = value);
+      if (name === "gatehouse") {
+        // Another worker: a new client, and the watch (if any) carries on against it.
+        this.#client?.free();
+        this.#client = null;
+        if (this.#watching && this.isConnected) this.#watch(this.#watching);
+      }
+      if (name === "sources" && this.dataset.state === "choose") this.choose();
+      else if (name === "locale") this.#view?.();
+      this.#changed();
+    }
+
+    // A session (or another input) arrived: carry on with what waited for it.
+    #changed() {
+      const pending = this.#pending;
+      if (pending && this.isConnected && !this.#needsSession()) {
+        this.#pending = null;
+        pending();
+      }
+    }
+
+    // A worker on another origin is reached with a session only (its cookie is not sent).
+    #needsSession() {
+      const base = this.gatehouse;
+      return !this.#session && !!base && new URL(base, location.href).origin !== location.origin;
+    }
+
+    #renew() {
+      const f = this.#fetchSession;
+      return f ? async () => (this.#session = await f()) : null;
+    }
+
+    client() {
+      if (!this.#client) {
+        this.#client = makeClient(this.gatehouse, this.#session);
+        this.#client.fetchSession = this.#renew();
+      }
+      return this.#client;
+    }
+
+    t(key, vars = {}) {
+      const lang = (this.locale || this.closest("[lang]")?.lang || "en").toLowerCase().split("-")[0];
+      const bundle = BUNDLES[lang] ?? EN;
+      let s = this.#strings?.[key] ?? bundle[key] ?? EN[key];
+      if (typeof s === "object" && !Array.isArray(s)) {
+        let rules;
+        try { rules = new Intl.PluralRules(this.locale || lang); } catch { rules = new Intl.PluralRules("en"); }
+        s = s[rules.select(vars.n)] ?? s.other;
+      }
+      return typeof s === "string" ? s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "") : s;
+    }
+
+    // ---- lifecycle ----
     connectedCallback() {
-      if (this.shadowRoot) return;
-      const root = this.attachShadow({ mode: "open" });
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [sheet];
-      this.panel = el("div", { part: "panel", role: "region", "aria-live": "polite" });
-      root.append(this.panel);
-      this.client = makeClient(this.getAttribute("gatehouse") ?? "", this.sessionToken ?? this.getAttribute("session") ?? "");
-      this.onMessage = (e) => {
+      // Properties set before the element upgraded are own properties hiding the accessors.
+      for (const p of ["session", "sessionToken", "fetchSession", "strings", ...Object.keys(ATTRS)]) {
+        if (Object.hasOwn(this, p)) {
+          const v = this[p];
+          delete this[p];
+          this[p] = v;
+        }
+      }
+      this.onMessage ??= (e) => {
         if (e.origin !== location.origin || e.source !== this.popup || e.data?.type !== MESSAGE) return;
         this.emit("event", { name: "popup_returned" });
         this.watcher?.refresh();
       };
       window.addEventListener("message", this.onMessage);
+      if (this.shadowRoot) {
+        // Moved (disconnected, then connected again): carry on where it was.
+        if (this.#watching) this.#watch(this.#watching);
+        this.#changed();
+        return;
+      }
+      const root = this.attachShadow({ mode: "open" });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+      this.panel = el("div", { part: "panel", role: "region" });
+      this.status = el("p", { part: "status", role: "status", class: "muted" });
+      root.append(this.panel);
       // Back from a full-page redirect: the worker sent only the onboarding id and an outcome.
-      const p = new URLSearchParams(location.search);
-      if (p.has("onboarding") || p.has("error")) {
-        const id = p.get("onboarding");
-        const error = p.get("error");
-        history.replaceState(null, "", location.pathname);
+      const url = new URL(location.href);
+      const p = url.searchParams;
+      if (PARAMS.some((k) => p.has(k))) {
+        const id = p.get("gatehouse_onboarding");
+        const error = p.get("gatehouse_error");
+        // Only the widget's own parameters go; the page's query and hash stay.
+        for (const k of PARAMS) p.delete(k);
+        history.replaceState(history.state, "", url);
         this.emit("event", { name: "returned", onboarding: id, error });
         if (error && error !== "access_denied") return this.fail({ code: error }, id);
-        if (id) return this.connecting(id);
+        if (id) return this.#when(() => this.connecting(id));
       }
-      this.choose();
+      this.choose(false);
     }
 
     disconnectedCallback() {
       this.watcher?.stop();
+      this.watcher = null;
       window.removeEventListener("message", this.onMessage);
+    }
+
+    // Runs `go` now, or once a session arrives when the worker can only be reached with one.
+    #when(go) {
+      if (this.#needsSession()) {
+        this.#pending = go;
+        this.show(() => this.render(2, "connecting", this.t("connecting"), el("p", {}, spinner(), this.t("waiting"))));
+      } else go();
     }
 
     emit(kind, detail) {
       this.dispatchEvent(new CustomEvent(`gatehouse-${kind}`, { bubbles: true, composed: true, detail }));
     }
 
-    render(step, ...body) {
-      this.dataset.state = step;
-      const steps = el("ol", { class: "steps", "aria-label": "Progress" },
-        ...STEPS.map((s, i) => el("li", { "aria-current": i === this.stepIndex ? "step" : null }, s)));
-      this.panel.replaceChildren(steps, ...body);
+    // Shows a step: `view` draws it (again on a change of language or strings); the heading gets
+    // the focus unless `focus` is false (the first step, drawn without the merchant doing anything).
+    show(view, focus = true) {
+      this.#view = view;
+      view();
+      if (focus && this.isConnected) this.panel.querySelector("h3")?.focus();
     }
 
-    sources() {
-      return (this.getAttribute("sources") ?? "square:pos,ubereats:dsp").split(",").map((s) => s.trim()).filter(Boolean)
+    render(step, state, title, ...body) {
+      this.dataset.state = state;
+      this.panel.setAttribute("aria-label", this.t("region"));
+      const steps = el("ol", { class: "steps", part: "steps", "aria-label": this.t("progress") },
+        ...this.t("steps").map((s, i) => el("li", { "aria-current": i === step ? "step" : null }, s)));
+      const heading = el("h3", { part: "heading", tabindex: "-1", class: state === "error" ? "error" : null }, title);
+      this.panel.replaceChildren(steps, heading, ...body, this.status);
+    }
+
+    announce(text) { this.status.textContent = text; }
+
+    get gatehouse() { return this.getAttribute("gatehouse") ?? ""; }
+    get sources() { return this.getAttribute("sources") ?? "square:pos,ubereats:dsp"; }
+    get mode() { return this.getAttribute("mode") ?? "redirect"; }
+    get returnPage() { return this.getAttribute("return-page") ?? ""; }
+    get locale() { return this.getAttribute("locale") ?? ""; }
+
+    choose(focus = true) {
+      this.#pending = null;
+      const sources = this.sources.split(",").map((s) => s.trim()).filter(Boolean)
         .map((s) => { const [id, type, label] = s.split(":"); return { id, type: type ?? "pos", label: label ?? id }; });
-    }
-
-    choose() {
-      this.stepIndex = 0;
-      this.render("choose", el("h3", {}, "Connect a platform"),
-        el("p", { class: "muted" }, "Choose the system you use. You will authorize the connection at its site."),
-        el("div", { class: "sources" }, ...this.sources().map((s) => el("button", {
+      this.announce("");
+      this.show(() => this.render(0, "choose", this.t("choose"),
+        el("p", { class: "muted" }, this.t("chooseHint")),
+        el("div", { class: "sources" }, ...sources.map((s) => el("button", {
           part: "button", type: "button", "data-source": s.id, on: { click: () => this.start(s) },
-        }, `${s.label} (${s.type.toUpperCase()})`))));
+        }, this.t("source", { label: s.label, type: s.type.toUpperCase() }))))), focus);
     }
 
-    async start(source) {
-      this.stepIndex = 1;
-      this.render("authorizing", el("p", {}, el("span", { class: "spinner" }), " Preparing the authorization…"));
+    // In the click itself: a popup opens now (browsers block one opened after an await) on a
+    // blank page, and goes to the authorization once the worker answered with its link.
+    start(source) {
+      const popup = this.mode === "popup" ? window.open("", MESSAGE, "popup,width=520,height=680") : null;
       this.emit("event", { name: "start", source: source.id, type: source.type });
-      let started;
-      try {
-        started = await this.client.startOnboarding(source.id, source.type, this.getAttribute("return-page") ?? undefined);
-      } catch (error) {
-        return this.fail(error);
-      }
-      this.begin(started);
+      this.authorize(this.t("preparing"), popup,
+        () => this.client().startOnboarding(source.id, source.type, this.returnPage || undefined));
     }
 
     // An authorization link that expired before the merchant came back: the same platform and
     // type again, in one click (what Stripe's account links do with refresh_url).
-    async restart(previousId) {
-      this.stepIndex = 1;
-      this.render("authorizing", el("p", {}, el("span", { class: "spinner" }), " Preparing a new authorization…"));
+    restart(previousId) {
+      const popup = this.mode === "popup" ? window.open("", MESSAGE, "popup,width=520,height=680") : null;
       this.emit("event", { name: "restart", onboarding: previousId });
-      let started;
-      try {
-        started = await this.client.restartOnboarding(previousId, this.getAttribute("return-page") ?? undefined);
-      } catch (error) {
-        return this.fail(error);
-      }
-      this.begin(started);
+      this.authorize(this.t("preparingAgain"), popup,
+        () => this.client().restartOnboarding(previousId, this.returnPage || undefined));
     }
 
-    begin(started) {
+    async authorize(text, popup, call) {
+      this.show(() => this.render(1, "authorizing", this.t("steps")[1], el("p", {}, spinner(), text)));
+      this.announce(text);
+      let started;
+      try {
+        started = await call();
+      } catch (error) {
+        popup?.close();
+        return this.fail(error);
+      }
       const id = started.onboarding.id;
       this.emit("event", { name: "authorize", onboarding: id });
-      if (this.getAttribute("mode") === "popup") {
-        this.popup = window.open(started.entry_url, MESSAGE, "popup,width=520,height=680");
-        if (!this.popup) {
-          this.emit("event", { name: "popup_blocked", onboarding: id });
-        } else {
+      if (this.mode === "popup") {
+        if (popup && !popup.closed) {
+          this.popup = popup;
+          popup.location.href = started.entry_url;
           return this.connecting(id, true);
         }
+        this.emit("event", { name: "popup_blocked", onboarding: id });
       }
-      this.render("redirecting", el("p", {}, el("span", { class: "spinner" }), " Taking you to authorize…"));
+      this.show(() => this.render(1, "redirecting", this.t("steps")[1], el("p", {}, spinner(), this.t("redirecting"))));
       location.assign(started.entry_url);
     }
 
     connecting(id, inPopup = false) {
-      this.stepIndex = 2;
-      this.render("connecting", el("h3", {}, "Connecting"),
-        el("p", {}, el("span", { class: "spinner" }), inPopup ? " Finish the authorization in the window that opened…" : " Waiting for the platform…"));
+      const text = () => this.t(inPopup ? "inPopup" : "waiting");
+      this.show(() => this.render(2, "connecting", this.t("connecting"), el("p", {}, spinner(), text())));
+      this.announce(text());
+      this.#watch(id);
+    }
+
+    #watch(id) {
       this.watcher?.stop();
-      this.watcher = this.client.watchOnboarding(id, (u) => {
+      this.#watching = id;
+      this.watcher = this.client().watchOnboarding(id, (u) => {
         if (u.type === "error") {
           this.emit("event", { name: "error", error: u.error, retryInMs: u.retryInMs });
-          if (u.retryInMs === null) this.fail(u.error, id);
+          if (u.retryInMs === null) this.fail(u.error, id, () => this.connecting(id));
           return;
         }
         const o = u.onboarding;
         this.emit("event", { name: "status", onboarding: o });
         if (!u.terminal) return; // still pending: the watch goes on
+        this.#watching = null;
         if (o.status === "active") this.active(o);
-        else if (o.status === "revoked") this.fail({ code: "revoked", message: "This connection was revoked." }, id);
-        else this.fail({ code: "authorization_failed", message: "The authorization was declined or failed." }, id);
+        else this.fail({ code: o.status === "revoked" ? "revoked" : "authorization_failed" }, id);
       });
     }
 
     async active(onboarding) {
       this.emit("success", { onboarding });
-      this.stepIndex = 3;
-      this.render("active", el("h3", {}, "Connected"), el("p", {}, el("span", { class: "spinner" }), " Loading locations…"));
+      this.show(() => this.render(3, "active", this.t("connected"), el("p", {}, spinner(), this.t("loading"))));
+      this.announce(this.t("loading"));
       try {
-        const all = (await this.client.organizationLocations()).locations;
+        const all = (await this.client().organizationLocations()).locations;
         this.locations(onboarding, all);
       } catch (error) {
-        this.fail(error, onboarding.id);
+        this.fail(error, onboarding.id, () => this.active(onboarding));
       }
     }
 
-    locations(onboarding, all) {
+    locations(onboarding, all, focus = true) {
       // A partner may leave out a location's type or name: the type then comes from the
       // onboarding that provisioned it, the label from its external id or id.
       const kind = (l) => l.type ?? (l.onboarding_id === onboarding.id ? onboarding.type : undefined);
       const label = (l) => l.name ?? l.external_id ?? l._id;
       const pos = all.filter((l) => kind(l) === "pos");
       const dsp = all.filter((l) => kind(l) === "dsp");
-      const rows = dsp.map((d) => {
-        const select = el("select", { "data-dsp": d._id, "aria-label": `POS location for ${label(d)}` },
-          el("option", { value: "" }, "— not bound —"),
-          ...pos.map((p) => el("option", { value: p._id, selected: d.bound_pos_location_id === p._id ? "" : null }, label(p))));
-        return el("tr", {}, el("td", {}, label(d)), el("td", {}, select));
-      });
-      const bind = el("button", { part: "button", type: "button", on: { click: async () => {
+      const save = async (bind) => {
         const byOnboarding = new Map();
         for (const s of this.panel.querySelectorAll("select[data-dsp]")) {
           if (!s.value) continue;
@@ -212,34 +425,65 @@ export function defineOnboardingWidget(makeClient) {
         }
         bind.disabled = true;
         try {
-          for (const [id, bindings] of byOnboarding) await this.client.bindLocations(id, bindings);
+          for (const [id, bindings] of byOnboarding) await this.client().bindLocations(id, bindings);
           this.emit("event", { name: "bound", count: [...byOnboarding.values()].flat().length });
-          this.locations(onboarding, (await this.client.organizationLocations()).locations);
+          this.locations(onboarding, (await this.client().organizationLocations()).locations, false);
+          this.announce(this.t("saved"));
         } catch (error) {
           this.fail(error, onboarding.id);
         }
-      } } }, "Save bindings");
-      const done = el("button", { class: "secondary", type: "button", on: { click: () => { this.emit("exit", { reason: "done" }); this.choose(); } } }, "Connect another");
-      this.render("locations", el("h3", {}, `Connected: ${onboarding.source ?? onboarding.type}`),
-        el("p", { class: "muted" }, `${pos.length} POS and ${dsp.length} delivery locations.`),
-        dsp.length && pos.length
-          ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Delivery location"), el("th", {}, "POS location"))), el("tbody", {}, ...rows))
-          : el("p", { class: "muted" }, "Connect both a POS and a delivery platform to bind their locations."),
-        el("div", { class: "sources" }, ...(dsp.length && pos.length ? [bind] : []), done));
+      };
+      this.show(() => {
+        const rows = dsp.map((d) => {
+          const select = el("select", { part: "select", "data-dsp": d._id, "aria-label": this.t("bindLabel", { name: label(d) }) },
+            el("option", { value: "" }, this.t("notBound")),
+            ...pos.map((p) => el("option", { value: p._id, selected: d.bound_pos_location_id === p._id ? "" : null }, label(p))));
+          return el("tr", {}, el("td", {}, label(d)), el("td", {}, select));
+        });
+        const bind = el("button", { part: "button", type: "button", on: { click: () => save(bind) } }, this.t("save"));
+        const done = el("button", { part: "button secondary", class: "secondary", type: "button",
+          on: { click: () => { this.emit("exit", { reason: "done" }); this.choose(); } } }, this.t("another"));
+        const both = dsp.length && pos.length;
+        this.render(3, "locations", this.t("connectedTo", { name: onboarding.source ?? onboarding.type }),
+          el("p", { class: "muted" }, this.t("counts", { pos: this.t("pos", { n: pos.length }), dsp: this.t("dsp", { n: dsp.length }) })),
+          both
+            ? el("table", { part: "table" }, el("thead", {}, el("tr", {}, el("th", {}, this.t("dspColumn")), el("th", {}, this.t("posColumn")))), el("tbody", {}, ...rows))
+            : el("p", { class: "muted" }, this.t("bindHint")),
+          el("div", { class: "sources" }, ...(both ? [bind] : []), done));
+      }, focus);
     }
 
-    fail(error, id) {
+    // An error: a sentence for the merchant per code (never the worker's developer message),
+    // the code and request id for support. `retry`: what to do again once the session changes,
+    // when the error was the session's.
+    fail(error, id, retry) {
       this.watcher?.stop();
+      this.#watching = null;
+      this.#pending = retry && SESSION_CODES.includes(error?.code) ? retry : null;
       this.emit("exit", { reason: "error", error, onboarding: id ?? null });
-      const retry = el("button", { part: "button", type: "button", on: { click: () => this.choose() } }, "Try again");
-      const expired = id && (error?.code === "state_expired" || error?.code === "invalid_ticket");
-      const again = expired
-        ? el("button", { part: "button", type: "button", "data-action": "restart", on: { click: () => this.restart(id) } }, "Start again")
-        : null;
-      this.render("error", el("h3", { class: "error" }, expired ? "The authorization link expired" : "Could not connect"),
-        el("p", {}, error?.message ?? (expired ? "Start again to get a new link for the same platform." : "Something went wrong.")),
-        el("p", { class: "muted" }, "Code: ", el("code", { "data-code": error?.code ?? "unknown" }, error?.code ?? "unknown")),
-        el("div", { class: "sources" }, ...(again ? [again, retry] : [retry])));
+      const code = error?.code ?? "unknown";
+      const expired = id && (code === "state_expired" || code === "invalid_ticket");
+      this.announce("");
+      this.show(() => {
+        const retryButton = el("button", { part: "button", type: "button", on: { click: () => this.choose() } }, this.t("retry"));
+        const again = expired
+          ? el("button", { part: "button", type: "button", "data-action": "restart", on: { click: () => this.restart(id) } }, this.t("restart"))
+          : null;
+        this.render(0, "error", this.t(expired ? "expired" : "failed"),
+          el("p", { "data-sentence": WHY[code] ?? "other" }, this.t(`e_${WHY[code] ?? "other"}`)),
+          el("p", { class: "muted" }, this.t("code"), " ", el("code", { "data-code": code }, code),
+            ...(error?.requestId ? [" · ", this.t("reference"), " ", el("code", { "data-request-id": "" }, error.requestId)] : [])),
+          el("div", { class: "sources" }, ...(again ? [again, retryButton] : [retryButton])));
+      });
     }
-  });
+  }
+  // The inputs that are attributes are reflected: setting the property sets the attribute.
+  for (const [prop, attr] of Object.entries(ATTRS)) {
+    const get = Object.getOwnPropertyDescriptor(GatehouseOnboarding.prototype, prop).get;
+    Object.defineProperty(GatehouseOnboarding.prototype, prop, {
+      get, configurable: true,
+      set(v) { v === null || v === undefined ? this.removeAttribute(attr) : this.setAttribute(attr, v); },
+    });
+  }
+  customElements.define("gatehouse-onboarding", GatehouseOnboarding);
 }

@@ -2,16 +2,19 @@
 //! so a status change arrives within moments and an unchanged one costs one request per wait;
 //! retries retryable errors with jittered exponential backoff ([`RETRY_BACKOFF`]); pauses while
 //! the tab is hidden; ends on a terminal status ([`OnboardingStatus::is_terminal`]), on a
-//! non-retryable error, on [`Watch::stop`] and when the [`Watch`] is dropped.
+//! non-retryable error, on [`Watch::stop`] and when the [`Watch`] is dropped. Like gloo's
+//! handles, a [`Watch`] is `#[must_use]` and stopping or dropping it aborts the long-poll in
+//! flight (an `AbortController`); its waits are `gloo-timers` timeouts.
 
 use crate::client::{Client, ClientError};
 use gatehouse_core::backoff::Backoff;
 use gatehouse_core::contract::stream::OnboardingStatus;
 use gatehouse_core::onboarding::OnboardingView;
+use gloo_timers::future::TimeoutFuture;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
+use web_sys::AbortController;
 
 /// How long one long-poll asks the worker to wait for a change.
 pub const LONG_POLL_S: u32 = 20;
@@ -34,17 +37,23 @@ pub enum Update {
     },
 }
 
-/// A running watch. Stops on [`Watch::stop`] or when dropped.
+/// A running watch. Stops on [`Watch::stop`] or when dropped, aborting the request in flight.
 #[derive(Debug)]
+#[must_use = "a watch stops (and aborts its request in flight) when dropped"]
 pub struct Watch {
     stopped: Rc<Cell<bool>>,
     poke: Rc<Cell<bool>>,
+    abort: Option<AbortController>,
 }
 
 impl Watch {
-    /// Stops the watch: no further request is sent and no further update is reported.
+    /// Stops the watch: the request in flight is aborted, no further request is sent and no
+    /// further update is reported.
     pub fn stop(&self) {
         self.stopped.set(true);
+        if let Some(a) = &self.abort {
+            a.abort();
+        }
     }
 
     /// Asks for a fresh status now (e.g. after the popup reported the merchant came back).
@@ -60,21 +69,8 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        self.stopped.set(true);
+        self.stop();
     }
-}
-
-/// Resolves after `ms` milliseconds (`setTimeout`).
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let global = js_sys::global();
-        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into())
-            .and_then(|f| f.dyn_into::<js_sys::Function>())
-        {
-            let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 fn tab_hidden() -> bool {
@@ -128,18 +124,21 @@ fn run<T: 'static>(
     let stopped = Rc::new(Cell::new(false));
     let poke = Rc::new(Cell::new(false));
     let (stop, poked) = (stopped.clone(), poke.clone());
+    // Without an AbortController (never in a browser) the watch still stops, only later.
+    let abort = AbortController::new().ok();
+    let signal = abort.as_ref().map(AbortController::signal);
     wasm_bindgen_futures::spawn_local(async move {
         let mut etag: Option<String> = None;
         let mut failures = 0u32;
         while !stop.get() {
             if tab_hidden() && !poked.get() {
-                sleep(1000).await; // paused while hidden: no requests
+                TimeoutFuture::new(1000).await; // paused while hidden: no requests
                 continue;
             }
             // A poke skips the long wait once, so the status is read right away.
             let wait = if poked.replace(false) { 0 } else { LONG_POLL_S };
             let answer = client
-                .status_raw(&id, etag.as_deref(), wait)
+                .status_raw_with(&id, etag.as_deref(), wait, signal.as_ref())
                 .await
                 .and_then(|a| match a.status {
                     304 => Ok(None),
@@ -164,7 +163,7 @@ fn run<T: 'static>(
                     let delay = RETRY_BACKOFF.delay_ms(failures, js_sys::Math::random());
                     let delay = u32::try_from(delay).unwrap_or(u32::MAX);
                     on_update(Err((error, Some(delay))));
-                    sleep(delay).await;
+                    TimeoutFuture::new(delay).await;
                 }
                 Err(error) => {
                     on_update(Err((error, None)));
@@ -173,5 +172,9 @@ fn run<T: 'static>(
             }
         }
     });
-    Watch { stopped, poke }
+    Watch {
+        stopped,
+        poke,
+        abort,
+    }
 }

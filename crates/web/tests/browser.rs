@@ -6,6 +6,7 @@
 
 use gatehouse_core::api::Health;
 use gatehouse_web::{Client, ClientError};
+use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -30,10 +31,16 @@ async fn unknown_route_is_a_typed_error_with_a_stable_code() {
         .await
         .unwrap_err();
     match err {
-        ClientError::Api { status, body } => {
+        ClientError::Api {
+            status,
+            body,
+            request_id,
+        } => {
             assert_eq!(status, 404);
             assert_eq!(body.code, "not_found");
             assert!(!body.retryable);
+            // The worker exposes X-Request-Id to CORS readers: what its log lines carry.
+            assert!(request_id.is_some_and(|id| !id.is_empty()), "request id");
         }
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -46,7 +53,7 @@ async fn admin_route_refuses_a_browser_without_the_key() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ClientError::Api { status: 401, ref body } if body.code == "unauthorized"),
+        matches!(err, ClientError::Api { status: 401, ref body, .. } if body.code == "unauthorized"),
         "{err:?}"
     );
 }
@@ -91,7 +98,7 @@ async fn until(done: impl Fn() -> bool) {
         if done() {
             return;
         }
-        gatehouse_web::watch::sleep(100).await;
+        TimeoutFuture::new(100).await;
     }
 }
 
@@ -141,7 +148,7 @@ async fn a_stopped_watch_reports_nothing_more() {
     handle.stop();
     let before = *count.borrow();
     client.revoke(&started.onboarding.id).await.expect("revoke");
-    gatehouse_web::watch::sleep(2500).await;
+    TimeoutFuture::new(2500).await;
     assert_eq!(*count.borrow(), before, "no update after stop()");
     drop(handle);
 }
@@ -164,7 +171,9 @@ async fn a_foreign_onboarding_is_a_typed_non_retryable_error_that_ends_the_watch
     let seen = seen.borrow().clone();
     match seen.as_slice() {
         [Update::Error {
-            error: ClientError::Api { status: 404, body },
+            error: ClientError::Api {
+                status: 404, body, ..
+            },
             retry_in_ms: None,
         }] => {
             assert_eq!(body.code, "onboarding_not_found");
@@ -199,4 +208,92 @@ async fn an_unreachable_worker_is_retried_with_growing_jittered_backoff() {
         .collect();
     assert!((500..=1000).contains(&delays[0]), "{delays:?}");
     assert!((1000..=2000).contains(&delays[1]), "{delays:?}");
+}
+
+// ---- handles and sessions, with the page's `fetch` observed ----
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+const seen = [];
+let expireNext = 0;
+const real = globalThis.fetch;
+// Records every request the client sends; answers the next `expireNext` ones with the worker's
+// session_expired error instead of sending them.
+globalThis.fetch = (input, init) => {
+  const req = input instanceof Request ? input : new Request(input, init);
+  seen.push(req);
+  if (expireNext > 0) {
+    expireNext -= 1;
+    const body = JSON.stringify({ code: "session_expired", message: "The portal session has expired; mint a new one.", retryable: false });
+    return Promise.resolve(new Response(body, { status: 401, headers: { "content-type": "application/json" } }));
+  }
+  return real(req);
+};
+export function spy_count() { return seen.length; }
+export function spy_aborted(i) { return seen[i].signal.aborted; }
+export function spy_url(i) { return seen[i].url; }
+export function spy_authorization(i) { return seen[i].headers.get("authorization") ?? ""; }
+export function spy_expire_next(n) { expireNext = n; }
+"#)]
+extern "C" {
+    fn spy_count() -> u32;
+    fn spy_aborted(i: u32) -> bool;
+    fn spy_url(i: u32) -> String;
+    fn spy_authorization(i: u32) -> String;
+    fn spy_expire_next(n: u32);
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_watch_aborts_its_long_poll_in_flight() {
+    let client = Client::new(worker_url()).with_session(&session("tony").await);
+    let started = client
+        .start_onboarding("square", "pos", None)
+        .await
+        .expect("start");
+    let id = started.onboarding.id.clone();
+    let seen = Rc::new(RefCell::new(0));
+    let sink = seen.clone();
+    let handle = watch(client.clone(), id.clone(), move |_| *sink.borrow_mut() += 1);
+    // The first status, then the long-poll (`?wait=`) that waits for a change.
+    until(|| *seen.borrow() > 0).await;
+    until(|| spy_url(spy_count() - 1).contains("wait=")).await;
+    let poll = spy_count() - 1;
+    assert!(spy_url(poll).contains(&id), "{}", spy_url(poll));
+    assert!(!spy_aborted(poll), "in flight");
+    drop(handle);
+    assert!(
+        spy_aborted(poll),
+        "dropping the watch aborts its request in flight"
+    );
+    TimeoutFuture::new(300).await;
+    assert_eq!(spy_count(), poll + 1, "no request after the drop");
+}
+
+#[wasm_bindgen_test]
+async fn session_expired_asks_the_session_source_once_and_sends_the_call_again() {
+    let fresh = session("tony").await;
+    let client = Client::new(worker_url()).with_session("an-expired-session");
+    let asked = Rc::new(RefCell::new(0));
+    let counter = asked.clone();
+    let source = fresh.clone();
+    client.set_session_source(Some(Rc::new(move || {
+        *counter.borrow_mut() += 1;
+        let fresh = source.clone();
+        Box::pin(async move { Some(fresh) })
+    })));
+    spy_expire_next(1);
+    let first = spy_count();
+    let started = client
+        .start_onboarding("square", "pos", None)
+        .await
+        .expect("retried with the fresh session");
+    assert_eq!(started.onboarding.status, OnboardingStatus::Pending);
+    assert_eq!(*asked.borrow(), 1);
+    assert_eq!(spy_count(), first + 2, "the call, then once more");
+    assert_eq!(spy_authorization(first), "Bearer an-expired-session");
+    assert_eq!(spy_authorization(first + 1), format!("Bearer {fresh}"));
+    // Expired again right away: asked once more, but each call is retried only once.
+    spy_expire_next(2);
+    let err = client.status(&started.onboarding.id).await.unwrap_err();
+    assert_eq!(err.code(), "session_expired");
+    assert_eq!(*asked.borrow(), 2);
 }

@@ -30,7 +30,7 @@ pub fn with_cors(mut resp: Response, origin: Option<&str>, allowed: &OriginPolic
         let _ = headers.set("access-control-allow-credentials", "true");
         let _ = headers.set(
             "access-control-expose-headers",
-            "etag, retry-after, x-poll-interval",
+            "etag, retry-after, x-poll-interval, x-request-id",
         );
     }
     resp

@@ -37,9 +37,10 @@ impl Answer {
     }
 }
 
-/// `"answered 307 (not followed) towards https://host/path"`, for a `3xx` only.
+/// `"answered 307 (not followed) towards https://host/path"`, for a redirecting `3xx` only
+/// (`304 Not Modified` is an answer to a conditional request, not a redirect).
 pub fn redirect_note(status: u16, location: Option<&str>) -> Option<String> {
-    if !(300..400).contains(&status) {
+    if !(300..400).contains(&status) || status == 304 {
         return None;
     }
     let target = location.map_or("nowhere", |l| l.split(['?', '#']).next().unwrap_or(""));
@@ -95,6 +96,8 @@ pub struct Opened {
     pub content_type: Option<String>,
     /// The `location` header of a `3xx`, if any.
     pub location: Option<String>,
+    /// Every header of the answer (the proxy passes some back, `gatehouse_core::proxy`).
+    pub headers: Headers,
     /// The body, still arriving (`None` for an empty body).
     pub body: Option<ReadableStream>,
 }
@@ -128,8 +131,11 @@ impl Opened {
 
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
-pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
-    let (resp, signal) = call(req).await?;
+pub async fn open(
+    req: http::Request<Vec<u8>>,
+    extra: &[(&str, String)],
+) -> Result<Opened, Transport> {
+    let (resp, signal) = call(req, extra).await?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let content_type = resp.headers().get("content-type").ok().flatten();
     let location = resp.headers().get("location").ok().flatten();
@@ -143,13 +149,14 @@ pub async fn open(req: http::Request<Vec<u8>>) -> Result<Opened, Transport> {
         retry_after,
         content_type,
         location,
+        headers: resp.headers().clone(),
         body,
     })
 }
 
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
 pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
-    let (resp, signal) = call(req).await?;
+    let (resp, signal) = call(req, &[]).await?;
     read(resp, signal).await
 }
 
@@ -174,14 +181,19 @@ async fn read(mut resp: Response, signal: web_sys::AbortSignal) -> Result<Answer
     })
 }
 
-async fn call(req: http::Request<Vec<u8>>) -> Result<(Response, web_sys::AbortSignal), Transport> {
+/// Sends the core's request with `extra` headers set as they are (the proxy's pass-through
+/// headers, taken by name from the caller's request: no parsing into `http` types).
+async fn call(
+    req: http::Request<Vec<u8>>,
+    extra: &[(&str, String)],
+) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let headers = Headers::new();
-    for (name, value) in req.headers() {
-        let value = value
-            .to_str()
-            .map_err(|e| Transport::Failed(e.to_string()))?;
+    let own = req.headers().iter().map(|(n, v)| (n.as_str(), v.to_str()));
+    let passed = extra.iter().map(|(n, v)| (*n, Ok(v.as_str())));
+    for (name, value) in own.chain(passed) {
+        let value = value.map_err(|e| Transport::Failed(e.to_string()))?;
         headers
-            .set(name.as_str(), value)
+            .set(name, value)
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
     let body = (!req.body().is_empty())

@@ -92,12 +92,12 @@ pub async fn hmac_key(env: &Env, sign: bool) -> Result<PinnedKey, ApiError> {
                 "secret SESSION_SECRET is not set or shorter than 32 bytes".into(),
             )
         })?;
-    import_hmac(name, &secret, sign).await
+    import_hmac(name, secret.as_bytes(), sign).await
 }
 
 /// Imports `secret` as an HMAC-SHA-256 key for signing or verifying, kept per isolate under
 /// `name` (the caller names the secret it came from, never its value).
-pub async fn import_hmac(name: &str, secret: &str, sign: bool) -> Result<PinnedKey, ApiError> {
+pub async fn import_hmac(name: &str, secret: &[u8], sign: bool) -> Result<PinnedKey, ApiError> {
     if let Some(k) = cached(name) {
         return Ok(k);
     }
@@ -106,12 +106,12 @@ pub async fn import_hmac(name: &str, secret: &str, sign: bool) -> Result<PinnedK
 
 /// HMAC-SHA-256 of `input` under a one-off key that is not kept (onboarding binding tags).
 pub async fn hmac_one_off(secret: &str, input: &str) -> Result<Vec<u8>, ApiError> {
-    sign_hmac(&import_raw_hmac(secret, true).await?, input).await
+    sign_hmac(&import_raw_hmac(secret.as_bytes(), true).await?, input).await
 }
 
-async fn import_raw_hmac(secret: &str, sign: bool) -> Result<PinnedKey, ApiError> {
+async fn import_raw_hmac(secret: &[u8], sign: bool) -> Result<PinnedKey, ApiError> {
     let usages = Array::of1(&(if sign { "sign" } else { "verify" }).into());
-    let raw = Uint8Array::from(secret.as_bytes());
+    let raw = Uint8Array::from(secret);
     let key = promise(
         subtle()?.import_key_with_object(
             "raw",

@@ -106,7 +106,14 @@ async function signedInOnboardingPage(user = "tony") {
   await page.waitForSelector('gatehouse-onboarding[data-state="choose"]');
   return { context, page, errors };
 }
-const shot = (page, name) => page.screenshot({ path: `${OUT}/screenshots/onboarding-${name}.png`, fullPage: true });
+const shot = async (page, name) => {
+  await page.screenshot({ path: `${OUT}/screenshots/onboarding-${name}.png`, fullPage: true });
+  // The widget alone, animations stopped, for the READMEs: scripts/screenshots.sh copies the ones
+  // that changed into docs/img/ after this tier passes.
+  if (!(await page.$("gatehouse-onboarding"))) return;
+  mkdirSync(`${OUT}/screenshots/widget`, { recursive: true });
+  await page.locator("gatehouse-onboarding").screenshot({ path: `${OUT}/screenshots/widget/${name}.png`, animations: "disabled", caret: "hide" });
+};
 const state = (page, s) => page.waitForSelector(`gatehouse-onboarding[data-state="${s}"]`, { timeout: 15_000 });
 
 test("onboarding widget, redirect mode: Square (POS) and Uber Eats (DSP) authorized, a DSP location bound to a POS location", async () => {
@@ -170,7 +177,7 @@ test("an expired authorization link: the widget starts the same platform again i
     const r = await fetch("/api/onboarding", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source: "square", type: "pos" }) });
     return (await r.json()).onboarding.id;
   });
-  await page.goto(`${WORKER}/onboarding?onboarding=${id}&error=state_expired`);
+  await page.goto(`${WORKER}/onboarding?gatehouse_onboarding=${id}&gatehouse_error=state_expired`);
   await state(page, "error");
   assert.equal(await page.locator("gatehouse-onboarding code[data-code]").textContent(), "state_expired");
   await shot(page, "8-expired-link");

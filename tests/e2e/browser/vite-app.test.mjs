@@ -2,6 +2,7 @@
 // type-checked and built with Vite (scripts/vite-app.sh), and `vite preview` serves the build on
 // the test page origin (PAGE_PORT). In Chromium: the widget from the bundler build completes an
 // onboarding through the sandbox's consent page, and the SSO button opens the white-label page.
+// The app sets the session after inserting the elements, as docs/react-vite.md does.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";

@@ -19,8 +19,8 @@ pub mod verify;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use fields::{FieldProblem, FieldValues};
-pub use template::{Field, FieldKind, Target, Template, TemplateError, TemplateView, Templates};
+pub use fields::{Field, FieldKind, FieldProblem, FieldValues, Target};
+pub use template::{Template, TemplateError, TemplateView, Templates};
 pub use verify::{refusal, Refusal};
 
 /// A connection's id: `con_` and 26 lower-case base32 characters (128 random bits), so an id

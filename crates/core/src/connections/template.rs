@@ -11,87 +11,14 @@
 //!
 //! Stream is the platform's own credential (`CREDENTIALS`), never a merchant's.
 
-use super::fields::FieldValues;
+use super::fields::{Field, FieldKind, FieldValues, Target};
 use crate::tokens::profile::{self, ConfigError, Credential, GrantKind, ProviderKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A secret the merchant typed is read through this name (`field:<name>`): a Worker secret's
 /// name cannot contain `:`, so the two never mix.
 const FIELD_SECRET: &str = "field:";
-
-/// Which part of the credential a field fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    /// The OAuth client id.
-    ClientId,
-    /// The OAuth client secret.
-    ClientSecret,
-    /// The service account (password grant).
-    Username,
-    /// The service account's password.
-    Password,
-    /// A tenant that goes into the token URL (a Keycloak realm).
-    Tenant,
-    /// An organisation code (PowerEPOS's `org_id`).
-    OrgId,
-}
-
-impl Target {
-    /// The key of a `CREDENTIALS` entry it fills.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::ClientId => "client_id",
-            Self::ClientSecret => "client_secret",
-            Self::Username => "username",
-            Self::Password => "password",
-            Self::Tenant => "tenant",
-            Self::OrgId => "org_id",
-        }
-    }
-
-    /// Secret targets are typed as passwords, sealed at rest and never shown again.
-    pub fn kind(self) -> FieldKind {
-        match self {
-            Self::ClientSecret | Self::Password => FieldKind::Secret,
-            _ => FieldKind::Text,
-        }
-    }
-}
-
-/// How a field is entered and kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-pub enum FieldKind {
-    /// Shown back to the organization (an organisation code, a client id).
-    Text,
-    /// Entered once (`type=password`), sealed, never shown again.
-    Secret,
-}
-
-/// One field the merchant supplies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    /// Its name in a request body (`org_id`, `password`, ...).
-    pub name: String,
-    /// The form's label.
-    pub label: String,
-    /// One line of help under it.
-    #[serde(default)]
-    pub help: String,
-    /// What it fills.
-    pub target: Target,
-}
-
-impl Field {
-    /// How it is entered and kept.
-    pub fn kind(&self) -> FieldKind {
-        self.target.kind()
-    }
-}
 
 fn field(target: Target, label: &str, help: &str) -> Field {
     Field {

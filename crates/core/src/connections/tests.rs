@@ -1,4 +1,5 @@
 use super::*;
+use crate::errors::ErrorCode;
 use crate::tokens::classify::FailureClass;
 use crate::tokens::profile::{ApiBase, ConfigError, GrantKind};
 use crate::tokens::TokenError;
@@ -339,7 +340,7 @@ fn refusals_point_at_the_fields_the_partner_blamed() {
             FailureClass::Misconfigured
         )
         .code,
-        "misconfigured"
+        ErrorCode::Misconfigured
     );
     let sd = template("streamdiver");
     assert_eq!(

@@ -7,7 +7,8 @@
 //! or password, seed 004), `invalid_client` (or a bare 401) the client's pair, and a Keycloak
 //! realm that does not exist answers 404 (Streamdiver's tenant, seed 003).
 
-use super::template::{Target, Template};
+use super::fields::Target;
+use super::template::Template;
 use crate::errors::ErrorCode;
 use crate::tokens::classify::FailureClass;
 use crate::tokens::TokenError;

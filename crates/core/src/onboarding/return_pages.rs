@@ -52,13 +52,15 @@ pub fn safe_absolute_url(u: &str) -> bool {
 }
 
 /// Where the return handler sends the browser: the allowlisted page with only the onboarding id
-/// and an outcome (`status=active|failed|...` or `error=<code>`).
+/// and an outcome (`outcome` is `("status", active|failed|...)` or `("error", <code>)`), under
+/// the widget's own names (`gatehouse_onboarding`, `gatehouse_status`, `gatehouse_error`) so
+/// they never collide with the page's own query, which the widget leaves alone.
 pub fn return_location(page: &str, onboarding_id: Option<&str>, outcome: (&str, &str)) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     if let Some(id) = onboarding_id {
-        q.append_pair("onboarding", id);
+        q.append_pair("gatehouse_onboarding", id);
     }
-    q.append_pair(outcome.0, outcome.1);
+    q.append_pair(&["gatehouse_", outcome.0].concat(), outcome.1);
     let sep = if page.contains('?') { '&' } else { '?' };
     format!("{page}{sep}{}", q.finish())
 }
@@ -125,7 +127,7 @@ mod tests {
                 Some("onb_1"),
                 ("status", "active")
             ),
-            "https://p.example/done?onboarding=onb_1&status=active"
+            "https://p.example/done?gatehouse_onboarding=onb_1&gatehouse_status=active"
         );
         assert_eq!(
             return_location(
@@ -133,7 +135,7 @@ mod tests {
                 None,
                 ("error", "invalid_state")
             ),
-            "http://127.0.0.1:8787/o?tab=2&error=invalid_state"
+            "http://127.0.0.1:8787/o?tab=2&gatehouse_error=invalid_state"
         );
     }
 }

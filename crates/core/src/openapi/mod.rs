@@ -26,6 +26,69 @@ fn security(access: Access) -> &'static [&'static str] {
     }
 }
 
+/// The tags, one per resource, with what each groups (generators make one client class each).
+const TAGS: &[(&str, &str)] = &[
+    ("health", "Liveness"),
+    ("session", "The portal session (cookie exchange, profile)"),
+    ("sso", "White-label SSO"),
+    ("onboarding", "POS/DSP onboarding and its locations"),
+    ("organization", "The session's organization"),
+    (
+        "connections",
+        "Merchants' own partner accounts (docs/connections.md)",
+    ),
+    (
+        "credentials",
+        "Operators: the configured partner credentials",
+    ),
+    ("webhooks", "Operators: webhook outboxes"),
+    ("partner-tokens", "Operators: Stream partner tokens"),
+    (
+        "connections",
+        "Merchants' own partner credentials, made at runtime (docs/connections.md)",
+    ),
+    (
+        "proxy",
+        "Trusted server code: partner calls with a credential's token (docs/server.md)",
+    ),
+];
+
+/// The resource a route belongs to.
+fn tag(id: crate::routes::RouteId) -> &'static str {
+    use crate::routes::RouteId as R;
+    match id {
+        R::Health => "health",
+        R::GetSession
+        | R::CreateSessionCookie
+        | R::DeleteSessionCookie
+        | R::DevUsers
+        | R::DevSession => "session",
+        R::StartSso => "sso",
+        R::StartOnboarding
+        | R::OnboardingGo
+        | R::OnboardingReturn
+        | R::OnboardingStatus
+        | R::RevokeOnboarding
+        | R::RestartOnboarding
+        | R::OnboardingLocations
+        | R::IngestLocations
+        | R::BindLocations => "onboarding",
+        R::OrganizationLocations | R::OrganizationCounters => "organization",
+        R::ListCredentials | R::CredentialStatus | R::ResetCredential => "credentials",
+        R::WebhookOutboxes => "webhooks",
+        R::ListPartnerTokens
+        | R::CreatePartnerToken
+        | R::RenamePartnerToken
+        | R::DeletePartnerToken => "partner-tokens",
+        R::ListConnectionTemplates
+        | R::CreateConnection
+        | R::ListConnections
+        | R::GetConnection
+        | R::DeleteConnection => "connections",
+        R::Proxy => "proxy",
+    }
+}
+
 /// The `paths` of every route that has an operation id.
 fn paths(s: &mut Schemas) -> Map<String, Value> {
     let mut paths = Map::new();
@@ -35,6 +98,7 @@ fn paths(s: &mut Schemas) -> Map<String, Value> {
         };
         let mut op = operations::describe(route.id, s);
         op["operationId"] = operation_id.into();
+        op["tags"] = json!([tag(route.id)]);
         // Every operation answers its errors as an `ErrorBody`, unless it says otherwise.
         if let Some(responses) = op["responses"].as_object_mut() {
             responses
@@ -58,9 +122,15 @@ pub fn document() -> Value {
     let error = s.answer::<ErrorBody>();
     let paths = paths(&mut s);
     let webhooks = json!({
-        "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", &mut s),
-        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", &mut s)
+        "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", EVENTS[0].1),
+        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", EVENTS[1].1)
     });
+    let _ = s.answer::<crate::webhook::Event>();
+    let mut definitions = s.into_definitions();
+    discriminated_events(&mut definitions);
+    for schema in definitions.values_mut() {
+        drop_null_defaults(schema);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -69,11 +139,15 @@ pub fn document() -> Value {
             "description": "The worker's HTTP API: partner tokens, SSO and onboarding at the edge. Every answer carries `Cache-Control: no-store` and `X-Request-Id`; every error is `{code, message, retryable}` with a stable code. Generated from the Rust types in gatehouse-core (crates/core/src/openapi.rs).",
             "license": { "name": "Apache-2.0", "identifier": "Apache-2.0" }
         },
-        "servers": [ { "url": "/" } ],
+        "servers": [
+            { "url": "/", "description": "The worker that serves this document" },
+            { "url": "https://gatehouse.partner.example", "description": "A deployment (your worker's route or workers.dev URL)" },
+            { "url": "http://127.0.0.1:8787", "description": "Local: `make run`" } ],
+        "tags": TAGS.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect::<Vec<_>>(),
         "paths": paths,
         "webhooks": webhooks,
         "components": {
-            "schemas": s.into_definitions(),
+            "schemas": definitions,
             "responses": { "Error": { "description": "A stable error code (docs: README, docs/*.md).",
                 "content": { "application/json": { "schema": error } } } },
             "securitySchemes": {
@@ -84,6 +158,65 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+/// Removes `"default": null` (what `#[serde(default)]` on an `Option` makes): it says nothing an
+/// absent member does not, and generators such as openapi-typescript read any `default` as "always
+/// present", which would make optional request members required in the generated types.
+fn drop_null_defaults(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_null_defaults);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
+}
+
+/// Each event type and its schema's name, in `EventData`'s order.
+const EVENTS: [(&str, &str); 2] = [
+    (
+        crate::webhook::kind::ONBOARDING_STATUS,
+        "OnboardingStatusChangedEvent",
+    ),
+    (
+        crate::webhook::kind::CREDENTIAL_NEEDS_REAUTH,
+        "CredentialNeedsReauthEvent",
+    ),
+];
+
+/// One schema for every event, discriminated by `type`: each event type is its own schema whose
+/// `type` is a constant and whose `data` is that type's fields, so generators make a tagged union
+/// (the untagged `EventData` of the Rust type does not say which `data` goes with which `type`).
+fn discriminated_events(defs: &mut Map<String, Value>) {
+    let (Some(event), Some(data)) = (defs.remove("Event"), defs.remove("EventData")) else {
+        return;
+    };
+    let variants = data["anyOf"].as_array().cloned().unwrap_or_default();
+    let mut mapping = Map::new();
+    for ((kind, name), fields) in EVENTS.iter().zip(variants) {
+        let mut schema = event.clone();
+        schema["description"] = format!("`{kind}`.").into();
+        schema["properties"]["type"] = json!({ "const": kind });
+        schema["properties"]["data"] = fields;
+        defs.insert((*name).into(), schema);
+        mapping.insert(
+            (*kind).into(),
+            format!("#/components/schemas/{name}").into(),
+        );
+    }
+    let refs: Vec<Value> = mapping.values().map(|r| json!({ "$ref": r })).collect();
+    defs.insert(
+        "Event".into(),
+        json!({
+            "description": event["description"],
+            "oneOf": refs,
+            "discriminator": { "propertyName": "type", "mapping": mapping }
+        }),
+    );
 }
 
 #[cfg(test)]

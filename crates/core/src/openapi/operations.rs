@@ -7,7 +7,6 @@ use crate::connections::{ConnectionList, ConnectionView, CreateConnection, Templ
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
 use crate::routes::RouteId;
-use crate::webhook::Event;
 use serde_json::{json, Value};
 
 fn json_body(schema: Value) -> Value {
@@ -217,7 +216,7 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
             "responses": { "204": { "description": "Deleted." } } }),
         RouteId::Proxy => json!({
             "summary": "Call the partner with the credential's token (trusted server code)",
-            "description": "Allowed methods and paths per credential come from its `proxy` allowlist. Browsers are refused. The partner's answer is passed on as it comes; Gatehouse's own refusals are JSON errors.",
+            "description": "Allowed methods and paths per credential come from its `proxy` allowlist. Browsers are refused. `path` is the rest of the URL, slashes included, sent as it is (not percent-encoded). End-to-end headers pass both ways by an allowlist (docs/server.md): in, `Accept`, `Accept-Encoding`, `Accept-Language`, `Content-Type`, `Idempotency-Key`, `If-Match`, `If-Modified-Since`, `If-None-Match`, `If-Unmodified-Since`, `Prefer`; back, the content headers, `ETag`, `Last-Modified`, `Link`, `Retry-After`, `RateLimit*`, `X-RateLimit-*`, `Deprecation`, `Sunset`, `Preference-Applied`. A request body is read whole up to `PROXY_MAX_BODY_BYTES` (default 1 MiB), so the one retry after a partner 401 can resend it. The partner's answer is passed on as it comes; Gatehouse's own refusals are JSON errors. For a connection (`con_…`), `Gatehouse-Organization` names the organization the call acts for, which must own it.",
             "parameters": [ path_param("credential", "A credential id.", "streamdiver-acme"),
                             path_param("path", "The partner API path.", "v2/tenants/current/settings") ],
             "responses": {
@@ -231,13 +230,14 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
 }
 
 /// A webhook Gatehouse sends to the partner's backend.
-pub(super) fn webhook(summary: &str, s: &mut Schemas) -> Value {
+pub(super) fn webhook(summary: &str, schema: &str) -> Value {
     json!({ "post": {
         "summary": summary,
         "parameters": [
-            { "name": "Gatehouse-Event-Id", "in": "header", "required": true, "description": "The idempotency id (= the body's `id`).", "schema": { "type": "string" } },
-            { "name": "Gatehouse-Signature", "in": "header", "required": true, "description": "`t=<unix seconds>,v1=<hex HMAC-SHA256(key, \"<t>.<raw body>\")>`, one v1 per key.", "schema": { "type": "string" } },
+            { "name": "webhook-id", "in": "header", "required": true, "description": "Standard Webhooks: the idempotency id (= the body's `id`).", "schema": { "type": "string" } },
+            { "name": "webhook-timestamp", "in": "header", "required": true, "description": "Standard Webhooks: when it was signed (Unix seconds).", "schema": { "type": "integer" } },
+            { "name": "webhook-signature", "in": "header", "required": true, "description": "Standard Webhooks: `v1,<base64 HMAC-SHA256(key, \"<id>.<timestamp>.<raw body>\")>`, space-separated, one per key; keys are `whsec_` secrets.", "schema": { "type": "string" } },
             { "name": "Gatehouse-Delivery-Attempt", "in": "header", "schema": { "type": "integer" } } ],
-        "requestBody": json_body(s.answer::<Event>()),
+        "requestBody": json_body(json!({ "$ref": format!("#/components/schemas/{schema}") })),
         "responses": { "2XX": { "description": "Received; anything else is retried with backoff." } } } })
 }

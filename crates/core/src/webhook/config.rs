@@ -12,8 +12,8 @@ pub enum WebhookConfigError {
     /// More targets than the outbox serves.
     #[error("WEBHOOK_URLS: at most {MAX_TARGETS} URLs")]
     TooMany,
-    /// No key, or one shorter than 32 bytes.
-    #[error("WEBHOOK_SECRET: each comma-separated key must be at least 32 bytes")]
+    /// No key, or one that is not `whsec_` and the base64 of 24 to 64 bytes.
+    #[error("WEBHOOK_SECRET: each comma-separated key must be `whsec_` and the base64 of 24 to 64 random bytes (Standard Webhooks), e.g. whsec_$(openssl rand -base64 32)")]
     WeakKey,
 }
 
@@ -38,11 +38,24 @@ fn target_ok(url: &str) -> bool {
     url.len() <= 2048 && crate::onboarding::safe_absolute_url(url)
 }
 
-/// Parses `WEBHOOK_SECRET`: one key, or several comma-separated during a rotation (each signs;
-/// the first is the current one).
-pub fn parse_keys(value: &str) -> Result<Vec<String>, WebhookConfigError> {
-    let keys = crate::comma_list(value);
-    if keys.is_empty() || keys.iter().any(|k| k.len() < 32) {
+/// The prefix of a Standard Webhooks signing secret.
+pub const SECRET_PREFIX: &str = "whsec_";
+
+/// Parses `WEBHOOK_SECRET`: one `whsec_…` key, or several comma-separated during a rotation
+/// (each signs; the first is the current one). Answers each key's bytes.
+pub fn parse_keys(value: &str) -> Result<Vec<Vec<u8>>, WebhookConfigError> {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine;
+    let keys: Vec<Vec<u8>> = crate::comma_list(value)
+        .iter()
+        .map(|k| {
+            k.strip_prefix(SECRET_PREFIX)
+                .and_then(|b| B64.decode(b).ok())
+                .filter(|bytes| (24..=64).contains(&bytes.len()))
+                .ok_or(WebhookConfigError::WeakKey)
+        })
+        .collect::<Result<_, _>>()?;
+    if keys.is_empty() {
         return Err(WebhookConfigError::WeakKey);
     }
     Ok(keys)
@@ -77,11 +90,20 @@ mod tests {
     }
 
     #[test]
-    fn keys_need_32_bytes_each() {
-        let k = "k".repeat(32);
-        assert_eq!(parse_keys(&k).unwrap(), vec![k.clone()]);
-        assert_eq!(parse_keys(&format!("{k},{k}x")).unwrap().len(), 2);
-        assert!(parse_keys("").is_err());
-        assert!(parse_keys(&format!("{k},short")).is_err());
+    fn keys_are_standard_webhooks_secrets() {
+        // whsec_ + base64 of 32 bytes 0..32.
+        let k = "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        assert_eq!(parse_keys(k).unwrap(), vec![(0u8..32).collect::<Vec<_>>()]);
+        assert_eq!(parse_keys(&format!("{k}, {k}")).unwrap().len(), 2);
+        for bad in [
+            "",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "whsec_not base64!",
+            "whsec_AAECAwQFBgcICQoLDA0ODxAREhMU",
+            &format!("whsec_{}", "A".repeat(100)),
+            &format!("{k},whsec_short"),
+        ] {
+            assert_eq!(parse_keys(bad), Err(WebhookConfigError::WeakKey), "{bad}");
+        }
     }
 }

@@ -3,19 +3,20 @@
 //! Durable Object stores deliveries, signs with WebCrypto and sends; every decision is here.
 //!
 //! - [`event`]: what happened, as receivers get it (one JSON shape per event type);
-//! - [`signature`]: the `Gatehouse-Signature` header;
+//! - [`signature`]: Standard Webhooks signatures;
 //! - [`config`]: `WEBHOOK_URLS` and `WEBHOOK_SECRET`;
 //! - [`outbox`]: one target's queue, its retries ([`crate::backoff`]) and dead letters.
 //!
-//! **Signature** (documented for receivers in `docs/webhooks.md`): each delivery carries
-//! `Gatehouse-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>`, one `v1` per
-//! configured signing key (two during a key rotation), and `Gatehouse-Event-Id`, the idempotency
-//! id: the same event delivered twice has the same id.
+//! **Signature** (documented for receivers in `docs/webhooks.md`): each delivery is signed per
+//! the Standard Webhooks specification — `webhook-id` (the idempotency id: the same event
+//! delivered twice has the same id), `webhook-timestamp`, and `webhook-signature: v1,<base64
+//! HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, one per configured signing key (two during a
+//! key rotation); keys are `whsec_` and the base64 of 24 to 64 random bytes.
 //!
 //! ```
 //! use gatehouse_core::webhook::{signature_header, signing_input};
-//! assert_eq!(signing_input(1700000000, "{}"), "1700000000.{}");
-//! assert_eq!(signature_header(1700000000, &["ab".into(), "cd".into()]), "t=1700000000,v1=ab,v1=cd");
+//! assert_eq!(signing_input("evt_1", 1700000000, "{}"), "evt_1.1700000000.{}");
+//! assert_eq!(signature_header(&[vec![1, 2, 3], vec![4, 5, 6]]), "v1,AQID v1,BAUG");
 //! ```
 
 pub mod config;
@@ -29,4 +30,4 @@ pub use outbox::{
     AfterFailure, Delivery, Enqueued, Outbox, RetrySchedule, MAX_DEAD, MAX_DONE, MAX_PENDING,
     TARGET_REMOVED,
 };
-pub use signature::{hex, signature_header, signing_input};
+pub use signature::{signature_header, signing_input};

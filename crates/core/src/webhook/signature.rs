@@ -1,30 +1,24 @@
-//! The `Gatehouse-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>`,
-//! one `v1` per signing key. The worker computes the HMAC with WebCrypto.
+//! Signatures per the Standard Webhooks specification (standardwebhooks.com), so receivers verify
+//! with its maintained libraries (`standardwebhooks` on npm and PyPI, and others):
+//! `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 of
+//! HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, space-separated, one per signing key (two during
+//! a key rotation). The worker computes the HMAC with WebCrypto.
 
-/// What is signed: `"<t>.<body>"`.
-pub fn signing_input(timestamp_s: u64, body: &str) -> String {
-    format!("{timestamp_s}.{body}")
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
+/// What is signed: `"<id>.<timestamp>.<body>"`.
+pub fn signing_input(id: &str, timestamp_s: u64, body: &str) -> String {
+    format!("{id}.{timestamp_s}.{body}")
 }
 
-/// The `Gatehouse-Signature` header value for hex signatures (one per signing key).
-pub fn signature_header(timestamp_s: u64, signatures_hex: &[String]) -> String {
-    let mut h = format!("t={timestamp_s}");
-    for s in signatures_hex {
-        h.push_str(",v1=");
-        h.push_str(s);
-    }
-    h
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
+/// The `webhook-signature` header value: `v1,<base64>` per signature, space-separated.
+pub fn signature_header(signatures: &[Vec<u8>]) -> String {
+    signatures
+        .iter()
+        .map(|s| format!("v1,{}", B64.encode(s)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -33,7 +27,11 @@ mod tests {
 
     #[test]
     fn signature_format() {
-        assert_eq!(signature_header(1, &[]), "t=1");
-        assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
+        assert_eq!(signing_input("evt_1", 1, "{}"), "evt_1.1.{}");
+        assert_eq!(signature_header(&[]), "");
+        assert_eq!(
+            signature_header(&[vec![0, 1, 2], vec![255; 3]]),
+            "v1,AAEC v1,////"
+        );
     }
 }

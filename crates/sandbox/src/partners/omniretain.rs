@@ -1,7 +1,10 @@
 //! OmniRetain (seed 002), shaped like Django OAuth Toolkit: `POST
 //! /omniretain/backend/core/authentication/token/` with `password` (the application's service
 //! user), `client_credentials` or rotating `refresh_token`; a protected
-//! `GET /omniretain/api/v1/member/ping` answering like Django REST framework.
+//! `GET /omniretain/api/v1/member/ping` answering like Django REST framework, a paged
+//! `GET /omniretain/api/v1/member/list?page=N` with `ETag` (and `304` for `If-None-Match`),
+//! `Link` and rate-limit headers, and `/omniretain/api/v1/member/echo` (any method), which
+//! answers what it received — the proxy's header tests read both.
 
 use crate::clock::now_ms;
 use crate::credentials::{secret_matches, OmniApp, OMNI_APPS};
@@ -17,7 +20,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use gatehouse_core::contract::omniretain::{TokenRequest, TokenResponse, User};
 use gatehouse_core::contract::GrantType;
@@ -37,6 +40,14 @@ pub(crate) fn routes(faults: &Faults) -> Router<OmniState> {
         .route(
             "/omniretain/api/v1/member/ping",
             named(faults, "omniretain.api", get(ping)),
+        )
+        .route(
+            "/omniretain/api/v1/member/list",
+            named(faults, "omniretain.api", get(list)),
+        )
+        .route(
+            "/omniretain/api/v1/member/echo",
+            named(faults, "omniretain.api", any(echo)),
         )
 }
 
@@ -205,17 +216,118 @@ fn service_user(app: &OmniApp) -> User {
     }
 }
 
-async fn ping(State(state): State<OmniState>, headers: HeaderMap) -> Response {
+/// The grant of the request's bearer token, if it is a live one.
+fn authorized(state: &OmniState, headers: &HeaderMap) -> Option<OmniGrant> {
     let now = now_ms();
-    let grant = bearer(&headers)
-        .and_then(|t| state.with(|s| s.access.get(t).filter(|g| g.expires_at_ms > now).cloned()));
-    match grant {
+    bearer(headers)
+        .and_then(|t| state.with(|s| s.access.get(t).filter(|g| g.expires_at_ms > now).cloned()))
+}
+
+/// Django REST framework's 401.
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")],
+        Json(json!({ "detail": "Authentication credentials were not provided." })),
+    )
+        .into_response()
+}
+
+async fn ping(State(state): State<OmniState>, headers: HeaderMap) -> Response {
+    match authorized(&state, &headers) {
         Some(g) => Json(json!({ "ok": true, "company": g.company })).into_response(),
-        None => (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer realm=\"api\"")],
-            Json(json!({ "detail": "Authentication credentials were not provided." })),
-        )
-            .into_response(),
+        None => unauthorized(),
     }
+}
+
+/// Members, three pages of two: `ETag` per page (`304` when `If-None-Match` has it), `Link` to
+/// the next page, and rate-limit headers, as a REST client of the partner relies on.
+async fn list(
+    State(state): State<OmniState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let Some(grant) = authorized(&state, &headers) else {
+        return unauthorized();
+    };
+    let page: u64 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 3);
+    let etag = format!("\"members-{}-p{page}\"", grant.company);
+    let mut out = axum::http::HeaderMap::new();
+    let mut put = |name: &'static str, value: String| {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+            out.insert(name, v);
+        }
+    };
+    put("etag", etag.clone());
+    put("ratelimit-limit", "100".into());
+    put("ratelimit-remaining", "99".into());
+    put("x-ratelimit-reset", "60".into());
+    if page < 3 {
+        let next = format!(
+            "{}/omniretain/api/v1/member/list?page={}",
+            state.public_url(),
+            page + 1
+        );
+        put("link", format!("<{next}>; rel=\"next\""));
+    }
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return (StatusCode::NOT_MODIFIED, out).into_response();
+    }
+    let members: Vec<_> = (1..=2)
+        .map(|i| json!({ "id": (page - 1) * 2 + i, "company": grant.company }))
+        .collect();
+    (out, Json(json!({ "page": page, "results": members }))).into_response()
+}
+
+/// Answers what arrived: the method, every header (the bearer token's value replaced by
+/// whether one was there) and the body; its own answer carries headers a proxy must not pass
+/// back (`Set-Cookie`, an internal one) beside ones it must (`Sunset`, `Deprecation`).
+async fn echo(
+    State(state): State<OmniState>,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if authorized(&state, &headers).is_none() {
+        return unauthorized();
+    }
+    let seen: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .map(|(k, v)| {
+            let value = if k == header::AUTHORIZATION {
+                "bearer token".to_owned()
+            } else {
+                v.to_str().unwrap_or("").to_owned()
+            };
+            (k.as_str().to_owned(), value.into())
+        })
+        .collect();
+    (
+        [
+            (header::SET_COOKIE, "partner_session=secret; Path=/"),
+            (
+                header::HeaderName::from_static("x-internal-debug"),
+                "node-7",
+            ),
+            (
+                header::HeaderName::from_static("sunset"),
+                "Wed, 31 Dec 2036 23:59:59 GMT",
+            ),
+            (header::HeaderName::from_static("deprecation"), "true"),
+        ],
+        Json(json!({
+            "method": method.as_str(),
+            "headers": seen,
+            "body": String::from_utf8_lossy(&body),
+        })),
+    )
+        .into_response()
 }

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `POST /api/onboarding` `{source, type, return_page?}` | owner, admin, manager | creates the Stream organization on first use, starts the partner flow with a single-use `state`; answers `{onboarding, entry_url}` |
 //! | `GET /api/onboarding/go?ticket` | (the merchant's browser) | follows the start answer's `entry_url` once: sets the flow's `__Host-` binding cookie and `303`s to the partner |
-//! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state and the binding cookie, completes with the code, `303` to the allowlisted page with `?onboarding=<id>&status=…` or `&error=…` |
+//! | `GET /api/onboarding/return?state&code` | (the merchant's browser) | checks the state and the binding cookie, completes with the code, `303` to the allowlisted page with `?gatehouse_onboarding=<id>&gatehouse_status=…` or `&gatehouse_error=…` |
 //! | `GET /api/onboarding/{id}[?wait=s]` | any | typed status; `ETag`/`If-None-Match` → `304`; `wait` long-polls up to 25 s for a change |
 //! | `POST /api/onboarding/{id}/revoke` | owner, admin | idempotent |
 //! | `POST /api/onboarding/{id}/restart` `{return_page?}` | owner, admin, manager | the same platform and type again after a link expired: `{onboarding, entry_url}` |

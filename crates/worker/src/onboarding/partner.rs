@@ -60,21 +60,26 @@ impl<'a> Stream<'a> {
     ) -> Result<Vec<u8>, ApiError> {
         let has_body = body.is_some();
         let bytes = body.unwrap_or_default();
-        let (answer, _) = credentials::call_partner(self.env, &self.cred, |token| {
-            let mut b = http::Request::builder()
-                .method(method)
-                .uri(format!("{}{path}", token.api_base.trim_end_matches('/')))
-                .header(
-                    http::header::AUTHORIZATION,
-                    format!("Bearer {}", token.access_token),
-                )
-                .header(http::header::ACCEPT, "application/json");
-            if has_body {
-                b = b.header(http::header::CONTENT_TYPE, "application/json");
-            }
-            b.body(bytes.clone())
-                .map_err(|e| ApiError::Misconfigured(format!("Stream URL: {e}")))
-        })
+        let (answer, _) = credentials::call_partner(
+            self.env,
+            &self.cred,
+            |token| {
+                let mut b = http::Request::builder()
+                    .method(method)
+                    .uri(format!("{}{path}", token.api_base.trim_end_matches('/')))
+                    .header(
+                        http::header::AUTHORIZATION,
+                        format!("Bearer {}", token.access_token),
+                    )
+                    .header(http::header::ACCEPT, "application/json");
+                if has_body {
+                    b = b.header(http::header::CONTENT_TYPE, "application/json");
+                }
+                b.body(bytes.clone())
+                    .map_err(|e| ApiError::Misconfigured(format!("Stream URL: {e}")))
+            },
+            &[],
+        )
         .await?;
         let status = answer.status;
         let text = answer

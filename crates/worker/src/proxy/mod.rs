@@ -48,7 +48,18 @@ async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>
 }
 
 /// Largest request body forwarded.
+/// Largest request body forwarded by default (`PROXY_MAX_BODY_BYTES` sets another, up to
+/// [`BODY_CEILING`]). A body is read whole, within the limit, so that the one retry after a
+/// partner 401 can send it again; the partner's answer streams back as it arrives.
 const MAX_BODY: usize = 1 << 20;
+/// The most `PROXY_MAX_BODY_BYTES` may allow (a Worker has 128 MB of memory).
+const BODY_CEILING: usize = 32 << 20;
+
+fn max_body(env: &Env) -> usize {
+    crate::config::var(env, "PROXY_MAX_BODY_BYTES")
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(MAX_BODY, |n| n.min(BODY_CEILING))
+}
 
 /// Forwards `req` for credential `id` to `/{rest}` on the partner API.
 pub async fn forward(
@@ -79,50 +90,57 @@ pub async fn forward(
         return Err(ApiError::ProxyNotAllowed);
     }
     let query = crate::http::query(&req);
-    let content_type = req.headers().get("content-type").ok().flatten();
+    // The end-to-end headers the caller sent that the partner may see (core's allowlist).
+    let passed: Vec<(&str, String)> = gatehouse_core::proxy::REQUEST_HEADERS
+        .iter()
+        .filter_map(|name| Some((*name, req.headers().get(name).ok().flatten()?)))
+        .collect();
     // GET and HEAD carry no body: skip the read (a promise round trip) on the hot path.
     let body = if matches!(method, Method::Get | Method::Head) {
         Vec::new()
     } else {
-        crate::body::read_capped(&mut req, MAX_BODY).await?
+        crate::body::read_capped(&mut req, max_body(env)).await?
     };
-    let (answer, from_cache) = credentials::call_partner(env, &cred, |token| {
-        let mut url = format!("{}{}", token.api_base.trim_end_matches('/'), path);
-        if let Some(q) = &query {
-            url.push('?');
-            url.push_str(q);
-        }
-        let mut builder = http::Request::builder()
-            .method(method.as_ref())
-            .uri(&url)
-            .header(
-                http::header::AUTHORIZATION,
-                format!("Bearer {}", token.access_token),
-            )
-            .header(http::header::ACCEPT, "application/json");
-        if let Some(ct) = &content_type {
-            builder = builder.header(http::header::CONTENT_TYPE, ct);
-        }
-        builder
-            .body(body.clone())
-            .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))
-    })
+    let (answer, from_cache) = credentials::call_partner(
+        env,
+        &cred,
+        |token| {
+            let mut url = format!("{}{}", token.api_base.trim_end_matches('/'), path);
+            if let Some(q) = &query {
+                url.push('?');
+                url.push_str(q);
+            }
+            let mut builder = http::Request::builder()
+                .method(method.as_ref())
+                .uri(&url)
+                .header(
+                    http::header::AUTHORIZATION,
+                    format!("Bearer {}", token.access_token),
+                );
+            if !passed.iter().any(|(name, _)| *name == "accept") {
+                builder = builder.header(http::header::ACCEPT, "application/json");
+            }
+            builder
+                .body(body.clone())
+                .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))
+        },
+        &passed,
+    )
     .await?;
+    // The partner's end-to-end answer headers that pass back (core's allowlist).
     let headers = Headers::new();
-    let _ = headers.set(
-        "content-type",
-        answer
-            .content_type
-            .as_deref()
-            .unwrap_or("application/octet-stream"),
-    );
+    for name in gatehouse_core::proxy::RESPONSE_HEADERS {
+        if let Some(value) = answer.headers.get(name).ok().flatten() {
+            let _ = headers.set(name, &value);
+        }
+    }
+    if answer.content_type.is_none() {
+        let _ = headers.set("content-type", "application/octet-stream");
+    }
     let _ = headers.set("cache-control", "no-store");
     // Where the token came from (no token in it): lets operators see the hot path.
     let source = if from_cache { "cache" } else { "broker" };
     let _ = headers.set("server-timing", &format!("token;desc={source}"));
-    if let Some(ra) = &answer.retry_after {
-        let _ = headers.set("retry-after", ra);
-    }
     // The partner's body is passed on as it arrives, not copied through wasm memory.
     let builder = Response::builder()
         .with_status(answer.status)

@@ -109,23 +109,28 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         .unwrap_or_default();
     let payload = serde_json::to_vec(&user.generate_session_request())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (answer, _) = credentials::call_partner(env, &cred, |token| {
-        http::Request::builder()
-            .method("POST")
-            .uri(format!(
-                "{}{}{query}",
-                token.api_base.trim_end_matches('/'),
-                cred.stream_paths.generate_session
-            ))
-            .header(
-                http::header::AUTHORIZATION,
-                format!("Bearer {}", token.access_token),
-            )
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .header(http::header::ACCEPT, "application/json")
-            .body(payload.clone())
-            .map_err(|e| ApiError::Misconfigured(format!("SSO URL: {e}")))
-    })
+    let (answer, _) = credentials::call_partner(
+        env,
+        &cred,
+        |token| {
+            http::Request::builder()
+                .method("POST")
+                .uri(format!(
+                    "{}{}{query}",
+                    token.api_base.trim_end_matches('/'),
+                    cred.stream_paths.generate_session
+                ))
+                .header(
+                    http::header::AUTHORIZATION,
+                    format!("Bearer {}", token.access_token),
+                )
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .header(http::header::ACCEPT, "application/json")
+                .body(payload.clone())
+                .map_err(|e| ApiError::Misconfigured(format!("SSO URL: {e}")))
+        },
+        &[],
+    )
     .await?;
     let status = answer.status;
     let retry_after = answer.retry_after.clone();

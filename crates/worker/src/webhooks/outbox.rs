@@ -250,11 +250,11 @@ impl WebhookOutbox {
     async fn send(
         &self,
         target: &str,
-        keys: &[String],
+        keys: &[Vec<u8>],
         d: &Delivery,
     ) -> std::result::Result<(), (String, Option<u64>)> {
         let ts = now_ms() / 1000;
-        let input = webhook::signing_input(ts, &d.body);
+        let input = webhook::signing_input(&d.event_id, ts, &d.body);
         let mut sigs = Vec::with_capacity(keys.len());
         for (i, k) in keys.iter().enumerate() {
             let signed = match crate::webcrypto::import_hmac(&format!("webhook:{i}"), k, true).await
@@ -262,17 +262,16 @@ impl WebhookOutbox {
                 Ok(key) => crate::webcrypto::sign_hmac(&key, &input).await,
                 Err(e) => Err(e),
             };
-            sigs.push(webhook::hex(
-                &signed.map_err(|_| ("signing failed".to_owned(), None))?,
-            ));
+            sigs.push(signed.map_err(|_| ("signing failed".to_owned(), None))?);
         }
         let headers = Headers::new();
         for (name, value) in [
             ("content-type", "application/json"),
             ("user-agent", "Gatehouse-Webhooks/1"),
-            ("gatehouse-event-id", &d.event_id),
+            ("webhook-id", &d.event_id),
+            ("webhook-timestamp", &ts.to_string()),
+            ("webhook-signature", &webhook::signature_header(&sigs)),
             ("gatehouse-delivery-attempt", &(d.attempts + 1).to_string()),
-            ("gatehouse-signature", &webhook::signature_header(ts, &sigs)),
         ] {
             headers
                 .set(name, value)

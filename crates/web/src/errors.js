@@ -1,0 +1,14 @@
+// How every call of @gatehouse/web rejects: an Error with the worker's stable `code` (or
+// `network_error` / `unexpected_response`), the worker's `message`, the HTTP `status` (0 when no
+// answer arrived), whether a retry may succeed, and the worker's `X-Request-Id` (its log lines
+// carry it) — `instanceof GatehouseError` tells it from any other failure.
+export class GatehouseError extends Error {
+  constructor(code, message, status, retryable, requestId) {
+    super(message);
+    this.name = "GatehouseError";
+    this.code = code;
+    this.status = status;
+    this.retryable = retryable;
+    this.requestId = requestId ?? null;
+  }
+}

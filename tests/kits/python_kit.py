@@ -1,0 +1,51 @@
+"""Runs the Python kit (kits/python) against the worker for tests/e2e/server-kit.test.mjs and
+prints what it saw as JSON. Arguments: WORKER_URL ADMIN_KEY PROXY_KEY SESSION_SECRET KEYS_JSON."""
+import json
+import sys
+
+from standardwebhooks.webhooks import Webhook
+
+from gatehouse import Gatehouse, GatehouseError, WebhookError, mint_session, verify_webhook
+
+worker, admin_key, proxy_key, secret, keys_file = sys.argv[1:6]
+keys = json.load(open(keys_file))
+claims = {"sub": "py-kit-user", "email": "py@portal.example", "name": "Py Kit", "phone_number": "+1-555-010-0002", "provider_org_id": "org_pykit_001", "role": "admin"}
+out = {"sessions": {}}
+import httpx  # noqa: E402
+
+for alg, key in [("HS256", secret), ("ES256", keys["es256"]), ("RS256", keys["rs256"])]:
+    token = mint_session(claims, key, issuer="https://portal.example", algorithm=alg)
+    r = httpx.get(f"{worker}/api/session", headers={"authorization": f"Bearer {token}"})
+    out["sessions"][alg] = [r.status_code, r.json().get("provider_org_id")]
+
+ops = Gatehouse(worker, admin_key)
+out["credentials"] = sorted(c["credential"] for c in ops.credentials()["credentials"])
+try:
+    ops.credential("no-such-credential")
+    out["missing"] = None
+except GatehouseError as e:
+    out["missing"] = [e.code, e.status, e.retryable, bool(e.request_id)]
+
+backend = Gatehouse(worker, proxy_key)
+r = backend.proxy("streamdiver-acme", "v2/tenants/current/settings")
+out["proxy"] = [r.status_code, isinstance(r.json(), dict)]
+try:
+    backend.proxy("streamdiver-acme", "v2/elsewhere")
+    out["refused"] = None
+except GatehouseError as e:
+    out["refused"] = e.code
+
+# A delivery signed the Standard Webhooks way verifies with either key of a rotation.
+old, new = "whsec_" + "A" * 43 + "=", "whsec_" + "B" * 43 + "="
+body = json.dumps({"id": "evt_1", "type": "credential.needs_reauth", "created": 1, "data": {}})
+import time  # noqa: E402
+ts = int(time.time())
+sig = Webhook(old).sign("evt_1", __import__("datetime").datetime.fromtimestamp(ts, __import__("datetime").timezone.utc), body)
+headers = {"Webhook-Id": "evt_1", "Webhook-Timestamp": str(ts), "Webhook-Signature": sig}
+out["webhook"] = verify_webhook(body, headers, [new, old])["id"]
+try:
+    verify_webhook(body.replace("evt_1", "evt_2"), headers, [old])
+    out["tampered"] = "accepted"
+except WebhookError:
+    out["tampered"] = "refused"
+print(json.dumps(out))

@@ -42,6 +42,8 @@ else
   version_ge "$rust_v" "$rust_min" || problem "Rust $rust_v is older than $rust_min (Cargo.toml rust-version)" "rustup update stable"
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || setup "rust target wasm32-unknown-unknown (rustup target add, under a minute)"
+  rustup component list --installed 2>/dev/null | grep -qx rust-src \
+    || setup "rust-src, std's sources for the size builds (rustup component add, under a minute)"
   [ "$(installed_version worker-build)" = "$WORKER_BUILD_VERSION" ] \
     || setup "worker-build $WORKER_BUILD_VERSION (cargo install --locked, 4 to 8 minutes)"
   [ "$(installed_version wasm-bindgen-cli)" = "$WASM_BINDGEN_VERSION" ] \

@@ -94,6 +94,9 @@ installed_version() { cargo install --list 2>/dev/null | awk -v c="$1" '$1==c {g
 ensure_rust_target() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown \
     || step "adding rust target wasm32-unknown-unknown" rustup target add wasm32-unknown-unknown
+  # The size builds compile std with the worker and the browser package (scripts/build.sh).
+  rustup component list --installed | grep -qx rust-src \
+    || step "adding rust-src (std is compiled with the wasm builds, for size)" rustup component add rust-src
 }
 
 ensure_cargo_tool() { # crate version [cargo install args...]

@@ -182,21 +182,28 @@ impl FieldValues {
         &self.text
     }
 
-    /// The secret values, for sealing: `(name, value)`.
-    pub fn secrets(&self) -> impl Iterator<Item = (&str, &FieldSecret)> {
-        self.secrets.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
     /// Rebuilds the values from what was stored (the text ones in clear, the secret ones
     /// unsealed by the caller).
-    pub fn from_parts(
-        text: BTreeMap<String, String>,
-        secrets: impl IntoIterator<Item = (String, FieldSecret)>,
-    ) -> Self {
-        Self {
+    pub fn from_parts(text: BTreeMap<String, String>, secrets: &BTreeMap<String, String>) -> Self {
+        let mut out = Self {
             text,
-            secrets: secrets.into_iter().collect(),
+            secrets: BTreeMap::new(),
+        };
+        // Inserted one by one: `collect` into a map sorts first, which costs the worker's wasm
+        // a sort per item type.
+        for (k, v) in secrets {
+            out.secrets.insert(k.clone(), FieldSecret::new(v.as_str()));
         }
+        out
+    }
+
+    /// The secret values in clear, for sealing as a whole (`name → value`).
+    pub fn secrets_to_seal(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (k, v) in &self.secrets {
+            out.insert(k.clone(), v.expose().to_owned());
+        }
+        out
     }
 }
 

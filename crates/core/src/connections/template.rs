@@ -202,7 +202,7 @@ impl Template {
         &self,
         connection_id: &str,
         values: &FieldValues,
-        platform_secret: impl Fn(&str) -> Option<String>,
+        platform_secret: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Credential, ConfigError> {
         let mut entry = self.fixed.clone();
         let mut secrets = match entry.remove("secrets") {
@@ -236,7 +236,7 @@ impl Template {
     pub fn for_proxy(
         &self,
         connection_id: &str,
-        platform_secret: impl Fn(&str) -> Option<String>,
+        platform_secret: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Credential, ConfigError> {
         self.credential(
             connection_id,
@@ -249,7 +249,7 @@ impl Template {
     /// platform's secrets through `platform_secret`): what `make check-config` runs.
     pub fn check(
         &self,
-        platform_secret: impl Fn(&str) -> Option<String>,
+        platform_secret: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Credential, ConfigError> {
         self.credential(
             &self.id,

@@ -233,7 +233,7 @@ fn a_connection_is_the_template_with_the_merchants_values_filled_in() {
         ]),
     )
     .unwrap();
-    let c = pe.credential("con_x", &values, platform).unwrap();
+    let c = pe.credential("con_x", &values, &platform).unwrap();
     assert_eq!(c.id, "con_x");
     assert_eq!(
         c.profile.token_url,
@@ -258,7 +258,7 @@ fn a_connection_is_the_template_with_the_merchants_values_filled_in() {
         ]),
     )
     .unwrap();
-    let c = sd.credential("con_y", &values, |_| None).unwrap();
+    let c = sd.credential("con_y", &values, &|_| None).unwrap();
     assert_eq!(
         c.profile.token_url,
         "https://auth.streamdiver.example/realms/acme/protocol/openid-connect/token"
@@ -270,7 +270,7 @@ fn a_connection_is_the_template_with_the_merchants_values_filled_in() {
 
     let acme = template("acme");
     let values = FieldValues::check(&acme.fields, sent(&[("shop", "corner-store")])).unwrap();
-    let c = acme.credential("con_z", &values, platform).unwrap();
+    let c = acme.credential("con_z", &values, &platform).unwrap();
     assert_eq!(
         c.profile.token_url,
         "https://corner-store.acme.example/token"
@@ -282,7 +282,7 @@ fn a_merchant_value_never_reads_a_platform_secret_and_checks_name_missing_ones()
     // The merchant's secrets are read from its values only: a missing platform secret is the
     // template's problem, named, and the check with placeholders finds it before any merchant.
     let pe = template("powerepos");
-    let err = pe.check(|_| None).unwrap_err();
+    let err = pe.check(&|_| None).unwrap_err();
     assert_eq!(
         err,
         ConfigError::SecretNotSet {
@@ -291,9 +291,9 @@ fn a_merchant_value_never_reads_a_platform_secret_and_checks_name_missing_ones()
             field: "client_secret"
         }
     );
-    assert!(pe.check(platform).is_ok());
+    assert!(pe.check(&platform).is_ok());
     for id in ["omniretain", "omniretain-cc", "streamdiver", "acme"] {
-        assert!(template(id).check(platform).is_ok(), "{id}");
+        assert!(template(id).check(&platform).is_ok(), "{id}");
     }
 }
 

@@ -78,7 +78,7 @@ pub fn load_each(
 pub fn load_value(
     id: &str,
     value: serde_json::Value,
-    secret: &impl Fn(&str) -> Option<String>,
+    secret: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Credential, ConfigError> {
     serde_json::from_value::<Spec>(value)
         .map_err(|e| ConfigError::Invalid {
@@ -94,7 +94,7 @@ pub fn load_value(
 fn build(
     id: &str,
     spec: Spec,
-    secret: &impl Fn(&str) -> Option<String>,
+    secret: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Credential, ConfigError> {
     let check = Check {
         id,

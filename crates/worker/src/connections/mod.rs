@@ -11,8 +11,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::{self, IndexEntry};
 use crate::session;
 use gatehouse_core::connections::{
-    ConnectionId, ConnectionList, ConnectionView, CreateConnection, FieldValues, TemplateList,
-    Templates,
+    ConnectionId, CreateConnection, FieldValues, TemplateList, Templates,
 };
 use gatehouse_core::onboarding::Action;
 use gatehouse_core::routes::RouteId;
@@ -48,15 +47,7 @@ pub struct StoredConnection {
 impl StoredConnection {
     /// The field values, the secret ones as secret types.
     pub fn values(&self) -> FieldValues {
-        FieldValues::from_parts(
-            self.text.clone(),
-            self.secrets.iter().map(|(k, v)| {
-                (
-                    k.clone(),
-                    gatehouse_core::secret::FieldSecret::new(v.clone()),
-                )
-            }),
-        )
+        FieldValues::from_parts(self.text.clone(), &self.secrets)
     }
 }
 
@@ -110,24 +101,32 @@ pub async fn route(
             let create: CreateConnection = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))?;
             let view = create_connection(env, &org, create).await?;
-            Ok(crate::http::json(201, &view))
+            Ok(crate::http::json_text(201, view))
         }
         RouteId::ListConnections => {
             let index: Vec<IndexEntry> = onboarding::connections(env, &org).await?;
-            let mut connections = Vec::with_capacity(index.len());
+            // A `ConnectionList`, written from the objects' own JSON (not decoded and encoded
+            // again here).
+            let mut list = b"{\"connections\":[".to_vec();
             for entry in index.iter().rev() {
                 match describe(env, &org, &entry.id).await {
-                    Ok(view) => connections.push(view),
+                    Ok(view) => {
+                        if list.last() != Some(&b'[') {
+                            list.push(b',');
+                        }
+                        list.extend_from_slice(&view);
+                    }
                     // Deleted meanwhile: not listed.
                     Err(ApiError::Refused(ErrorCode::UnknownConnection)) => {}
                     Err(e) => return Err(e),
                 }
             }
-            Ok(crate::http::json(200, &ConnectionList { connections }))
+            list.extend_from_slice(b"]}");
+            Ok(crate::http::json_text(200, list))
         }
-        RouteId::GetConnection => Ok(crate::http::json(
+        RouteId::GetConnection => Ok(crate::http::json_text(
             200,
-            &describe(env, &org, connection).await?,
+            describe(env, &org, connection).await?,
         )),
         RouteId::DeleteConnection => {
             let id = parse_id(connection)?;
@@ -149,13 +148,14 @@ fn parse_id(id: &str) -> Result<ConnectionId, ApiError> {
     ConnectionId::parse(id).ok_or(ApiError::Refused(ErrorCode::UnknownConnection))
 }
 
-async fn describe(env: &Env, org: &str, id: &str) -> Result<ConnectionView, ApiError> {
+/// The connection's `ConnectionView`, as its object wrote it (JSON).
+async fn describe(env: &Env, org: &str, id: &str) -> Result<Vec<u8>, ApiError> {
     let id = parse_id(id)?;
     let op = BrokerMessage::Describe {
         id: id.to_string(),
         org: org.to_owned(),
     };
-    credentials::ask_view(env, id.as_str(), &op).await
+    credentials::ask_raw(env, id.as_str(), &op).await
 }
 
 /// Checks the values, has the new connection's object verify them with a real grant (it keeps
@@ -164,7 +164,7 @@ async fn create_connection(
     env: &Env,
     org: &str,
     create: CreateConnection,
-) -> Result<ConnectionView, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let all = templates(env)?;
     let template = match all.get(&create.template) {
         None => return Err(ApiError::Refused(ErrorCode::UnknownTemplate)),
@@ -182,12 +182,9 @@ async fn create_connection(
         template: template.id.clone(),
         org: org.to_owned(),
         text: values.shown().clone(),
-        secrets: values
-            .secrets()
-            .map(|(k, v)| (k.to_owned(), v.expose().to_owned()))
-            .collect(),
+        secrets: values.secrets_to_seal(),
     };
-    let view = credentials::ask_view(env, id.as_str(), &op).await?;
+    let view = credentials::ask_raw(env, id.as_str(), &op).await?;
     let entry = IndexEntry {
         id: id.to_string(),
         template: template.id.clone(),

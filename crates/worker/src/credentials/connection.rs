@@ -86,7 +86,7 @@ impl CredentialBroker {
     fn build(&self, id: &str, stored: StoredConnection) -> Result<Rc<Connected>, ApiError> {
         let template = self.template(&stored.template)?;
         let credential = template
-            .credential(id, &stored.values(), |name| {
+            .credential(id, &stored.values(), &|name| {
                 crate::config::secret(&self.env, name)
             })
             .map_err(|e| ApiError::Misconfigured(e.to_string()))?;

@@ -12,7 +12,6 @@ mod stored;
 use crate::error::ApiError;
 use crate::upstream;
 use gatehouse_core::api::CredentialStatus;
-use gatehouse_core::connections::ConnectionView;
 use gatehouse_core::sealed::{self, StorageKey};
 use gatehouse_core::tokens::cache::{partner_verdict, PartnerVerdict};
 use gatehouse_core::tokens::profile::{self, Credential};
@@ -163,15 +162,6 @@ pub fn ask_raw<'a>(
     op: &BrokerMessage,
 ) -> impl std::future::Future<Output = Result<Vec<u8>, ApiError>> + 'a {
     crate::objects::ask_raw(env, BINDING, id, op)
-}
-
-/// Sends `op` to connection `id`'s object and decodes the connection's view.
-pub fn ask_view<'a>(
-    env: &'a Env,
-    id: &'a str,
-    op: &'a BrokerMessage,
-) -> impl std::future::Future<Output = Result<ConnectionView, ApiError>> + 'a {
-    ask(env, id, op)
 }
 
 /// Drops this isolate's copy of `id`'s token (a deleted connection).

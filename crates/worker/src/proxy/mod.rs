@@ -42,7 +42,7 @@ async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>
         }
     };
     template
-        .for_proxy(id, |name| crate::config::secret(env, name))
+        .for_proxy(id, &|name| crate::config::secret(env, name))
         .map(Rc::new)
         .map_err(|e| ApiError::Misconfigured(e.to_string()))
 }

@@ -225,23 +225,30 @@ const CONNECTIONS_KEY: &str = "connections";
 
 impl OrgOnboarding {
     /// Answers the connection index's messages (`Ok(answer)`); any other message is handed back.
+    /// The index is kept as its JSON text, which is also the `Connections` answer.
     async fn connection_index(
         &self,
         op: OrgMessage,
     ) -> std::result::Result<std::result::Result<Vec<u8>, OrgMessage>, ApiError> {
+        let failed =
+            |e: worker::Error| ApiError::StorageUnavailable(format!("connection index: {e}"));
         let storage = self.state.storage();
-        let mut index: Vec<IndexEntry> = match &op {
+        let text: Vec<u8> = match &op {
             OrgMessage::IndexConnection { .. }
             | OrgMessage::UnindexConnection { .. }
             | OrgMessage::Connections => storage
-                .get(CONNECTIONS_KEY)
+                .get::<String>(CONNECTIONS_KEY)
                 .await
-                .map_err(|e| ApiError::StorageUnavailable(format!("connection index: {e}")))?
-                .unwrap_or_default(),
+                .map_err(failed)?
+                .map_or_else(|| b"[]".to_vec(), String::into_bytes),
             _ => return Ok(Err(op)),
         };
+        let mut index: Vec<IndexEntry> = match op {
+            OrgMessage::Connections => return Ok(Ok(text)),
+            _ => serde_json::from_slice(&text)
+                .map_err(|e| ApiError::Internal(format!("connection index: {e}")))?,
+        };
         match op {
-            OrgMessage::Connections => return Ok(Ok(ok(&index)?)),
             OrgMessage::IndexConnection { entry } => {
                 if !index.iter().any(|e| e.id == entry.id) {
                     index.push(entry);
@@ -250,10 +257,9 @@ impl OrgOnboarding {
             OrgMessage::UnindexConnection { id } => index.retain(|e| e.id != id),
             other => return Ok(Err(other)),
         }
-        storage
-            .put(CONNECTIONS_KEY, &index)
-            .await
-            .map_err(|e| ApiError::StorageUnavailable(format!("connection index: {e}")))?;
+        let text = serde_json::to_string(&index)
+            .map_err(|e| ApiError::Internal(format!("connection index: {e}")))?;
+        storage.put(CONNECTIONS_KEY, &text).await.map_err(failed)?;
         Ok(Ok(ok(&index.len())?))
     }
 }

@@ -3,11 +3,14 @@
 // real grant against the sandbox before anything is kept, owned by one organization, used by
 // the partner's backend through the proxy only for that organization, and erased on delete.
 // Every organization here is new (no deployment knew it when the worker started).
-import { test } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { fetch, WORKER, proxy } from "./env.mjs";
+import { fetch, WORKER, proxy, sandboxControl } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
+
+// The sandbox as it starts (another file may have changed a service account's password).
+before(() => sandboxControl("reset", {}));
 
 const newOrg = () => `org_${randomBytes(6).toString("hex")}`;
 const session = (org, role = "admin") => mint(claims({ provider_org_id: org, role }));
@@ -146,11 +149,27 @@ test("only owners and admins connect; another organization cannot read, use or d
   assert.equal(r.status, 201, await r.clone().text());
   const { id } = await r.json();
   const other = session(newOrg(), "owner");
-  for (const [method, path] of [["GET", `/api/connections/${id}`], ["DELETE", `/api/connections/${id}`]]) {
-    r = await api(other, path, { method });
+  const update = JSON.stringify({ fields: OMNIRETAIN });
+  for (const [method, path, body] of [["GET", `/api/connections/${id}`], ["DELETE", `/api/connections/${id}`],
+    ["PUT", `/api/connections/${id}`, update]]) {
+    r = await api(other, path, { method, body });
     assert.equal(r.status, 404, `${method} ${path}`);
     assert.equal((await r.json()).code, "unknown_connection");
   }
+  // Update mode is an owner's or admin's, with every field checked before any partner call.
+  r = await api(session(org, "manager"), `/api/connections/${id}`, { method: "PUT", body: update });
+  assert.equal(r.status, 403);
+  assert.equal((await r.json()).code, "forbidden_role");
+  r = await api(session(org), `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...OMNIRETAIN, password: "" } }) });
+  assert.equal(r.status, 422);
+  assert.deepEqual((await r.json()).fields.map((f) => [f.field, f.code]), [["password", "required"]]);
+  r = await api(session(org), `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ template: "powerepos", fields: OMNIRETAIN }) });
+  assert.equal(r.status, 400, "the template of a connection is not changed");
+  r = await api(session(org), `/api/connections/${id}`, { method: "PUT", body: update });
+  assert.equal(r.status, 200, await r.clone().text());
+  const updated = await r.json();
+  assert.equal(updated.status, "active");
+  noSecrets(JSON.stringify(updated));
   r = await api(other, "/api/connections");
   assert.deepEqual((await r.json()).connections, []);
   // Still there for its owner, and usable.

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fetch, port, ADMIN_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
+import { fetch, port, ADMIN_API_KEY, PROXY_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
@@ -191,6 +191,71 @@ test("a denied onboarding is reported as failed; a credential the partner refuse
   assert.equal(events("/a", isReauth).length, 1);
 });
 
+// Connections (docs/connections.md): created, needs_reauth after the merchant changed the
+// service account's password at PowerEPOS, recovered through update mode, deleted — each event
+// once, with the connection id, template and organization, signed like every other event.
+test("a connection's life is told to the receivers: created, needs_reauth, recovered, deleted", { timeout: 60_000 }, async () => {
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const owner = mint(claims({ provider_org_id: org, role: "owner" }));
+  const FIELDS = { org_id: "ORG002", username: "svc-org002", password: "svc-pass-002" };
+  const NEW_PASSWORD = `changed-${randomBytes(4).toString("hex")}`;
+  const proxyPing = (id) => fetch(`${worker.url}/api/proxy/${id}/ping`, {
+    headers: { authorization: `Bearer ${PROXY_API_KEY}`, "gatehouse-organization": org },
+  });
+  const isCon = (id, type) => (e) => e.type === type && e.data.connection_id === id;
+  try {
+    let r = await api(owner, "/api/connections", { method: "POST", body: JSON.stringify({ template: "powerepos", fields: FIELDS }) });
+    assert.equal(r.status, 201, await r.clone().text());
+    const { id } = await r.json();
+    const [created] = await until("connection.created at /a", () => events("/a", isCon(id, "connection.created")).length && events("/a", isCon(id, "connection.created")));
+    const event = JSON.parse(created.raw);
+    assert.equal(event.id, `evt_con_${id}_created`);
+    assert.deepEqual(event.data, { connection_id: id, template: "powerepos", provider: "powerepos", provider_org_id: org });
+    assert.deepEqual(verifyGatehouseWebhook(created.raw, signed(created), NEW_KEY), event);
+    assert.ok(!created.raw.includes(FIELDS.password));
+    assert.equal((await proxyPing(id)).status, 200);
+
+    // The merchant changes the password at PowerEPOS: the account's tokens stop working, and the
+    // next grant with the old password is refused.
+    await sandboxControl("service-password", { org_id: "ORG002", password: NEW_PASSWORD });
+    r = await proxyPing(id);
+    assert.equal(r.status, 502, await r.clone().text());
+    assert.equal((await r.json()).code, "needs_reauth");
+    const [reauth] = await until("connection.needs_reauth at /a", () => events("/a", isCon(id, "connection.needs_reauth")).length && events("/a", isCon(id, "connection.needs_reauth")));
+    assert.match(JSON.parse(reauth.raw).id, new RegExp(`^evt_con_${id}_reauth_\\d+$`));
+    r = await api(owner, `/api/connections/${id}`);
+    assert.equal((await r.json()).status, "needs_reauth");
+
+    // Update mode: a wrong password is refused and changes nothing; the right one recovers.
+    r = await api(owner, `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...FIELDS, password: "still-wrong" } }) });
+    let body = await r.json();
+    assert.equal(r.status, 422, JSON.stringify(body));
+    assert.equal(body.code, "invalid_credentials");
+    assert.equal((await (await api(owner, `/api/connections/${id}`)).json()).status, "needs_reauth");
+    r = await api(owner, `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...FIELDS, password: NEW_PASSWORD } }) });
+    body = await r.json();
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.equal(body.status, "active");
+    assert.deepEqual(body.fields, { org_id: "ORG002", username: "svc-org002" });
+    assert.ok(body.updated_at_ms > body.created_at_ms);
+    await until("connection.recovered at /a", () => events("/a", isCon(id, "connection.recovered")).length);
+    r = await proxyPing(id);
+    assert.equal(r.status, 200, await r.clone().text());
+
+    r = await api(owner, `/api/connections/${id}`, { method: "DELETE" });
+    assert.equal(r.status, 204);
+    const [deleted] = await until("connection.deleted at /b", () => events("/b", isCon(id, "connection.deleted")).length && events("/b", isCon(id, "connection.deleted")));
+    assert.equal(JSON.parse(deleted.raw).id, `evt_con_${id}_deleted`);
+    // Every change, in order, at every target (a retried delivery repeats its event's id).
+    for (const path of ["/a", "/b"]) {
+      const types = received[path].map((d) => JSON.parse(d.raw)).filter((e) => e.data.connection_id === id).map((e) => e.type);
+      assert.deepEqual([...new Set(types)], ["connection.created", "connection.needs_reauth", "connection.recovered", "connection.deleted"], path);
+    }
+  } finally {
+    await sandboxControl("service-password", { org_id: "ORG002", password: FIELDS.password });
+  }
+});
+
 test("a target that never accepts gets its attempts, then a dead letter operators can see", { timeout: 60_000 }, async () => {
   const first = await until("the first event at /dead", () => received["/dead"][0]?.headers["webhook-id"]);
   await until("four attempts at /dead", () => received["/dead"].filter((d) => d.headers["webhook-id"] === first).length >= 4);
@@ -256,3 +321,4 @@ test("a target removed from WEBHOOK_URLS receives nothing more; its queue become
   assert.deepEqual(list.targets.map((t) => t.target).sort(), [HOOK("/a"), HOOK("/dead")].sort());
   plan["/b"].length = 0;
 });
+

@@ -79,6 +79,8 @@ pub enum RouteId {
     GetConnection,
     /// `DELETE /api/connections/{id}`.
     DeleteConnection,
+    /// `PUT /api/connections/{id}`.
+    UpdateConnection,
     /// `/api/proxy/{credential}/{path*}`, any method.
     Proxy,
     /// `GET /api/dev/users`.
@@ -220,6 +222,7 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::CreateConnection, Post, "/api/connections", SessionMay(Action::Connect), "createConnection"),
     row(RouteId::ListConnections, Get, "/api/connections", Session, "listConnections"),
     row(RouteId::GetConnection, Get, "/api/connections/{id}", Session, "getConnection"),
+    row(RouteId::UpdateConnection, Put, "/api/connections/{id}", SessionMay(Action::Connect), "updateConnection"),
     row(RouteId::DeleteConnection, Delete, "/api/connections/{id}", SessionMay(Action::Connect), "deleteConnection"),
     row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyGet"),
     row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPost"),

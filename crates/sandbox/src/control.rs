@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/_control/settings", get(get_settings).post(set_settings))
         .route("/_control/revoke-credential", post(revoke_credential))
+        .route("/_control/service-password", post(service_password))
         .route("/_control/issued", get(issued))
         .route("/_control/organizations", get(organizations))
 }
@@ -146,6 +147,29 @@ async fn set_settings(
         s.clone()
     });
     Ok(Json(merged))
+}
+
+#[derive(Deserialize)]
+struct ServicePassword {
+    org_id: String,
+    password: String,
+}
+
+/// A PowerEPOS organisation's owner changes its service account's password: the old one and
+/// every token of the account stop working (what a connection's update mode recovers from).
+async fn service_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let req: ServicePassword = json_body(&headers, &body).map_err(|e| bad(e.0))?;
+    if req.password.is_empty() {
+        return Err(bad("password must not be empty"));
+    }
+    let dropped = state.change_service_password(&req.org_id, &req.password);
+    Ok(Json(
+        json!({ "org_id": req.org_id, "revoked_tokens": dropped }),
+    ))
 }
 
 #[derive(Deserialize)]

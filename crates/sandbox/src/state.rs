@@ -77,6 +77,12 @@ impl AppState {
         self.settings.reset();
     }
 
+    /// A PowerEPOS service account's new password (its tokens stop working); returns how many
+    /// tokens went.
+    pub(crate) fn change_service_password(&self, org_id: &str, password: &str) -> usize {
+        self.powerepos.with(|s| s.change_password(org_id, password))
+    }
+
     /// Drops every refresh token issued to a client, in every partner; returns how many.
     pub(crate) fn revoke_refresh_tokens(&self, client_id: &str) -> usize {
         self.stream.with(|s| s.revoke_refresh_tokens(client_id))

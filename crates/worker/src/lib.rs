@@ -159,6 +159,7 @@ async fn dispatch(
         | R::CreateConnection
         | R::ListConnections
         | R::GetConnection
+        | R::UpdateConnection
         | R::DeleteConnection => connections::route(req, env, id, param("id")).await,
         R::Proxy => proxy::forward(req, env, param("credential"), param("path")).await,
     }

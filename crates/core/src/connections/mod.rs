@@ -141,6 +141,16 @@ pub struct CreateConnection {
     pub fields: BTreeMap<String, String>,
 }
 
+/// `PUT /api/connections/{id}` (update mode): new values for every field of the connection's
+/// template, verified by the partner before they replace the old ones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct UpdateConnection {
+    /// A value for each of the template's fields, by name (secret ones typed again).
+    pub fields: BTreeMap<String, String>,
+}
+
 /// `GET /api/connections`: the organization's connections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

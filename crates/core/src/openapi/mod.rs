@@ -84,6 +84,7 @@ fn tag(id: crate::routes::RouteId) -> &'static str {
         | R::CreateConnection
         | R::ListConnections
         | R::GetConnection
+        | R::UpdateConnection
         | R::DeleteConnection => "connections",
         R::Proxy => "proxy",
     }
@@ -123,7 +124,11 @@ pub fn document() -> Value {
     let paths = paths(&mut s);
     let webhooks = json!({
         "onboarding.status_changed": operations::webhook("An onboarding became active, revoked or failed", EVENTS[0].1),
-        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", EVENTS[1].1)
+        "credential.needs_reauth": operations::webhook("A credential's partner refused its grant", EVENTS[1].1),
+        "connection.created": operations::webhook("A connection was made, verified by its partner", EVENTS[2].1),
+        "connection.needs_reauth": operations::webhook("A connection's partner refused its grant: the merchant gives new values", EVENTS[3].1),
+        "connection.recovered": operations::webhook("A connection in needs_reauth works again", EVENTS[4].1),
+        "connection.deleted": operations::webhook("A connection was deleted, its values and tokens erased", EVENTS[5].1)
     });
     let _ = s.answer::<crate::webhook::Event>();
     let mut definitions = s.into_definitions();
@@ -176,15 +181,37 @@ fn drop_null_defaults(v: &mut Value) {
     }
 }
 
-/// Each event type and its schema's name, in `EventData`'s order.
-const EVENTS: [(&str, &str); 2] = [
+/// Each event type, its schema's name and its `EventData` variant (by position).
+const EVENTS: [(&str, &str, usize); 6] = [
     (
         crate::webhook::kind::ONBOARDING_STATUS,
         "OnboardingStatusChangedEvent",
+        0,
     ),
     (
         crate::webhook::kind::CREDENTIAL_NEEDS_REAUTH,
         "CredentialNeedsReauthEvent",
+        1,
+    ),
+    (
+        crate::webhook::kind::CONNECTION_CREATED,
+        "ConnectionCreatedEvent",
+        2,
+    ),
+    (
+        crate::webhook::kind::CONNECTION_NEEDS_REAUTH,
+        "ConnectionNeedsReauthEvent",
+        2,
+    ),
+    (
+        crate::webhook::kind::CONNECTION_RECOVERED,
+        "ConnectionRecoveredEvent",
+        2,
+    ),
+    (
+        crate::webhook::kind::CONNECTION_DELETED,
+        "ConnectionDeletedEvent",
+        2,
     ),
 ];
 
@@ -197,7 +224,10 @@ fn discriminated_events(defs: &mut Map<String, Value>) {
     };
     let variants = data["anyOf"].as_array().cloned().unwrap_or_default();
     let mut mapping = Map::new();
-    for ((kind, name), fields) in EVENTS.iter().zip(variants) {
+    for (kind, name, variant) in EVENTS {
+        let Some(fields) = variants.get(variant).cloned() else {
+            continue;
+        };
         let mut schema = event.clone();
         schema["description"] = format!("`{kind}`.").into();
         schema["properties"]["type"] = json!({ "const": kind });

@@ -3,7 +3,9 @@
 
 use super::schemas::{CredentialList, Schemas, SsoRequest, WebhookTargets};
 use crate::api::{CredentialStatus, Health, Profile};
-use crate::connections::{ConnectionList, ConnectionView, CreateConnection, TemplateList};
+use crate::connections::{
+    ConnectionList, ConnectionView, CreateConnection, TemplateList, UpdateConnection,
+};
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
 use crate::routes::RouteId;
@@ -209,6 +211,12 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
         RouteId::GetConnection => json!({
             "summary": "One of the organization's connections",
             "parameters": [ path_param("id", "A connection id.", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa") ],
+            "responses": { "200": ok("The connection (never a secret or a token).", s.answer::<ConnectionView>()) } }),
+        RouteId::UpdateConnection => json!({
+            "summary": "Give a connection new values (owner, admin): update mode",
+            "description": "What a merchant does after changing the password at the partner. Every field of the connection's template is sent again (secrets too: they are never shown). The new values are verified first, with the partner's real grant: a refusal answers 422 as on creation and the old values keep serving; success replaces them, clears `needs_reauth` and sends `connection.recovered` if the connection was in it.",
+            "parameters": [ path_param("id", "A connection id.", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa") ],
+            "requestBody": json_body(s.request::<UpdateConnection>()),
             "responses": { "200": ok("The connection (never a secret or a token).", s.answer::<ConnectionView>()) } }),
         RouteId::DeleteConnection => json!({
             "summary": "Delete a connection (owner, admin): its values and tokens are erased",

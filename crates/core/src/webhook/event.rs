@@ -13,6 +13,49 @@ pub mod kind {
     pub const ONBOARDING_STATUS: &str = "onboarding.status_changed";
     /// A credential's partner refused its grant: an operator must re-authorize it.
     pub const CREDENTIAL_NEEDS_REAUTH: &str = "credential.needs_reauth";
+    /// A connection was made (verified by its partner and kept).
+    pub const CONNECTION_CREATED: &str = "connection.created";
+    /// A connection's partner refused its grant: the merchant must give new values (update mode).
+    pub const CONNECTION_NEEDS_REAUTH: &str = "connection.needs_reauth";
+    /// A connection in `needs_reauth` works again (new values, verified).
+    pub const CONNECTION_RECOVERED: &str = "connection.recovered";
+    /// A connection was deleted: its values and tokens are erased.
+    pub const CONNECTION_DELETED: &str = "connection.deleted";
+}
+
+/// What happened to a connection (the `type` of a [`EventData::Connection`] event).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConnectionChange {
+    /// `connection.created`.
+    #[default]
+    Created,
+    /// `connection.needs_reauth`.
+    NeedsReauth,
+    /// `connection.recovered`.
+    Recovered,
+    /// `connection.deleted`.
+    Deleted,
+}
+
+impl ConnectionChange {
+    /// The event type.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Created => kind::CONNECTION_CREATED,
+            Self::NeedsReauth => kind::CONNECTION_NEEDS_REAUTH,
+            Self::Recovered => kind::CONNECTION_RECOVERED,
+            Self::Deleted => kind::CONNECTION_DELETED,
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::NeedsReauth => "reauth",
+            Self::Recovered => "recovered",
+            Self::Deleted => "deleted",
+        }
+    }
 }
 
 /// One event, as POSTed (JSON) to every configured URL.
@@ -60,6 +103,21 @@ pub enum EventData {
         /// The failure class (`needs_reauth`).
         error: String,
     },
+    /// `connection.created`, `connection.needs_reauth`, `connection.recovered`,
+    /// `connection.deleted`: the same fields.
+    Connection {
+        /// Which of the four (it is the event's `type`, not a member of `data`).
+        #[serde(skip)]
+        change: ConnectionChange,
+        /// The connection id (`con_…`).
+        connection_id: String,
+        /// The template it was made from.
+        template: String,
+        /// The template's provider preset.
+        provider: String,
+        /// The portal organization that owns it.
+        provider_org_id: String,
+    },
 }
 
 impl EventData {
@@ -68,6 +126,7 @@ impl EventData {
         match self {
             Self::OnboardingStatusChanged { .. } => kind::ONBOARDING_STATUS,
             Self::CredentialNeedsReauth { .. } => kind::CREDENTIAL_NEEDS_REAUTH,
+            Self::Connection { change, .. } => change.kind(),
         }
     }
 }
@@ -122,6 +181,40 @@ pub fn needs_reauth_event(credential: &str, provider: &str, since_ms: u64) -> Ev
             credential: credential.into(),
             provider: provider.into(),
             error: "needs_reauth".into(),
+        },
+    )
+}
+
+/// A connection's event. `at_ms` is when it happened; the id is the same for the same change of
+/// the same connection (creation and deletion happen once; each `needs_reauth` episode and each
+/// recovery is told apart by its time).
+pub fn connection_event(
+    change: ConnectionChange,
+    connection_id: &str,
+    template: &str,
+    provider: &str,
+    provider_org_id: &str,
+    at_ms: u64,
+) -> Event {
+    let id = match change {
+        ConnectionChange::Created | ConnectionChange::Deleted => {
+            format!("evt_con_{}_{}", sanitize(connection_id), change.short())
+        }
+        _ => format!(
+            "evt_con_{}_{}_{at_ms}",
+            sanitize(connection_id),
+            change.short()
+        ),
+    };
+    Event::new(
+        id,
+        at_ms / 1000,
+        EventData::Connection {
+            change,
+            connection_id: connection_id.into(),
+            template: template.into(),
+            provider: provider.into(),
+            provider_org_id: provider_org_id.into(),
         },
     )
 }

@@ -25,7 +25,10 @@ pub mod outbox;
 pub mod signature;
 
 pub use config::{parse_keys, parse_targets, WebhookConfigError, MAX_TARGETS};
-pub use event::{kind, needs_reauth_event, notifies, onboarding_event, Event, EventData};
+pub use event::{
+    connection_event, kind, needs_reauth_event, notifies, onboarding_event, ConnectionChange,
+    Event, EventData,
+};
 pub use outbox::{
     AfterFailure, Delivery, Enqueued, Outbox, RetrySchedule, MAX_DEAD, MAX_DONE, MAX_PENDING,
     TARGET_REMOVED,

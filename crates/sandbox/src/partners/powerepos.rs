@@ -57,9 +57,22 @@ struct PeGrant {
 pub(crate) struct PowerEposData {
     access: HashMap<String, PeGrant>,
     refresh: HashMap<String, PeGrant>,
+    /// Service-account passwords changed since start (`/_control/service-password`), by org.
+    passwords: HashMap<String, String>,
 }
 
 impl PowerEposData {
+    /// The organisation's service account gets a new password, as its owner would set it at
+    /// PowerEPOS; the account's tokens stop working (access and refresh). Returns how many went.
+    pub(crate) fn change_password(&mut self, org_id: &str, password: &str) -> usize {
+        self.passwords
+            .insert(org_id.to_owned(), password.to_owned());
+        let before = self.access.len() + self.refresh.len();
+        self.access.retain(|_, g| g.org_id != org_id);
+        self.refresh.retain(|_, g| g.org_id != org_id);
+        before - self.access.len() - self.refresh.len()
+    }
+
     /// Drops every refresh token of a client; returns how many.
     pub(crate) fn revoke_refresh_tokens(&mut self, client_id: &str) -> usize {
         let before = self.refresh.len();
@@ -103,7 +116,7 @@ async fn token(
     }
 
     let grant = match req.grant_type {
-        GrantType::Password => password_grant(&req)?,
+        GrantType::Password => password_grant(&state, &req)?,
         GrantType::RefreshToken => refresh_grant(&state, &req)?,
         _ => {
             return Err(OAuthError::unsupported_grant_type(
@@ -170,7 +183,7 @@ async fn token(
     Ok((no_store(), Json(body)).into_response())
 }
 
-fn password_grant(req: &TokenRequest) -> Result<PeGrant, OAuthError> {
+fn password_grant(state: &PowerEposState, req: &TokenRequest) -> Result<PeGrant, OAuthError> {
     let org_id = req
         .org_id
         .as_deref()
@@ -199,10 +212,14 @@ fn password_grant(req: &TokenRequest) -> Result<PeGrant, OAuthError> {
         ));
     }
     // Only the organisation's service account; an end user's login would not be here at all.
+    let changed = state.with(|s| s.passwords.get(org_id).cloned());
     let account = POWEREPOS_ORGS
         .iter()
         .find(|o| o.org_id == org_id)
-        .filter(|o| o.username == username && secret_matches(o.password, password))
+        .filter(|o| {
+            let expected = changed.as_deref().unwrap_or(o.password);
+            o.username == username && secret_matches(expected, password)
+        })
         .ok_or_else(|| {
             OAuthError::invalid_grant("invalid organisation, service account or password")
         })?;

@@ -11,7 +11,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::{self, IndexEntry};
 use crate::session;
 use gatehouse_core::connections::{
-    ConnectionId, CreateConnection, FieldValues, TemplateList, Templates,
+    ConnectionId, CreateConnection, FieldValues, Template, TemplateList, Templates,
+    UpdateConnection,
 };
 use gatehouse_core::onboarding::Action;
 use gatehouse_core::routes::RouteId;
@@ -72,6 +73,23 @@ pub fn templates(env: &Env) -> Result<Rc<Templates>, ApiError> {
     Ok(parsed)
 }
 
+/// Template `id` of the deployment; `None` when there is none (one that does not load is a
+/// misconfiguration).
+pub fn template(env: &Env, id: &str) -> Result<Option<Template>, ApiError> {
+    match templates(env)?.get(id) {
+        Some(Ok(t)) => Ok(Some(t.clone())),
+        Some(Err(e)) => Err(ApiError::Misconfigured(e.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// Template `id` of an existing connection: it must still be configured.
+pub fn connection_template(env: &Env, id: &str) -> Result<Template, ApiError> {
+    template(env, id)?.ok_or_else(|| {
+        ApiError::Misconfigured(format!("connection template `{id}` is not configured"))
+    })
+}
+
 /// Serves the `/api/connection…` routes for the session's organization.
 pub async fn route(
     mut req: Request,
@@ -79,9 +97,12 @@ pub async fn route(
     id: RouteId,
     connection: &str,
 ) -> Result<Response, ApiError> {
-    let post = id == RouteId::CreateConnection;
-    let (s, _) = session::require(&req, env, None, post).await?;
-    if matches!(id, RouteId::CreateConnection | RouteId::DeleteConnection) {
+    let writes = matches!(
+        id,
+        RouteId::CreateConnection | RouteId::UpdateConnection | RouteId::DeleteConnection
+    );
+    let (s, _) = session::require(&req, env, None, writes).await?;
+    if writes {
         onboarding::require_role(&s, Action::Connect)?;
     }
     let org = s.provider_org_id.clone();
@@ -124,6 +145,13 @@ pub async fn route(
             list.extend_from_slice(b"]}");
             Ok(crate::http::json_text(200, list))
         }
+        RouteId::UpdateConnection => {
+            let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
+            let update: UpdateConnection = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))?;
+            let view = update_connection(env, &org, connection, update).await?;
+            Ok(crate::http::json_text(200, view))
+        }
         RouteId::GetConnection => Ok(crate::http::json_text(
             200,
             describe(env, &org, connection).await?,
@@ -165,12 +193,8 @@ async fn create_connection(
     org: &str,
     create: CreateConnection,
 ) -> Result<Vec<u8>, ApiError> {
-    let all = templates(env)?;
-    let template = match all.get(&create.template) {
-        None => return Err(ApiError::Refused(ErrorCode::UnknownTemplate)),
-        Some(Err(e)) => return Err(ApiError::Misconfigured(e.to_string())),
-        Some(Ok(t)) => t,
-    };
+    let template =
+        template(env, &create.template)?.ok_or(ApiError::Refused(ErrorCode::UnknownTemplate))?;
     let values = FieldValues::check(&template.fields, create.fields)
         .map_err(|problems| ApiError::Fields(ErrorCode::InvalidFields, problems))?;
     verification_allowed(env, org).await?;
@@ -190,6 +214,37 @@ async fn create_connection(
         template: template.id.clone(),
     };
     onboarding::index_connection(env, org, entry).await?;
+    Ok(view)
+}
+
+/// Update mode: the connection's object verifies the new values with a real grant before they
+/// replace the old ones. The template is the connection's own, read from its index entry (a
+/// connection of another organization is unknown here).
+async fn update_connection(
+    env: &Env,
+    org: &str,
+    id: &str,
+    update: UpdateConnection,
+) -> Result<Vec<u8>, ApiError> {
+    let id = parse_id(id)?;
+    let index: Vec<IndexEntry> = onboarding::connections(env, org).await?;
+    let entry = index
+        .iter()
+        .find(|e| e.id == id.as_str())
+        .ok_or(ApiError::Refused(ErrorCode::UnknownConnection))?;
+    let template = connection_template(env, &entry.template)?;
+    let values = FieldValues::check(&template.fields, update.fields)
+        .map_err(|problems| ApiError::Fields(ErrorCode::InvalidFields, problems))?;
+    verification_allowed(env, org).await?;
+    let op = BrokerMessage::Update {
+        id: id.to_string(),
+        org: org.to_owned(),
+        text: values.shown().clone(),
+        secrets: values.secrets_to_seal(),
+    };
+    let view = credentials::ask_raw(env, id.as_str(), &op).await?;
+    // This isolate's copy of the old token goes; others ask again within 30 s.
+    credentials::forget(id.as_str());
     Ok(view)
 }
 

@@ -18,6 +18,7 @@ use gatehouse_core::tokens::classify::{self, FailureClass};
 use gatehouse_core::tokens::profile::{ApiBase, Credential};
 use gatehouse_core::tokens::request::{token_request, Grant};
 use gatehouse_core::tokens::{api_base, claims, grant, parse_token_response};
+use gatehouse_core::webhook::ConnectionChange;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -103,9 +104,14 @@ impl CredentialBroker {
                 self.owned_connection(&id, &org).await?;
                 answer(&self.view(&id)?)
             }
+            BrokerMessage::Update {
+                id,
+                org,
+                text,
+                secrets,
+            } => answer(&self.update(&id, &org, text, secrets).await?),
             BrokerMessage::Delete { id, org } => {
-                self.owned_connection(&id, &org).await?;
-                self.erase().await?;
+                self.delete(&id, &org).await?;
                 answer(&id)
             }
             BrokerMessage::Invalidate { id: _, generation } => {
@@ -181,6 +187,16 @@ impl CredentialBroker {
         let Some(since) = self.cache.borrow().unreported_reauth() else {
             return;
         };
+        let connection = self.connection.borrow().clone();
+        if let Some(c) = connection {
+            if self
+                .tell(ConnectionChange::NeedsReauth, id, &c.stored, since)
+                .await
+            {
+                self.cache.borrow_mut().reauth_reported(since);
+            }
+            return;
+        }
         let provider = self
             .credential(id)
             .map(|c| c.profile.provider.clone())
@@ -222,7 +238,7 @@ impl CredentialBroker {
     }
 
     /// One grant with core's bounded, jittered retries.
-    async fn grant(&self, cred: &Credential, grant: Grant<'_>) -> Outcome {
+    pub(super) async fn grant(&self, cred: &Credential, grant: Grant<'_>) -> Outcome {
         let mut attempt = 1;
         loop {
             let req = token_request(cred, grant, now_ms() / 1000)
@@ -330,7 +346,7 @@ impl CredentialBroker {
     }
 
     /// Reads the sealed token state once after the object starts (it may have been evicted).
-    async fn load(&self, id: &str) {
+    pub(super) async fn load(&self, id: &str) {
         if self.cache.borrow().is_loaded() {
             return;
         }

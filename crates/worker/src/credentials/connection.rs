@@ -11,7 +11,10 @@ use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::connections::{
     refusal, ConnectionId, ConnectionStatus, ConnectionView, FieldProblem, Template,
 };
+use gatehouse_core::tokens::cache::TokenFailure;
 use gatehouse_core::tokens::profile::Credential;
+use gatehouse_core::tokens::request::Grant;
+use gatehouse_core::webhook::{connection_event, ConnectionChange};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -74,13 +77,7 @@ impl CredentialBroker {
     }
 
     fn template(&self, id: &str) -> Result<Template, ApiError> {
-        match crate::connections::templates(&self.env)?.get(id) {
-            Some(Ok(t)) => Ok(t.clone()),
-            Some(Err(e)) => Err(ApiError::Misconfigured(e.to_string())),
-            None => Err(ApiError::Misconfigured(format!(
-                "connection template `{id}` is not configured"
-            ))),
-        }
+        crate::connections::connection_template(&self.env, id)
     }
 
     fn build(&self, id: &str, stored: StoredConnection) -> Result<Rc<Connected>, ApiError> {
@@ -142,29 +139,7 @@ impl CredentialBroker {
         self.cache.borrow_mut().reset();
         if let Err(failure) = self.held(id, false).await {
             self.erase().await?;
-            crate::log::event(
-                crate::log::Level::Info,
-                &[
-                    ("connection_refused", id),
-                    ("template", &template.id),
-                    ("detail", &failure.detail),
-                ],
-            );
-            let r = refusal(&template, failure.answer.as_ref(), failure.class);
-            let message = match r.code {
-                ErrorCode::InvalidTenant => "The partner does not know this value.",
-                _ => "The partner refused this value.",
-            };
-            let fields: Vec<FieldProblem> = r
-                .fields
-                .iter()
-                .map(|f| FieldProblem::new(f, r.code.as_str(), message))
-                .collect();
-            return Err(match r.code {
-                ErrorCode::PartnerUnavailable => ApiError::PartnerUnavailable(failure.detail),
-                ErrorCode::Misconfigured => ApiError::PartnerRejected(failure.detail),
-                code => ApiError::Fields(code, fields),
-            });
+            return Err(refused(id, &template, failure));
         }
         let written = stored::write_sealed(
             &self.state,
@@ -178,7 +153,95 @@ impl CredentialBroker {
             let _ = self.erase().await;
             return Err(e);
         }
+        // Receivers learn of every connection: if the event cannot be queued, the connection is
+        // not kept either (the merchant is asked to try again; the event id is the same).
+        if !self
+            .tell(ConnectionChange::Created, id, &connected.stored, now_ms())
+            .await
+        {
+            let _ = self.erase().await;
+            return Err(ApiError::StorageUnavailable(
+                "the connection.created event could not be queued".into(),
+            ));
+        }
         self.view(id)
+    }
+
+    /// Update mode: new values for every field, verified with a grant of their own before they
+    /// replace the old ones, which keep serving meanwhile (and after a refusal). Success ends a
+    /// `needs_reauth` episode at once (`connection.recovered`).
+    pub(super) async fn update(
+        &self,
+        id: &str,
+        org: &str,
+        text: BTreeMap<String, String>,
+        secrets: BTreeMap<String, String>,
+    ) -> Result<ConnectionView, ApiError> {
+        let old = self.owned_connection(id, org).await?;
+        let template = self.template(&old.stored.template)?;
+        let mut stored = old.stored.clone();
+        stored.text = text;
+        stored.secrets = secrets;
+        stored.updated_at_ms = now_ms();
+        let next = self.build(id, stored)?;
+        self.load(id).await;
+        let held = match self.grant(&next.credential, Grant::New).await {
+            Ok(held) => held,
+            Err(failure) => return Err(refused(id, &template, failure)),
+        };
+        stored::write_sealed(&self.state, &self.env, id, CONNECTION_KEY, &next.stored).await?;
+        *self.connection.borrow_mut() = Some(next.clone());
+        if self.cache.borrow_mut().replaced(held, now_ms()) {
+            // Informational (the connection's status already says `active`): a lost event is
+            // logged, the update stands.
+            if !self
+                .tell(ConnectionChange::Recovered, id, &next.stored, now_ms())
+                .await
+            {
+                crate::log::event(
+                    crate::log::Level::Warn,
+                    &[
+                        ("connection", id),
+                        ("webhook_not_queued", "connection.recovered"),
+                    ],
+                );
+            }
+        }
+        self.view(id)
+    }
+
+    /// Deletes the connection if `org` owns it: `connection.deleted` is queued first (if it
+    /// cannot be, nothing is deleted and the caller may retry), then everything is erased.
+    pub(super) async fn delete(&self, id: &str, org: &str) -> Result<(), ApiError> {
+        let c = self.owned_connection(id, org).await?;
+        if !self
+            .tell(ConnectionChange::Deleted, id, &c.stored, now_ms())
+            .await
+        {
+            return Err(ApiError::StorageUnavailable(
+                "the connection.deleted event could not be queued".into(),
+            ));
+        }
+        self.erase().await
+    }
+
+    /// Queues a connection event for every webhook target; whether all of them have it.
+    pub(super) async fn tell(
+        &self,
+        change: ConnectionChange,
+        id: &str,
+        c: &StoredConnection,
+        at_ms: u64,
+    ) -> bool {
+        let event = connection_event(
+            change,
+            id,
+            &c.template,
+            &c.provider,
+            &c.provider_org_id,
+            at_ms,
+        );
+        crate::webhooks::emit(&self.env, &event).await
     }
 
     /// What the owning organization sees: never a secret or a token.
@@ -213,5 +276,32 @@ impl CredentialBroker {
             .delete_all()
             .await
             .map_err(|e| ApiError::StorageUnavailable(format!("erasing the connection: {e}")))
+    }
+}
+
+/// A refused verification, for the merchant: which fields the partner blamed (logged in full).
+fn refused(id: &str, template: &Template, failure: TokenFailure) -> ApiError {
+    crate::log::event(
+        crate::log::Level::Info,
+        &[
+            ("connection_refused", id),
+            ("template", &template.id),
+            ("detail", &failure.detail),
+        ],
+    );
+    let r = refusal(template, failure.answer.as_ref(), failure.class);
+    let message = match r.code {
+        ErrorCode::InvalidTenant => "The partner does not know this value.",
+        _ => "The partner refused this value.",
+    };
+    let fields: Vec<FieldProblem> = r
+        .fields
+        .iter()
+        .map(|f| FieldProblem::new(f, r.code.as_str(), message))
+        .collect();
+    match r.code {
+        ErrorCode::PartnerUnavailable => ApiError::PartnerUnavailable(failure.detail),
+        ErrorCode::Misconfigured => ApiError::PartnerRejected(failure.detail),
+        code => ApiError::Fields(code, fields),
     }
 }

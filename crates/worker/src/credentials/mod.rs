@@ -48,6 +48,14 @@ pub enum BrokerMessage {
         text: BTreeMap<String, String>,
         secrets: BTreeMap<String, String>,
     },
+    /// Verify new values for connection `id` (update mode), if `org` owns it; they replace the
+    /// old ones only if the partner accepts them.
+    Update {
+        id: String,
+        org: String,
+        text: BTreeMap<String, String>,
+        secrets: BTreeMap<String, String>,
+    },
     /// The connection's view, if `org` owns it.
     Describe { id: String, org: String },
     /// Erase the connection (values and tokens), if `org` owns it.

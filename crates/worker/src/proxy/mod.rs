@@ -32,16 +32,7 @@ async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>
     if owner != org {
         return Err(ApiError::ForbiddenOrg);
     }
-    let templates = crate::connections::templates(env)?;
-    let template = match templates.get(&template) {
-        Some(Ok(t)) => t,
-        _ => {
-            return Err(ApiError::Misconfigured(format!(
-                "connection template `{template}`"
-            )))
-        }
-    };
-    template
+    crate::connections::connection_template(env, &template)?
         .for_proxy(id, &|name| crate::config::secret(env, name))
         .map(Rc::new)
         .map_err(|e| ApiError::Misconfigured(e.to_string()))

@@ -297,6 +297,23 @@ impl TokenCache {
         Accepted { held, capped }
     }
 
+    /// A grant made outside the single flight succeeded: a connection's new values, verified in
+    /// update mode. Its token is held and any failure state ends, as after a successful
+    /// acquisition; an acquisition in flight (with the old values) is left to finish.
+    /// Returns whether a `needs_reauth` episode ended.
+    pub fn replaced(&mut self, held: HeldToken, now: u64) -> bool {
+        let in_reauth = self
+            .blocked
+            .as_ref()
+            .is_some_and(|(b, _)| b.class == FailureClass::NeedsReauth)
+            || self.reauth_unreported_since.is_some();
+        let leading = self.leading;
+        let _ = self.finish(Ok(held), now);
+        self.leading = leading;
+        self.reauth_unreported_since = None;
+        in_reauth
+    }
+
     /// The leader's acquisition ended at `now`: keeps a token, or records the failure (hold-off,
     /// a new `needs_reauth` episode) and serves the still-valid token when the failure is
     /// retryable. The answer goes to the leader and every waiter.

@@ -167,6 +167,43 @@ fn needs_reauth_holds_off_reports_once_per_episode_and_reset_ends_it() {
 }
 
 #[test]
+fn a_replacement_token_ends_needs_reauth_at_once_and_leaves_a_leader_alone() {
+    let mut c = TokenCache::default();
+    let refused = TokenFailure::of(FailureClass::NeedsReauth, "invalid_grant");
+    assert!(matches!(c.want(T0), Want::Lead));
+    c.finish(Err(refused), T0).unwrap_err();
+    assert!(matches!(c.want(T0 + 1), Want::Refuse(_)));
+    // Update mode: new values, verified by a grant of their own.
+    let a = c.accept(
+        T0 + 2,
+        set("new", None),
+        granted(100, None),
+        "https://api".into(),
+        0.0,
+    );
+    assert!(c.replaced(a.held, T0 + 2), "it was in needs_reauth");
+    assert_eq!(
+        c.unreported_reauth(),
+        None,
+        "no needs_reauth event after the recovery"
+    );
+    assert!(matches!(c.want(T0 + 3), Want::Serve(h) if h.token.expose() == "new"));
+    assert_eq!(c.status("c", "powerepos", T0 + 3).state, "valid");
+    // A replacement while a leader is acquiring: the leader still finishes its own.
+    let mut c = TokenCache::default();
+    assert!(matches!(c.want(T0), Want::Lead));
+    let a = c.accept(
+        T0,
+        set("mine", None),
+        granted(100, None),
+        "https://api".into(),
+        0.0,
+    );
+    assert!(!c.replaced(a.held, T0), "no episode to end");
+    assert!(matches!(c.want(T0 + 1), Want::Serve(_)));
+}
+
+#[test]
 fn misconfigured_holds_off_without_a_reauth_event() {
     let mut c = TokenCache::default();
     c.want(T0);

@@ -139,7 +139,8 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         .await
         .map_err(|t| ApiError::PartnerUnavailable(format!("generate-session: {t}")))?;
     if status == 429 || status >= 500 {
-        let detail = format!("generate-session answered {status} (retry-after {retry_after:?})");
+        let retry_after = retry_after.as_deref().unwrap_or("none");
+        let detail = format!("generate-session answered {status} (retry-after {retry_after})");
         return Err(ApiError::PartnerUnavailable(detail));
     }
     if !(200..300).contains(&status) {

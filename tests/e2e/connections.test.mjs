@@ -193,14 +193,25 @@ test("deleting erases the connection: it is no longer listed, read or usable", a
   assert.equal(r.status, 200, await r.clone().text());
   r = await api(session(org, "manager"), `/api/connections/${id}`, { method: "DELETE" });
   assert.equal(r.status, 403);
+  const revocations = async (route) => (await sandboxControl("counters")).requests?.[route] ?? 0;
+  const before = await revocations("streamdiver.revoke");
   r = await api(admin, `/api/connections/${id}`, { method: "DELETE" });
   assert.equal(r.status, 204);
+  // Its token was revoked at the partner (RFC 7009, Keycloak's endpoint in the tenant's realm).
+  assert.equal(await revocations("streamdiver.revoke"), before + 1);
   r = await api(admin, `/api/connections/${id}`);
   assert.equal(r.status, 404);
   r = await proxy(`${id}/v2/tenants/current/settings`, asOrg(org));
   assert.equal(r.status, 404);
   assert.equal((await r.json()).code, "unknown_connection");
   assert.deepEqual((await (await api(admin, "/api/connections")).json()).connections, []);
+  // OmniRetain (Django OAuth Toolkit): the refresh token is revoked at its revoke_token/ view.
+  r = await create(admin, "omniretain", OMNIRETAIN);
+  assert.equal(r.status, 201, await r.clone().text());
+  const omni = (await r.json()).id;
+  const omniBefore = await revocations("omniretain.revoke");
+  assert.equal((await api(admin, `/api/connections/${omni}`, { method: "DELETE" })).status, 204);
+  assert.equal(await revocations("omniretain.revoke"), omniBefore + 1);
   // An id of no connection at all answers the same.
   r = await proxy(`con_${"a".repeat(26)}/v2/tenants/current/settings`, asOrg(org));
   assert.equal(r.status, 404);

@@ -97,6 +97,9 @@ fn plain_http_urls(name: &str, c: &Credential) -> Vec<String> {
     if let ApiBase::Fixed(base) = &c.profile.api_base {
         urls.push(("API base", base.as_str()));
     }
+    if let Some(revoke) = &c.profile.revoke_url {
+        urls.push(("revocation URL", revoke.as_str()));
+    }
     urls.into_iter()
         .filter(|(_, u)| !u.starts_with("https://"))
         .map(|(what, u)| {

@@ -90,6 +90,8 @@ pub(crate) struct Spec {
     #[serde(default)]
     pub token_url: Option<String>,
     #[serde(default)]
+    pub revoke_url: Option<String>,
+    #[serde(default)]
     pub encoding: Option<BodyEncoding>,
     #[serde(default)]
     pub client_auth: Option<ClientAuth>,

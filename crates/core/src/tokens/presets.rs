@@ -36,6 +36,7 @@ fn stream(spec: &Spec, check: &Check<'_>) -> Result<Profile, ConfigError> {
     Ok(Profile {
         provider: ProviderKind::Stream.as_str().into(),
         token_url: format!("{base}/oauth/token"),
+        revoke_url: None,
         encoding: BodyEncoding::Json,
         client_auth: ClientAuth::Body,
         grant: GrantKind::ClientCredentials,
@@ -57,6 +58,8 @@ fn omniretain(spec: &Spec, check: &Check<'_>) -> Result<Profile, ConfigError> {
     Ok(Profile {
         provider: ProviderKind::OmniRetain.as_str().into(),
         token_url: format!("{base}/backend/core/authentication/token/"),
+        // Django OAuth Toolkit's revocation view sits beside its token view.
+        revoke_url: Some(format!("{base}/backend/core/authentication/revoke_token/")),
         encoding: BodyEncoding::Form,
         client_auth: ClientAuth::Basic,
         grant: spec.grant.unwrap_or(GrantKind::Password),
@@ -79,6 +82,10 @@ fn streamdiver(spec: &Spec, check: &Check<'_>) -> Result<Profile, ConfigError> {
     Ok(Profile {
         provider: ProviderKind::Streamdiver.as_str().into(),
         token_url: format!("{auth}/realms/{tenant}/protocol/openid-connect/token"),
+        // Keycloak's RFC 7009 endpoint, in the same realm.
+        revoke_url: Some(format!(
+            "{auth}/realms/{tenant}/protocol/openid-connect/revoke"
+        )),
         encoding: BodyEncoding::Form,
         client_auth: ClientAuth::Body,
         grant: GrantKind::ClientCredentials,
@@ -105,6 +112,8 @@ fn powerepos(spec: &Spec, check: &Check<'_>) -> Result<Profile, ConfigError> {
     Ok(Profile {
         provider: ProviderKind::PowerEpos.as_str().into(),
         token_url: format!("{auth}/authorisation/token"),
+        // Seed 004 documents no revocation endpoint (`revoke_url` adds one).
+        revoke_url: None,
         encoding: BodyEncoding::Form,
         client_auth: ClientAuth::Body,
         grant: GrantKind::Password,
@@ -137,6 +146,7 @@ fn custom(spec: &Spec, check: &Check<'_>) -> Result<Profile, ConfigError> {
     Ok(Profile {
         provider: ProviderKind::Custom.as_str().into(),
         token_url,
+        revoke_url: None,
         encoding: spec.encoding.unwrap_or(BodyEncoding::Form),
         client_auth: ClientAuth::Body,
         grant: spec.grant.unwrap_or(GrantKind::ClientCredentials),

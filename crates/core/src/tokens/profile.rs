@@ -132,6 +132,11 @@ fn build(
     if let Some(hosts) = spec.api_hosts {
         profile.api_hosts = hosts;
     }
+    if let Some(url) = &spec.revoke_url {
+        // Checked like every URL, kept exactly as written (a trailing `/` matters to Django).
+        check.http_url("revoke_url", url)?;
+        profile.revoke_url = Some(url.clone());
+    }
     if let Some(bad) = profile
         .api_hosts
         .iter()

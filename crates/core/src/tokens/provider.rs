@@ -89,6 +89,9 @@ pub struct Profile {
     pub provider: String,
     /// The token endpoint, templates resolved.
     pub token_url: String,
+    /// The revocation endpoint (RFC 7009), where the provider has one: a deleted connection's
+    /// refresh token (or its access token, for a grant without one) is revoked there.
+    pub revoke_url: Option<String>,
     /// Body encoding.
     pub encoding: BodyEncoding,
     /// Client authentication.

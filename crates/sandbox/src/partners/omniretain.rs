@@ -38,6 +38,10 @@ pub(crate) fn routes(faults: &Faults) -> Router<OmniState> {
             named(faults, "omniretain.token", post(token)),
         )
         .route(
+            "/omniretain/backend/core/authentication/revoke_token/",
+            named(faults, "omniretain.revoke", post(revoke)),
+        )
+        .route(
             "/omniretain/api/v1/member/ping",
             named(faults, "omniretain.api", get(ping)),
         )
@@ -202,6 +206,45 @@ async fn token(
         user: user.map(|_| service_user(app)),
     };
     Ok((no_store(), Json(body)).into_response())
+}
+
+/// Django OAuth Toolkit's `revoke_token/` (RFC 7009): the client authenticates as for a token,
+/// `token` (an access or a refresh token of that client) stops working; 200 whether or not it
+/// was valid (RFC 7009 §2.2), so the answer says nothing about other clients' tokens.
+async fn revoke(
+    State(state): State<OmniState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let invalid_client = || OAuthError::bare(StatusCode::UNAUTHORIZED, "invalid_client");
+    let basic = basic_credentials(&headers).map_err(|_| invalid_client())?;
+    if !content_type_is(&headers, FORM) {
+        return Err(OAuthError::invalid_request(
+            "Content-Type must be application/x-www-form-urlencoded",
+        ));
+    }
+    let mut fields = form_map(&body).map_err(|e| OAuthError::invalid_request(e.0))?;
+    merge_basic(&mut fields, basic).map_err(|e| OAuthError::invalid_request(e.0))?;
+    let text = |k: &str| fields.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let (Some(client_id), Some(client_secret)) = (text("client_id"), text("client_secret")) else {
+        return Err(invalid_client());
+    };
+    let app = OMNI_APPS
+        .iter()
+        .find(|a| a.client_id == client_id && secret_matches(a.client_secret, &client_secret))
+        .ok_or_else(invalid_client)?;
+    let token = text("token").ok_or_else(|| missing("token"))?;
+    state.with(|s| {
+        for tokens in [&mut s.access, &mut s.refresh] {
+            if tokens
+                .get(&token)
+                .is_some_and(|g| g.client_id == app.client_id)
+            {
+                tokens.remove(&token);
+            }
+        }
+    });
+    Ok(StatusCode::OK.into_response())
 }
 
 fn service_user(app: &OmniApp) -> User {

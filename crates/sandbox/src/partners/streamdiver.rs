@@ -30,6 +30,10 @@ pub(crate) fn routes(faults: &Faults) -> Router<StreamdiverState> {
             named(faults, "streamdiver.token", post(token)),
         )
         .route(
+            "/streamdiver/realms/{tenant}/protocol/openid-connect/revoke",
+            named(faults, "streamdiver.revoke", post(revoke)),
+        )
+        .route(
             "/streamdiver/v2/tenants/current/settings",
             named(faults, "streamdiver.api", get(settings)),
         )
@@ -51,6 +55,54 @@ pub(crate) struct StreamdiverData {
 pub(crate) type StreamdiverState = PartnerState<StreamdiverData>;
 
 const BASIC_CHALLENGE: &str = "Basic realm=\"streamdiver\"";
+
+/// Keycloak's RFC 7009 endpoint: a client of the realm (body or Basic) revokes one of the realm's
+/// tokens; 200 whether or not it was valid.
+async fn revoke(
+    State(state): State<StreamdiverState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let Some(realm) = STREAMDIVER_TENANTS.iter().find(|t| t.shortcode == tenant) else {
+        return Err(OAuthError::bare(
+            StatusCode::NOT_FOUND,
+            "Realm does not exist",
+        ));
+    };
+    let invalid_client = || {
+        OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Invalid client or Invalid client credentials",
+        )
+    };
+    let basic = basic_credentials(&headers).map_err(|_| invalid_client())?;
+    let mut fields = if content_type_is(&headers, FORM) {
+        form_map(&body).map_err(|e| OAuthError::invalid_request(e.0))?
+    } else {
+        serde_json::Map::new()
+    };
+    merge_basic(&mut fields, basic).map_err(|e| OAuthError::invalid_request(e.0))?;
+    let field = |name: &str| fields.get(name).and_then(Value::as_str);
+    let client = STREAMDIVER_TENANTS
+        .iter()
+        .find(|t| Some(t.client_id) == field("client_id") && t.shortcode == realm.shortcode)
+        .filter(|t| field("client_secret").is_some_and(|s| secret_matches(t.client_secret, s)))
+        .ok_or_else(invalid_client)?;
+    let Some(token) = field("token") else {
+        return Err(OAuthError::invalid_request("Token not provided"));
+    };
+    state.with(|s| {
+        if s.access
+            .get(token)
+            .is_some_and(|g| g.tenant == client.shortcode)
+        {
+            s.access.remove(token);
+        }
+    });
+    Ok(StatusCode::OK.into_response())
+}
 
 async fn token(
     State(state): State<StreamdiverState>,

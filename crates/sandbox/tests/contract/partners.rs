@@ -155,6 +155,53 @@ async fn omniretain_errors_like_django_oauth_toolkit() {
 }
 
 #[tokio::test]
+async fn omniretain_revokes_a_clients_own_tokens_like_django_oauth_toolkit() {
+    const REVOKE: &str = "/omniretain/backend/core/authentication/revoke_token/";
+    let sb = Sandbox::new();
+    let first = sb
+        .send(post(OMNI_TOKEN).form(&omni_password(1)))
+        .await
+        .json();
+    let rt = first["refresh_token"].as_str().unwrap().to_owned();
+    let at = first["access_token"].as_str().unwrap().to_owned();
+    // Another application's client cannot revoke it (200 all the same: RFC 7009 §2.2).
+    sb.send(
+        post(REVOKE)
+            .basic(OMNI_COMPANY_2_CLIENT_ID, OMNI_COMPANY_2_CLIENT_SECRET)
+            .form(&[("token", rt.as_str()), ("token_type_hint", "refresh_token")]),
+    )
+    .await
+    .assert(200);
+    // A wrong client secret is refused.
+    sb.send(
+        post(REVOKE)
+            .basic(OMNI_COMPANY_1_CLIENT_ID, "wrong")
+            .form(&[("token", rt.as_str())]),
+    )
+    .await
+    .assert_error(401, "invalid_client");
+    // Its own client revokes the refresh token, then the access token.
+    for token in [&rt, &at] {
+        sb.send(
+            post(REVOKE)
+                .basic(OMNI_COMPANY_1_CLIENT_ID, OMNI_COMPANY_1_CLIENT_SECRET)
+                .form(&[("token", token.as_str())]),
+        )
+        .await
+        .assert(200);
+    }
+    sb.send(post(OMNI_TOKEN).form(&[
+        ("grant_type", "refresh_token"),
+        ("client_id", OMNI_COMPANY_1_CLIENT_ID),
+        ("client_secret", OMNI_COMPANY_1_CLIENT_SECRET),
+        ("refresh_token", &rt),
+    ]))
+    .await
+    .assert_error(400, "invalid_grant");
+    sb.send(get(OMNI_PING).bearer(&at)).await.assert(401);
+}
+
+#[tokio::test]
 async fn omniretain_client_credentials_has_no_refresh_and_refresh_rotates() {
     let sb = Sandbox::new();
     let cc = sb

@@ -13,7 +13,7 @@ use gatehouse_core::connections::{
 };
 use gatehouse_core::tokens::cache::TokenFailure;
 use gatehouse_core::tokens::profile::Credential;
-use gatehouse_core::tokens::request::Grant;
+use gatehouse_core::tokens::request::{revoke_request, Grant};
 use gatehouse_core::webhook::{connection_event, ConnectionChange};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -222,7 +222,34 @@ impl CredentialBroker {
                 "the connection.deleted event could not be queued".into(),
             ));
         }
+        self.revoke(id, &c).await;
         self.erase().await
+    }
+
+    /// Revokes the connection's refresh token (or live access token) at the partner, where the
+    /// provider has an RFC 7009 endpoint. Best effort, one attempt: the deletion goes on either
+    /// way (Gatehouse was the token's only holder, and erases it next); the outcome is logged.
+    async fn revoke(&self, id: &str, c: &Connected) {
+        self.load(id).await;
+        let req = {
+            let cache = self.cache.borrow();
+            let Some((token, hint)) = cache.revocable(now_ms()) else {
+                return;
+            };
+            match revoke_request(&c.credential, token, hint) {
+                Some(Ok(req)) => req,
+                _ => return,
+            }
+        };
+        let outcome = match crate::upstream::send(req).await {
+            Ok(answer) if (200..300).contains(&answer.status) => "revoked".to_owned(),
+            Ok(answer) => format!("answered {}", answer.status),
+            Err(e) => e.to_string(),
+        };
+        crate::log::event(
+            crate::log::Level::Info,
+            &[("connection", id), ("token_revocation", &outcome)],
+        );
     }
 
     /// Queues a connection event for every webhook target; whether all of them have it.

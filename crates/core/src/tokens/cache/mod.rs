@@ -19,6 +19,7 @@
 
 use super::classify::{FailureClass, RetryPolicy};
 use super::grant::{Account, Granted};
+use super::request::TokenHint;
 use super::schedule::{Freshness, Lifetime, RefreshPolicy};
 use super::TokenSet;
 use crate::api::CredentialStatus;
@@ -295,6 +296,18 @@ impl TokenCache {
             account: granted.account,
         };
         Accepted { held, capped }
+    }
+
+    /// What to revoke at the partner when the credential goes (RFC 7009): the refresh token, or
+    /// for a grant without one the access token while it is still valid at `now`.
+    pub fn revocable(&self, now: u64) -> Option<(&str, TokenHint)> {
+        if let Some(rt) = &self.refresh {
+            return Some((rt.expose(), TokenHint::Refresh));
+        }
+        self.held
+            .as_ref()
+            .filter(|h| h.life.expires_at_ms > now)
+            .map(|h| (h.token.expose(), TokenHint::Access))
     }
 
     /// A grant made outside the single flight succeeded: a connection's new values, verified in

@@ -204,6 +204,23 @@ fn a_replacement_token_ends_needs_reauth_at_once_and_leaves_a_leader_alone() {
 }
 
 #[test]
+fn what_a_deleted_connection_revokes_is_its_refresh_token_else_a_live_access_token() {
+    use crate::tokens::request::TokenHint;
+    let mut c = TokenCache::default();
+    assert_eq!(c.revocable(T0), None);
+    obtain(&mut c, T0, "at", Some("rt"));
+    assert_eq!(c.revocable(T0 + 1), Some(("rt", TokenHint::Refresh)));
+    let mut c = TokenCache::default();
+    obtain(&mut c, T0, "at", None);
+    assert_eq!(c.revocable(T0 + 1), Some(("at", TokenHint::Access)));
+    assert_eq!(
+        c.revocable(T0 + 100_000),
+        None,
+        "an expired access token is not sent anywhere"
+    );
+}
+
+#[test]
 fn misconfigured_holds_off_without_a_reauth_event() {
     let mut c = TokenCache::default();
     c.want(T0);

@@ -223,7 +223,7 @@ async function onWorkerd() {
     await gatehouse.stop();
     await baseline.stop();
   }
-  Object.assign(out, await coldStarts(w), await manyCredentials(w));
+  Object.assign(out, await coldStarts(w), await manyCredentials(w), await manyConnections(w));
   return out;
 }
 
@@ -315,9 +315,87 @@ async function manyCredentials(w) {
   }
 }
 
+/**
+ * Connections made at runtime (docs/connections.md): BENCH_CONNECTIONS (1,000) organizations,
+ * new to the worker, each connect Streamdiver's acme tenant through POST /api/connections — each
+ * verified by a real grant against the sandbox — 8 at a time, in one workerd process with no
+ * restart. Then one proxied call through each (acting for its organization), and the list of an
+ * organization with 10 connections (the verification limit is 10 a minute per organization, so
+ * an organization holding more is not a one-minute bench).
+ */
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
+async function manyConnections(w) {
+  const { claims, mint } = await import("../tests/e2e/session.mjs");
+  const fields = { tenant: "acme", client_id: "streamdiver-acme", client_secret: vars.STREAMDIVER_ACME_CLIENT_SECRET };
+  const g = await w.startGatehouse({ rateLimits: true });
+  const pool = async (n, width, job) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: width }, async () => {
+      while (next < n) await job(next++);
+    }));
+  };
+  const create = async (org) => {
+    const t = performance.now();
+    const r = await fetch(`${g.url}/api/connections`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${mint(claims({ provider_org_id: org, role: "owner" }))}`, "content-type": "application/json" },
+      body: JSON.stringify({ template: "streamdiver", fields }),
+    });
+    const body = await r.json();
+    return { ok: r.status === 201, id: body.id, ms: performance.now() - t, status: r.status, code: body.code };
+  };
+  try {
+    const made = new Array(CONNECTIONS);
+    const t0 = performance.now();
+    await pool(CONNECTIONS, 8, async (i) => { made[i] = { org: `org_bench_${i}`, ...(await create(`org_bench_${i}`)) }; });
+    const totalS = (performance.now() - t0) / 1000;
+    const created = made.filter((m) => m.ok);
+    const failures = made.filter((m) => !m.ok).map((m) => `${m.status} ${m.code}`);
+    let proxyErrors = 0;
+    await pool(created.length, 16, async (i) => {
+      const m = created[i];
+      const r = await fetch(`${g.url}/api/proxy/${m.id}${PATH}`, { headers: { ...proxyHeaders, "gatehouse-organization": m.org } });
+      await r.arrayBuffer();
+      if (r.status !== 200) proxyErrors++;
+    });
+    const org = "org_bench_list";
+    for (let i = 0; i < 10; i++) {
+      const c = await create(org);
+      if (!c.ok) throw new Error(`connection ${i} of ${org}: ${c.status} ${c.code}`);
+    }
+    const session = mint(claims({ provider_org_id: org, role: "team_member" }));
+    const lists = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const r = await fetch(`${g.url}/api/connections`, { headers: { authorization: `Bearer ${session}` } });
+      const n = (await r.json()).connections?.length;
+      if (n !== 10) throw new Error(`list: ${r.status}, ${n} connections`);
+      lists.push(performance.now() - t);
+    }
+    return {
+      connections_created: created.length,
+      connections_failed: failures.length,
+      ...(failures.length ? { connections_failures_sample: failures.slice(0, 5) } : {}),
+      connections_create_p50_ms: quantile(created.map((m) => m.ms), 0.5),
+      connections_create_p99_ms: quantile(created.map((m) => m.ms), 0.99),
+      connections_create_per_s: Math.round((created.length / totalS) * 10) / 10,
+      connections_proxy_errors: proxyErrors,
+      connections_org_list_10_ms: quantile(lists, 0.5),
+    };
+  } finally {
+    await g.stop();
+  }
+}
+
 if (PHASE === "workerd") {
   const results = JSON.parse(readFileSync(OUT, "utf8"));
   Object.assign(results, await onWorkerd());
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
+  console.log(JSON.stringify(results, null, 2));
+} else if (PHASE === "connections") {
+  // Only the connections' figures (also part of the workerd phase): for iterating on them.
+  const results = JSON.parse(readFileSync(OUT, "utf8"));
+  Object.assign(results, await manyConnections(await import("./workerd.mjs")));
   writeFileSync(OUT, JSON.stringify(results, null, 2) + "\n");
   console.log(JSON.stringify(results, null, 2));
 } else if (PHASE === "load") {

@@ -19,7 +19,7 @@ const testConfig = () =>
   execFileSync("node", [`${ROOT}/scripts/render-config.mjs`, "test"], { encoding: "utf8" }).trim();
 
 /** Miniflare options for the worker `config` describes (in `env`), on a free loopback port. */
-function optionsFor(config, env, { bindings = {}, persist }) {
+function optionsFor(config, env, { bindings = {}, persist, rateLimits = false }) {
   const quiet = [console.warn, console.log];
   console.warn = console.log = () => {}; // wrangler's notes on experimental fields and .dev.vars
   let derived;
@@ -35,8 +35,9 @@ function optionsFor(config, env, { bindings = {}, persist }) {
     name: "main",
     ...modulesOf(main),
     bindings: { ...workerOptions.bindings, ...bindings },
-    // Rate limiters are Miniflare's own emulation; nothing the bench calls uses them (SSO).
-    ratelimits: undefined,
+    // Rate limiters are Miniflare's own emulation: kept only for the runs that call a limited
+    // route (connections' verifications); the proxy and list series use none.
+    ratelimits: rateLimits ? rest.ratelimits : undefined,
     host: "127.0.0.1",
     port: 0,
     // Durable Object storage kept in `persist` (the cold-isolate figure restarts on it):
@@ -69,9 +70,9 @@ async function start(options) {
 }
 
 /** Gatehouse (`[env.test]`, the development secrets, LOG_LEVEL=warn, `extra` bindings). */
-export function gatehouseOptions({ persist, extra = {} } = {}) {
+export function gatehouseOptions({ persist, extra = {}, rateLimits = false } = {}) {
   return optionsFor(testConfig(), "test", {
-    persist, bindings: { ...devVars, LOG_LEVEL: "warn", ...extra },
+    persist, rateLimits, bindings: { ...devVars, LOG_LEVEL: "warn", ...extra },
   });
 }
 

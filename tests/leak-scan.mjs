@@ -20,6 +20,12 @@ const mintedFile = join(root, "tests/.out/minted-sessions.txt");
 const sessions = existsSync(mintedFile)
   ? [...new Set(readFileSync(mintedFile, "utf8").split("\n").filter(Boolean))]
   : [];
+// Every secret value the tests typed into a connection's form (tests/e2e/env.mjs enteredSecret):
+// merchants' passwords and client secrets, right and wrong.
+const enteredFile = join(root, "tests/.out/entered-secrets.txt");
+const entered = existsSync(enteredFile)
+  ? [...new Set(readFileSync(enteredFile, "utf8").split("\n").filter((s) => s.length >= 8))]
+  : [];
 const sessionNeedles = sessions.flatMap((t) => [t, t.split(".")[2]]).filter((n) => n && n.length >= 20);
 
 function files(dir) {
@@ -43,7 +49,8 @@ test("no secret, issued token or minted session in any server log", () => {
   const logs = files(join(root, "tests/.out/logs")).filter((p) => p.endsWith(".log") && /worker|sandbox/.test(p));
   assert.ok(logs.length >= 2, `logs found: ${logs}`);
   assert.ok(sessions.length >= 50, `only ${sessions.length} minted sessions recorded`);
-  assert.deepEqual(scan(logs, [...vars, ...issued, ...sessionNeedles]), []);
+  assert.ok(entered.length >= 6, `only ${entered.length} entered secrets recorded`);
+  assert.deepEqual(scan(logs, [...vars, ...issued, ...sessionNeedles, ...entered]), []);
 });
 
 test("no issued token in the clear in the Durable Objects' storage folder", () => {
@@ -53,13 +60,14 @@ test("no issued token in the clear in the Durable Objects' storage folder", () =
   const state = files(process.env.STATE_DIR ?? join(root, "tests/.out/state"));
   assert.ok(state.some((p) => /sqlite/.test(p)), `storage files found: ${state.length}`);
   assert.ok(issued.length >= 20, `only ${issued.length} issued tokens to look for`);
-  assert.deepEqual(scan(state, issued), []);
+  // Nor any value a merchant typed as a secret: a connection's values are sealed too.
+  assert.deepEqual(scan(state, [...issued, ...entered]), []);
 });
 
 test("no secret in the built worker bundle or the npm package", () => {
   const built = [...files(join(root, "crates/worker/build")), ...files(join(root, "crates/web/pkg"))];
   assert.ok(built.some((p) => p.endsWith(".wasm")));
-  assert.deepEqual(scan(built, vars), []);
+  assert.deepEqual(scan(built, [...vars, ...entered]), []);
 });
 
 test("no secret or issued token in any answer a browser could receive", () => {
@@ -68,7 +76,7 @@ test("no secret or issued token in any answer a browser could receive", () => {
   assert.ok(answers.length >= 2, `recorded answers: ${answers}`);
   const recorded = answers.reduce((n, p) => n + readFileSync(p, "utf8").split("\n----\n").length - 1, 0);
   assert.ok(recorded >= 200, `only ${recorded} answers recorded`);
-  assert.deepEqual(scan(answers, [...vars, ...issued, ...sessionNeedles]), []);
+  assert.deepEqual(scan(answers, [...vars, ...issued, ...sessionNeedles, ...entered]), []);
 });
 
 test("the record covers every end-to-end test: node tests use the recording fetch, browser tests record every context", () => {

@@ -42,6 +42,8 @@ const BODY_ROUTES = [
   ["POST", () => `/api/onboarding/${onboardingId}/locations/bind`, auth],
   ["POST", "/api/dev/session", {}],
   ["POST", "/api/sso", auth],
+  ["POST", "/api/connections", auth],
+  ["PUT", `/api/connections/con_${"a".repeat(26)}`, auth],
 ];
 
 async function expect4xx(r, label) {
@@ -75,6 +77,9 @@ test("a hostile Origin is refused on every state-changing browser route", async 
     ["POST", "/api/onboarding", auth, '{"source":"square","type":"pos"}'],
     ["POST", "/api/sso", auth, ""],
     ["POST", "/api/session", auth, ""],
+    ["POST", "/api/connections", auth, '{"template":"powerepos","fields":{}}'],
+    ["PUT", `/api/connections/con_${"a".repeat(26)}`, auth, '{"fields":{}}'],
+    ["DELETE", `/api/connections/con_${"a".repeat(26)}`, auth, undefined],
     ["POST", "/api/dev/session", {}, '{"user":"tony"}'],
     ["POST", () => `/api/onboarding/${onboardingId}/revoke`, auth, ""],
     ["GET", () => `/api/onboarding/${onboardingId}`, auth, undefined],
@@ -98,6 +103,9 @@ test("unknown routes, wrong methods and bad ids on every resource → 404/405 JS
     ["GET", "/api/admin/credentials/nope", { authorization: `Bearer ${ADMIN_API_KEY}` }, 404],
     ["GET", "/api/proxy/nope/x", { authorization: `Bearer ${PROXY_API_KEY}` }, 404],
     ["GET", "/api/dev/nope", {}, 404],
+    ["GET", "/api/connections/..%2F..%2Fetc", auth, 404],
+    ["GET", `/api/connections/con_${"x".repeat(500)}`, auth, 404],
+    ["PATCH", `/api/connections/con_${"a".repeat(26)}`, auth, 405],
   ]) {
     const r = await fetch(`${WORKER}${path}`, { method, headers });
     assert.equal(r.status, status, `${method} ${path}`);

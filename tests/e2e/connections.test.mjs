@@ -6,7 +6,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { fetch, WORKER, proxy, sandboxControl } from "./env.mjs";
+import { fetch, WORKER, proxy, sandboxControl, enteredSecret } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 
 // The sandbox as it starts (another file may have changed a service account's password).
@@ -27,7 +27,9 @@ const OMNIRETAIN = {
   client_id: "omni-company-1", client_secret: "omni-secret-1",
   username: "api-user@company1.example", password: "api-password-1",
 };
-const SECRETS = [POWEREPOS.password, STREAMDIVER.client_secret, OMNIRETAIN.client_secret, OMNIRETAIN.password];
+const SECRETS = [POWEREPOS.password, STREAMDIVER.client_secret, OMNIRETAIN.client_secret, OMNIRETAIN.password]
+  .map(enteredSecret);
+const WRONG = enteredSecret("not-the-password");
 
 /** No answer shows a secret the merchant typed, not even masked. */
 function noSecrets(text) {
@@ -94,7 +96,7 @@ test("a connection is verified by a real grant, kept, listed and used by the pro
 test("a refused grant answers which fields the partner blamed, and nothing is kept", async () => {
   const org = newOrg();
   const admin = session(org);
-  let r = await create(admin, "powerepos", { ...POWEREPOS, password: "not-the-password" });
+  let r = await create(admin, "powerepos", { ...POWEREPOS, password: WRONG });
   let body = await r.json();
   assert.equal(r.status, 422, JSON.stringify(body));
   assert.equal(body.code, "invalid_credentials");
@@ -107,7 +109,7 @@ test("a refused grant answers which fields the partner blamed, and nothing is ke
   assert.equal(body.code, "invalid_tenant");
   assert.deepEqual(body.fields.map((f) => f.field), ["tenant"]);
 
-  r = await create(admin, "streamdiver", { ...STREAMDIVER, client_secret: "wrong" });
+  r = await create(admin, "streamdiver", { ...STREAMDIVER, client_secret: enteredSecret("wrong-client-secret") });
   body = await r.json();
   assert.equal(r.status, 422, JSON.stringify(body));
   assert.equal(body.code, "invalid_credentials");

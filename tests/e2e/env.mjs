@@ -17,6 +17,15 @@ export const PAGE_ORIGIN = PAGE_URL;
 export { port };
 export const OUT = process.env.TEST_OUT ?? fileURLToPath(new URL("../.out", import.meta.url));
 
+/** A secret value a test typed into a connection's form (a password, a client secret, a wrong
+ * one too): tests/leak-scan.mjs looks for every one in the logs, the recorded answers, the
+ * storage folder and the bundle. Answers the value. */
+export function enteredSecret(value) {
+  mkdirSync(OUT, { recursive: true });
+  appendFileSync(`${OUT}/entered-secrets.txt`, `${value}\n`);
+  return value;
+}
+
 export const ADMIN_API_KEY = devVar("ADMIN_API_KEY");
 export const PROXY_API_KEY = devVar("PROXY_API_KEY");
 /** Every secret value in the committed dev-vars file, for leak checks. */

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fetch, port, ADMIN_API_KEY, PROXY_API_KEY, SANDBOX, sandboxControl, sleep } from "./env.mjs";
+import { fetch, port, ADMIN_API_KEY, PROXY_API_KEY, SANDBOX, sandboxControl, sleep, enteredSecret } from "./env.mjs";
 import { startWorker, stopWorker } from "./spawn-worker.mjs";
 import { claims, mint } from "./session.mjs";
 import { MerchantBrowser } from "./merchant-browser.mjs";
@@ -198,7 +198,8 @@ test("a connection's life is told to the receivers: created, needs_reauth, recov
   const org = `org_${randomBytes(5).toString("hex")}`;
   const owner = mint(claims({ provider_org_id: org, role: "owner" }));
   const FIELDS = { org_id: "ORG002", username: "svc-org002", password: "svc-pass-002" };
-  const NEW_PASSWORD = `changed-${randomBytes(4).toString("hex")}`;
+  const NEW_PASSWORD = enteredSecret(`changed-${randomBytes(4).toString("hex")}`);
+  enteredSecret(FIELDS.password);
   const proxyPing = (id) => fetch(`${worker.url}/api/proxy/${id}/ping`, {
     headers: { authorization: `Bearer ${PROXY_API_KEY}`, "gatehouse-organization": org },
   });
@@ -227,7 +228,7 @@ test("a connection's life is told to the receivers: created, needs_reauth, recov
     assert.equal((await r.json()).status, "needs_reauth");
 
     // Update mode: a wrong password is refused and changes nothing; the right one recovers.
-    r = await api(owner, `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...FIELDS, password: "still-wrong" } }) });
+    r = await api(owner, `/api/connections/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...FIELDS, password: enteredSecret("still-the-wrong-one") } }) });
     let body = await r.json();
     assert.equal(r.status, 422, JSON.stringify(body));
     assert.equal(body.code, "invalid_credentials");

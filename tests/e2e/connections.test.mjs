@@ -42,7 +42,8 @@ test("the templates tell the form what to ask, and none of the platform's parts"
   assert.equal(r.status, 200);
   const text = await r.text();
   const { templates } = JSON.parse(text);
-  assert.deepEqual(templates.map((t) => t.id).sort(), ["omniretain", "powerepos", "streamdiver"]);
+  assert.deepEqual(templates.map((t) => t.id).sort(),
+    ["omniretain", "powerepos", "real-keycloak", "real-omniretain", "real-powerepos", "streamdiver"]);
   const pe = templates.find((t) => t.id === "powerepos");
   assert.deepEqual(pe.fields.map((f) => [f.name, f.kind]), [["org_id", "text"], ["username", "text"], ["password", "secret"]]);
   assert.equal(pe.fields[0].label, "Organisation Code");

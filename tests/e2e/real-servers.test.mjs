@@ -4,7 +4,9 @@
 // Their answers — successes and errors — are the servers' own, not the sandbox's.
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { fetch, DOT_URL, admin, proxy, resetCredential, sleep } from "./env.mjs";
+import { randomBytes } from "node:crypto";
+import { fetch, DOT_URL, WORKER, admin, proxy, resetCredential, sleep, enteredSecret } from "./env.mjs";
+import { claims, mint } from "./session.mjs";
 
 const DOT = DOT_URL;
 const IDS = ["real-fifth-partner", "real-keycloak-acme", "real-keycloak-wrong", "real-powerepos-org001", "real-powerepos-wrong",
@@ -123,4 +125,99 @@ test("a fifth partner added by configuration only (provider `custom`, docs/addin
   const r = await proxy("real-fifth-partner/settings");
   assert.equal(r.status, 200);
   assert.equal((await proxy("real-fifth-partner/other")).status, 403, "only the allowlisted path");
+});
+
+// ---- connections (docs/connections.md) against the real servers ----------------------------
+const owner = (org) => mint(claims({ provider_org_id: org, role: "owner" }));
+const connections = (token, path = "", init = {}) => fetch(`${WORKER}/api/connections${path}`, {
+  ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+});
+const connect = (token, template, fields) =>
+  connections(token, "", { method: "POST", body: JSON.stringify({ template, fields }) });
+const dot = async (path, body) => {
+  const r = await fetch(`${DOT}/_control/${path}`, body === undefined ? {} : {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
+  return r.json();
+};
+
+test("a company that signed up with OmniRetain (django-oauth-toolkit) after the worker started: connected, repaired, deleted", async () => {
+  // The company did not exist when the worker started: its application is made now.
+  const company = await dot("new-company", {});
+  enteredSecret(company.client_secret);
+  enteredSecret(company.password);
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const token = owner(org);
+  const fields = { client_id: company.client_id, client_secret: company.client_secret, username: company.username, password: company.password };
+  // A wrong password: DOT's own invalid_grant, the fields named, nothing kept.
+  let r = await connect(token, "real-omniretain", { ...fields, password: enteredSecret("a-wrong-dot-password") });
+  let body = await r.json();
+  assert.equal(r.status, 422, JSON.stringify(body));
+  assert.equal(body.code, "invalid_credentials");
+  assert.deepEqual(body.fields.map((f) => f.field).sort(), ["password", "username"]);
+  assert.deepEqual((await (await connections(token)).json()).connections, []);
+
+  r = await connect(token, "real-omniretain", fields);
+  body = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(body));
+  const { id } = body;
+  r = await proxy(`${id}/api/v1/member/ping`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).company, company.company);
+
+  // The password is changed at OmniRetain (its tokens go): the next call finds needs_reauth…
+  const changed = enteredSecret(`changed-${randomBytes(6).toString("hex")}`);
+  await dot("set-password", { username: company.username, password: changed });
+  r = await proxy(`${id}/api/v1/member/ping`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 502, await r.clone().text());
+  assert.equal((await r.json()).code, "needs_reauth");
+  assert.equal((await (await connections(token, `/${id}`)).json()).status, "needs_reauth");
+  // …and update mode with the new password recovers it.
+  r = await connections(token, `/${id}`, { method: "PUT", body: JSON.stringify({ fields: { ...fields, password: changed } }) });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).status, "active");
+  r = await proxy(`${id}/api/v1/member/ping`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.ok((await dot(`tokens?client_id=${company.client_id}`)).refresh_tokens >= 1);
+
+  // Deleted: DOT's RFC 7009 view revoked its refresh token, and the proxy refuses the id.
+  r = await connections(token, `/${id}`, { method: "DELETE" });
+  assert.equal(r.status, 204);
+  assert.equal((await dot(`tokens?client_id=${company.client_id}`)).refresh_tokens, 0);
+  r = await proxy(`${id}/api/v1/member/ping`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 404);
+});
+
+test("a Keycloak-style realm (oidc-provider) and a PowerEPOS-style password grant (oidc-provider), connected at runtime", async () => {
+  const org = `org_${randomBytes(5).toString("hex")}`;
+  const token = owner(org);
+  let r = await connect(token, "real-keycloak", { tenant: "acme", client_id: "kc-acme", client_secret: enteredSecret("kc-acme-secret") });
+  let body = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(body));
+  r = await proxy(`${body.id}/acme/settings`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).tenant, "acme");
+  // The realm's own refusals: a wrong secret, an unknown realm.
+  r = await connect(token, "real-keycloak", { tenant: "acme", client_id: "kc-acme", client_secret: enteredSecret("not-kc-acme-secret") });
+  body = await r.json();
+  assert.equal(r.status, 422, JSON.stringify(body));
+  assert.deepEqual(body.fields.map((f) => f.field).sort(), ["client_id", "client_secret"]);
+  r = await connect(token, "real-keycloak", { tenant: "initech", client_id: "kc-acme", client_secret: "kc-acme-secret" });
+  body = await r.json();
+  assert.equal(r.status, 422, JSON.stringify(body));
+  assert.equal(body.code, "invalid_tenant");
+
+  r = await connect(token, "real-powerepos", { org_id: "ORG002", username: "svc-org002", password: enteredSecret("svc-pass-002") });
+  body = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(body));
+  r = await proxy(`${body.id}/ping`, { headers: { "gatehouse-organization": org } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).org_id, "ORG002");
+  r = await connect(token, "real-powerepos", { org_id: "ORG002", username: "svc-org002", password: enteredSecret("svc-pass-999") });
+  body = await r.json();
+  assert.equal(r.status, 422, JSON.stringify(body));
+  assert.deepEqual(body.fields.map((f) => f.field), ["org_id", "username", "password"]);
+  // Four connections tried, two kept.
+  assert.equal((await (await connections(token)).json()).connections.length, 2);
 });

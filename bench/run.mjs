@@ -358,6 +358,29 @@ async function manyConnections(w) {
       await r.arrayBuffer();
       if (r.status !== 200) proxyErrors++;
     });
+    // The operators' list: all of them, a page of 1,000 and in pages of 100.
+    const adminPage = async (query) => {
+      const r = await fetch(`${g.url}/api/admin/connections${query}`, { headers: { authorization: `Bearer ${vars.ADMIN_API_KEY}` } });
+      if (r.status !== 200) throw new Error(`admin connections: ${r.status}`);
+      return r.json();
+    };
+    const pageTimes = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const page = await adminPage("?limit=1000");
+      if (page.connections.length < Math.min(1000, created.length)) throw new Error(`admin page: ${page.connections.length}`);
+      pageTimes.push(performance.now() - t);
+    }
+    const tWalk = performance.now();
+    let walked = 0;
+    for (let cursor = ""; ;) {
+      const page = await adminPage(`?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+      walked += page.connections.length;
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+    }
+    const walkMs = performance.now() - tWalk;
+    if (walked < created.length) throw new Error(`admin walk: ${walked} of ${created.length}`);
     const org = "org_bench_list";
     for (let i = 0; i < 10; i++) {
       const c = await create(org);
@@ -381,6 +404,8 @@ async function manyConnections(w) {
       connections_create_per_s: Math.round((created.length / totalS) * 10) / 10,
       connections_proxy_errors: proxyErrors,
       connections_org_list_10_ms: quantile(lists, 0.5),
+      connections_list_ms: quantile(pageTimes, 0.5),
+      connections_list_walk_100s_ms: Math.round(walkMs * 100) / 100,
     };
   } finally {
     await g.stop();

@@ -6,7 +6,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { fetch, WORKER, proxy, sandboxControl, enteredSecret } from "./env.mjs";
+import { fetch, WORKER, ADMIN_API_KEY, proxy, sandboxControl, enteredSecret } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 
 // The sandbox as it starts (another file may have changed a service account's password).
@@ -218,4 +218,50 @@ test("deleting erases the connection: it is no longer listed, read or usable", a
   // An id of no connection at all answers the same.
   r = await proxy(`con_${"a".repeat(26)}/v2/tenants/current/settings`, asOrg(org));
   assert.equal(r.status, 404);
+});
+
+test("operators page through every organization's connections: ids, templates, organizations, never a value", async () => {
+  const made = [];
+  for (const template of ["powerepos", "streamdiver", "omniretain"]) {
+    const org = newOrg();
+    const fields = { powerepos: POWEREPOS, streamdiver: STREAMDIVER, omniretain: OMNIRETAIN }[template];
+    const r = await create(session(org), template, fields);
+    assert.equal(r.status, 201, await r.clone().text());
+    made.push({ id: (await r.json()).id, template, provider_org_id: org });
+  }
+  const adminGet = (query) => fetch(`${WORKER}/api/admin/connections${query}`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+  const seen = [];
+  let cursor = "";
+  for (let pages = 0; pages < 100; pages++) {
+    const r = await adminGet(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    noSecrets(text);
+    const page = JSON.parse(text);
+    assert.ok(page.connections.length <= 2);
+    seen.push(...page.connections);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  const ids = seen.map((c) => c.id);
+  assert.deepEqual([...ids].sort(), ids, "in id order");
+  assert.equal(new Set(ids).size, ids.length, "no connection twice");
+  for (const m of made) {
+    const row = seen.find((c) => c.id === m.id);
+    assert.ok(row, `${m.id} listed`);
+    assert.deepEqual({ id: row.id, template: row.template, provider_org_id: row.provider_org_id }, m);
+    assert.deepEqual(Object.keys(row).sort(), ["created_at_ms", "id", "provider_org_id", "template"]);
+  }
+  // Deleted: gone from the operators' list too.
+  assert.equal((await api(session(made[0].provider_org_id), `/api/connections/${made[0].id}`, { method: "DELETE" })).status, 204);
+  const all = await (await adminGet("?limit=1000")).json();
+  assert.ok(!all.connections.some((c) => c.id === made[0].id));
+  assert.ok(all.connections.some((c) => c.id === made[1].id));
+  // Operators only; limits and cursors checked.
+  assert.equal((await api(session(newOrg(), "owner"), "/api/admin/connections")).status, 401);
+  for (const bad of ["?limit=0", "?limit=1001", "?limit=x", "?cursor=nope"]) {
+    const r = await adminGet(bad);
+    assert.equal(r.status, 400, bad);
+    assert.equal((await r.json()).code, "invalid_request");
+  }
 });

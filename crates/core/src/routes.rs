@@ -81,6 +81,8 @@ pub enum RouteId {
     DeleteConnection,
     /// `PUT /api/connections/{id}`.
     UpdateConnection,
+    /// `GET /api/admin/connections`.
+    ListAllConnections,
     /// `/api/proxy/{credential}/{path*}`, any method.
     Proxy,
     /// `GET /api/dev/users`.
@@ -211,6 +213,7 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::OrganizationLocations, Get, "/api/organization/locations", Session, "organizationLocations"),
     undocumented(RouteId::OrganizationCounters, Get, "/api/admin/organizations/{org}/counters", AdminKey),
     row(RouteId::ListCredentials, Get, "/api/admin/credentials", AdminKey, "listCredentials"),
+    row(RouteId::ListAllConnections, Get, "/api/admin/connections", AdminKey, "listAllConnections"),
     row(RouteId::CredentialStatus, Get, "/api/admin/credentials/{id}", AdminKey, "credentialStatus"),
     row(RouteId::ResetCredential, Post, "/api/admin/credentials/{id}/reset", AdminKey, "resetCredential"),
     row(RouteId::WebhookOutboxes, Get, "/api/admin/webhooks", AdminKey, "webhookOutboxes"),

@@ -18,59 +18,59 @@ fn secret(name: &str) -> Option<String> {
 const PROFILES: &[(&str, &str)] = &[
     (
         r#""provider":"stream","base_url":"https://s.example/stream/""#,
-        r#"Profile { provider: "stream", token_url: "https://s.example/stream/oauth/token", encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: Fixed("https://s.example/stream"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "stream", token_url: "https://s.example/stream/oauth/token", revoke_url: None, encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: Fixed("https://s.example/stream"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"stream","base_url":"https://s.example","scopes":["sso"],"token_lifetime_s":600,"max_lifetime_s":1800,"default_lifetime_s":7200"#,
-        r#"Profile { provider: "stream", token_url: "https://s.example/oauth/token", encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["sso"])), extra: [], default_lifetime_s: 1800, max_lifetime_s: 1800, token_lifetime_s: Some(600), api_base: Fixed("https://s.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "stream", token_url: "https://s.example/oauth/token", revoke_url: None, encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["sso"])), extra: [], default_lifetime_s: 1800, max_lifetime_s: 1800, token_lifetime_s: Some(600), api_base: Fixed("https://s.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"stream","base_url":"https://s.example","token_url":"https://auth.example/t/","encoding":"form","client_auth":"basic","grant":"password","username":"u""#,
-        r#"Profile { provider: "stream", token_url: "https://auth.example/t", encoding: Form, client_auth: Basic, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: Fixed("https://s.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "stream", token_url: "https://auth.example/t", revoke_url: None, encoding: Form, client_auth: Basic, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: Fixed("https://s.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"stream","base_url":"https://s.example","api_base_claim":"svc","api_hosts":["*.s.example"],"forbidden_means_invalid_token":true,"paths":{"onboarding":"/v2/o/{id}"},"proxy":[{"methods":["GET"],"path":"/v1/**"}]"#,
-        r#"Profile { provider: "stream", token_url: "https://s.example/oauth/token", encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: JwtClaim("svc"), forbidden_means_invalid_token: true, api_hosts: ["*.s.example"] }"#,
+        r#"Profile { provider: "stream", token_url: "https://s.example/oauth/token", revoke_url: None, encoding: Json, client_auth: Body, grant: ClientCredentials, scope: Some(Array(["user", "onboarding", "sso"])), extra: [], default_lifetime_s: 3600, max_lifetime_s: 3600, token_lifetime_s: None, api_base: JwtClaim("svc"), forbidden_means_invalid_token: true, api_hosts: ["*.s.example"] }"#,
     ),
     (
         r#""provider":"omniretain","base_url":"https://o.example/omni","username":"svc""#,
-        r#"Profile { provider: "omniretain", token_url: "https://o.example/omni/backend/core/authentication/token/", encoding: Form, client_auth: Basic, grant: Password, scope: None, extra: [], default_lifetime_s: 36000, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example/omni"), forbidden_means_invalid_token: true, api_hosts: [] }"#,
+        r#"Profile { provider: "omniretain", token_url: "https://o.example/omni/backend/core/authentication/token/", revoke_url: Some("https://o.example/omni/backend/core/authentication/revoke_token/"), encoding: Form, client_auth: Basic, grant: Password, scope: None, extra: [], default_lifetime_s: 36000, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example/omni"), forbidden_means_invalid_token: true, api_hosts: [] }"#,
     ),
     (
         r#""provider":"omniretain","base_url":"https://o.example","grant":"client_credentials","scopes":["read","write"],"forbidden_means_invalid_token":false,"default_lifetime_s":0"#,
-        r#"Profile { provider: "omniretain", token_url: "https://o.example/backend/core/authentication/token/", encoding: Form, client_auth: Basic, grant: ClientCredentials, scope: Some(Spaced("read write")), extra: [], default_lifetime_s: 0, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "omniretain", token_url: "https://o.example/backend/core/authentication/token/", revoke_url: Some("https://o.example/backend/core/authentication/revoke_token/"), encoding: Form, client_auth: Basic, grant: ClientCredentials, scope: Some(Spaced("read write")), extra: [], default_lifetime_s: 0, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"omniretain","base_url":"https://o.example","username":"svc","scopes":[]"#,
-        r#"Profile { provider: "omniretain", token_url: "https://o.example/backend/core/authentication/token/", encoding: Form, client_auth: Basic, grant: Password, scope: Some(Spaced("")), extra: [], default_lifetime_s: 36000, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example"), forbidden_means_invalid_token: true, api_hosts: [] }"#,
+        r#"Profile { provider: "omniretain", token_url: "https://o.example/backend/core/authentication/token/", revoke_url: Some("https://o.example/backend/core/authentication/revoke_token/"), encoding: Form, client_auth: Basic, grant: Password, scope: Some(Spaced("")), extra: [], default_lifetime_s: 36000, max_lifetime_s: 36000, token_lifetime_s: None, api_base: Fixed("https://o.example"), forbidden_means_invalid_token: true, api_hosts: [] }"#,
     ),
     (
         r#""provider":"streamdiver","auth_base":"https://a.example/","api_base":"https://api.example/","tenant":"acme""#,
-        r#"Profile { provider: "streamdiver", token_url: "https://a.example/realms/acme/protocol/openid-connect/token", encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [], default_lifetime_s: 7200, max_lifetime_s: 57600, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "streamdiver", token_url: "https://a.example/realms/acme/protocol/openid-connect/token", revoke_url: Some("https://a.example/realms/acme/protocol/openid-connect/revoke"), encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [], default_lifetime_s: 7200, max_lifetime_s: 57600, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"streamdiver","auth_base":"https://a.example","api_base":"https://api.example","tenant":"acme","scopes":["openid"],"grant":"password","max_lifetime_s":0"#,
-        r#"Profile { provider: "streamdiver", token_url: "https://a.example/realms/acme/protocol/openid-connect/token", encoding: Form, client_auth: Body, grant: ClientCredentials, scope: Some(Spaced("openid")), extra: [], default_lifetime_s: 7200, max_lifetime_s: 57600, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "streamdiver", token_url: "https://a.example/realms/acme/protocol/openid-connect/token", revoke_url: Some("https://a.example/realms/acme/protocol/openid-connect/revoke"), encoding: Form, client_auth: Body, grant: ClientCredentials, scope: Some(Spaced("openid")), extra: [], default_lifetime_s: 7200, max_lifetime_s: 57600, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"powerepos","auth_base":"https://auth.powerepos.cloud","org_id":"ORG001","username":"svc""#,
-        r#"Profile { provider: "powerepos", token_url: "https://auth.powerepos.cloud/authorisation/token", encoding: Form, client_auth: Body, grant: Password, scope: Some(Spaced("partnerservices offline_access")), extra: [("org_id", "ORG001")], default_lifetime_s: 28800, max_lifetime_s: 86400, token_lifetime_s: None, api_base: JwtClaim("AuthServerClaims.Service"), forbidden_means_invalid_token: false, api_hosts: ["*.powerepos.cloud"] }"#,
+        r#"Profile { provider: "powerepos", token_url: "https://auth.powerepos.cloud/authorisation/token", revoke_url: None, encoding: Form, client_auth: Body, grant: Password, scope: Some(Spaced("partnerservices offline_access")), extra: [("org_id", "ORG001")], default_lifetime_s: 28800, max_lifetime_s: 86400, token_lifetime_s: None, api_base: JwtClaim("AuthServerClaims.Service"), forbidden_means_invalid_token: false, api_hosts: ["*.powerepos.cloud"] }"#,
     ),
     (
         r#""provider":"powerepos","auth_base":"https://auth.powerepos.cloud","org_id":"ORG001","username":"svc","scopes":["a"],"api_hosts":["127.0.0.1"],"api_base_claim":"X.Y","grant":"client_credentials","tenant":"t","base_url":"https://ignored.example""#,
-        r#"Profile { provider: "powerepos", token_url: "https://auth.powerepos.cloud/authorisation/token", encoding: Form, client_auth: Body, grant: Password, scope: Some(Spaced("a")), extra: [("org_id", "ORG001")], default_lifetime_s: 28800, max_lifetime_s: 86400, token_lifetime_s: None, api_base: JwtClaim("X.Y"), forbidden_means_invalid_token: false, api_hosts: ["127.0.0.1"] }"#,
+        r#"Profile { provider: "powerepos", token_url: "https://auth.powerepos.cloud/authorisation/token", revoke_url: None, encoding: Form, client_auth: Body, grant: Password, scope: Some(Spaced("a")), extra: [("org_id", "ORG001")], default_lifetime_s: 28800, max_lifetime_s: 86400, token_lifetime_s: None, api_base: JwtClaim("X.Y"), forbidden_means_invalid_token: false, api_hosts: ["127.0.0.1"] }"#,
     ),
     (
         r#""provider":"custom","token_url":"https://auth.example/t/{tenant}/o/{org_id}/token","tenant":"shop-9","org_id":"o_1","api_base":"https://api.example/""#,
-        r#"Profile { provider: "custom", token_url: "https://auth.example/t/shop-9/o/o_1/token", encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [("org_id", "o_1")], default_lifetime_s: 3600, max_lifetime_s: 86400, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "custom", token_url: "https://auth.example/t/shop-9/o/o_1/token", revoke_url: None, encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [("org_id", "o_1")], default_lifetime_s: 3600, max_lifetime_s: 86400, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
     (
         r#""provider":"custom","token_url":"https://auth.example/token","api_base_claim":"svc","api_hosts":["*.example"],"encoding":"json","client_auth":"basic","grant":"password","username":"u","scopes":["x","y"],"max_lifetime_s":100,"default_lifetime_s":5000"#,
-        r#"Profile { provider: "custom", token_url: "https://auth.example/token", encoding: Json, client_auth: Basic, grant: Password, scope: Some(Spaced("x y")), extra: [], default_lifetime_s: 100, max_lifetime_s: 100, token_lifetime_s: None, api_base: JwtClaim("svc"), forbidden_means_invalid_token: false, api_hosts: ["*.example"] }"#,
+        r#"Profile { provider: "custom", token_url: "https://auth.example/token", revoke_url: None, encoding: Json, client_auth: Basic, grant: Password, scope: Some(Spaced("x y")), extra: [], default_lifetime_s: 100, max_lifetime_s: 100, token_lifetime_s: None, api_base: JwtClaim("svc"), forbidden_means_invalid_token: false, api_hosts: ["*.example"] }"#,
     ),
     (
         r#""provider":"custom","token_url":"https://auth.example/token","org_id":"not in the url","api_base":"https://api.example""#,
-        r#"Profile { provider: "custom", token_url: "https://auth.example/token", encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [("org_id", "not in the url")], default_lifetime_s: 3600, max_lifetime_s: 86400, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
+        r#"Profile { provider: "custom", token_url: "https://auth.example/token", revoke_url: None, encoding: Form, client_auth: Body, grant: ClientCredentials, scope: None, extra: [("org_id", "not in the url")], default_lifetime_s: 3600, max_lifetime_s: 86400, token_lifetime_s: None, api_base: Fixed("https://api.example"), forbidden_means_invalid_token: false, api_hosts: [] }"#,
     ),
 ];
 
@@ -99,7 +99,7 @@ const OUTCOMES: &[(&str, &str)] = &[
     ),
     (
         r#"{"a":{"provider":"stream","client_id":"c","secrets":{"client_secret":"S"},"base_url":"https://s","extra":1}}"#,
-        r#"credential `a`: unknown field `extra`, expected one of `provider`, `client_id`, `secrets`, `base_url`, `auth_base`, `api_base`, `tenant`, `org_id`, `username`, `grant`, `scopes`, `token_url`, `encoding`, `client_auth`, `api_base_claim`, `default_lifetime_s`, `max_lifetime_s`, `token_lifetime_s`, `forbidden_means_invalid_token`, `api_hosts`, `paths`, `proxy`"#,
+        r#"credential `a`: unknown field `extra`, expected one of `provider`, `client_id`, `secrets`, `base_url`, `auth_base`, `api_base`, `tenant`, `org_id`, `username`, `grant`, `scopes`, `token_url`, `revoke_url`, `encoding`, `client_auth`, `api_base_claim`, `default_lifetime_s`, `max_lifetime_s`, `token_lifetime_s`, `forbidden_means_invalid_token`, `api_hosts`, `paths`, `proxy`"#,
     ),
     (
         r#"{"a":{"provider":"stream","client_id":"c","secrets":{"client_secret":"S","pw":"P"},"base_url":"https://s"}}"#,
@@ -303,7 +303,7 @@ const OUTCOMES: &[(&str, &str)] = &[
     ),
     (
         r#"{"a":{"provider":"stream","client_id":"c","secrets":{"client_secret":"S"},"base_url":"https://s","zzz":1,"aaa":2}}"#,
-        r#"credential `a`: unknown field `aaa`, expected one of `provider`, `client_id`, `secrets`, `base_url`, `auth_base`, `api_base`, `tenant`, `org_id`, `username`, `grant`, `scopes`, `token_url`, `encoding`, `client_auth`, `api_base_claim`, `default_lifetime_s`, `max_lifetime_s`, `token_lifetime_s`, `forbidden_means_invalid_token`, `api_hosts`, `paths`, `proxy`"#,
+        r#"credential `a`: unknown field `aaa`, expected one of `provider`, `client_id`, `secrets`, `base_url`, `auth_base`, `api_base`, `tenant`, `org_id`, `username`, `grant`, `scopes`, `token_url`, `revoke_url`, `encoding`, `client_auth`, `api_base_claim`, `default_lifetime_s`, `max_lifetime_s`, `token_lifetime_s`, `forbidden_means_invalid_token`, `api_hosts`, `paths`, `proxy`"#,
     ),
     (
         r#"{"a":{"provider":"stream","client_id":"c","secrets":{"client_secret":"S"},"base_url":"https://s"},"a":{"provider":"nope"}}"#,

@@ -148,6 +148,7 @@ async fn dispatch(
         R::OrganizationLocations => onboarding::org_locations(&req, env).await,
         R::OrganizationCounters => onboarding::counters(&req, env, param("org")).await,
         R::ListCredentials => credentials::admin_list(&req, env).await,
+        R::ListAllConnections => connections::list_all(&req, env).await,
         R::CredentialStatus => credentials::admin(&req, env, param("id"), false).await,
         R::ResetCredential => credentials::admin(&req, env, param("id"), true).await,
         R::WebhookOutboxes => webhooks::admin(&req, env).await,

@@ -159,6 +159,34 @@ pub struct ConnectionList {
     pub connections: Vec<ConnectionView>,
 }
 
+/// One connection in the operators' list across organizations (no values, no status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ConnectionSummary {
+    /// The connection id.
+    pub id: String,
+    /// Its template.
+    pub template: String,
+    /// The organization that owns it.
+    pub provider_org_id: String,
+    /// When it was made (Unix ms).
+    pub created_at_ms: u64,
+}
+
+/// `GET /api/admin/connections`: one page of every organization's connections, in id order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ConnectionPage {
+    /// This page.
+    pub connections: Vec<ConnectionSummary>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// The most connections one page of the operators' list holds.
+pub const MAX_PAGE: usize = 1000;
+
 /// `GET /api/connection-templates`: what the organization may connect, each with its form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -85,7 +85,8 @@ fn tag(id: crate::routes::RouteId) -> &'static str {
         | R::ListConnections
         | R::GetConnection
         | R::UpdateConnection
-        | R::DeleteConnection => "connections",
+        | R::DeleteConnection
+        | R::ListAllConnections => "connections",
         R::Proxy => "proxy",
     }
 }

@@ -4,7 +4,8 @@
 use super::schemas::{CredentialList, Schemas, SsoRequest, WebhookTargets};
 use crate::api::{CredentialStatus, Health, Profile};
 use crate::connections::{
-    ConnectionList, ConnectionView, CreateConnection, TemplateList, UpdateConnection,
+    ConnectionList, ConnectionPage, ConnectionView, CreateConnection, TemplateList,
+    UpdateConnection,
 };
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
@@ -212,6 +213,14 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
             "summary": "One of the organization's connections",
             "parameters": [ path_param("id", "A connection id.", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa") ],
             "responses": { "200": ok("The connection (never a secret or a token).", s.answer::<ConnectionView>()) } }),
+        RouteId::ListAllConnections => json!({
+            "summary": "Operators: every organization's connections, a page at a time",
+            "description": "In connection-id order; `next_cursor` (absent on the last page) is passed back as `cursor`. Ids, templates, organizations and creation times only: never a value, a secret or a token.",
+            "parameters": [
+                { "name": "cursor", "in": "query", "required": false, "description": "The previous page's `next_cursor`.", "schema": { "type": "string" } },
+                { "name": "limit", "in": "query", "required": false, "description": "1 to 1000 (default 100).", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
+            ],
+            "responses": { "200": ok("One page.", s.answer::<ConnectionPage>()) } }),
         RouteId::UpdateConnection => json!({
             "summary": "Give a connection new values (owner, admin): update mode",
             "description": "What a merchant does after changing the password at the partner. Every field of the connection's template is sent again (secrets too: they are never shown). The new values are verified first, with the partner's real grant: a refusal answers 422 as on creation and the old values keep serving; success replaces them, clears `needs_reauth` and sends `connection.recovered` if the connection was in it.",

@@ -6,13 +6,15 @@
 //! The routes take the organization from the verified session only; a connection of another
 //! organization is answered as unknown, never as forbidden (its existence is not confirmed).
 
+pub mod registry;
+
 use crate::credentials::{self, BrokerMessage};
 use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::{self, IndexEntry};
 use crate::session;
 use gatehouse_core::connections::{
-    ConnectionId, CreateConnection, FieldValues, Template, TemplateList, Templates,
-    UpdateConnection,
+    ConnectionId, ConnectionSummary, CreateConnection, FieldValues, Template, TemplateList,
+    Templates, UpdateConnection, MAX_PAGE,
 };
 use gatehouse_core::onboarding::Action;
 use gatehouse_core::routes::RouteId;
@@ -165,10 +167,45 @@ pub async fn route(
             credentials::ask_raw(env, id.as_str(), &op).await?;
             credentials::forget(id.as_str());
             onboarding::unindex_connection(env, &org, id.as_str()).await?;
+            registry::remove(env, id.as_str()).await?;
             Ok(Response::empty()?.with_status(204))
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// `GET /api/admin/connections` (operators): one page of every organization's connections.
+pub async fn list_all(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    crate::auth::require_admin(req, env)?;
+    let mut cursor = None;
+    let mut limit = 100;
+    // (Not `req.url()`: parsing the whole URL with the `url` crate brings its IDNA tables.)
+    if let Some(query) = crate::http::query(req) {
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "cursor" => {
+                    let id = ConnectionId::parse(&v).ok_or_else(|| {
+                        ApiError::InvalidRequest("cursor is a connection id".into())
+                    })?;
+                    cursor = Some(id.to_string());
+                }
+                "limit" => {
+                    limit = v
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=MAX_PAGE).contains(n))
+                        .ok_or_else(|| {
+                            ApiError::InvalidRequest(format!("limit is 1 to {MAX_PAGE}"))
+                        })?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(crate::http::json_text(
+        200,
+        registry::page(env, cursor, limit).await?,
+    ))
 }
 
 /// An id as a caller wrote it; anything else is an unknown connection.
@@ -214,6 +251,13 @@ async fn create_connection(
         template: template.id.clone(),
     };
     onboarding::index_connection(env, org, entry).await?;
+    let summary = ConnectionSummary {
+        id: id.to_string(),
+        template: template.id.clone(),
+        provider_org_id: org.to_owned(),
+        created_at_ms: worker::Date::now().as_millis(),
+    };
+    registry::add(env, summary).await?;
     Ok(view)
 }
 

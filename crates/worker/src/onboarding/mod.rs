@@ -25,6 +25,7 @@ mod routes;
 pub use routes::{counters, org_locations, route};
 
 use crate::error::ApiError;
+use gatehouse_core::connections::ConnectionSummary;
 use gatehouse_core::contract::stream::{
     BindOnboardingLocation, IngestOnboardingLocation, IntegrationType,
 };
@@ -115,6 +116,12 @@ pub enum OrgMessage {
     UnindexConnection { id: String },
     /// The organization's connections, oldest first.
     Connections,
+    /// The registry (`connections::registry`): a connection was made.
+    Register { entry: ConnectionSummary },
+    /// The registry: a connection was deleted.
+    Unregister { id: String },
+    /// The registry: the page after connection `after`.
+    Page { after: Option<String>, limit: usize },
 }
 
 /// One connection in its organization's index.
@@ -129,6 +136,15 @@ pub struct IndexEntry {
 /// The organization's connections (its index), oldest first.
 pub async fn connections(env: &Env, org: &str) -> Result<Vec<IndexEntry>, ApiError> {
     call(env, org, &OrgMessage::Connections).await
+}
+
+/// Sends `op` to the object `name` of the organizations' class, its answer undecoded.
+pub fn ask_raw<'a>(
+    env: &'a Env,
+    name: &'a str,
+    op: &OrgMessage,
+) -> impl std::future::Future<Output = Result<Vec<u8>, ApiError>> + 'a {
+    crate::objects::ask_raw(env, BINDING, name, op)
 }
 
 /// Adds a connection to the organization's index.

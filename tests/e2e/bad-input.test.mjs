@@ -4,6 +4,7 @@
 // 500; and an open-redirect corpus against every redirecting route → never off the allowlist.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { fetch, PAGE_ORIGIN, WORKER, ADMIN_API_KEY, PROXY_API_KEY, sandboxControl, resetCredential } from "./env.mjs";
 import { claims, mint } from "./session.mjs";
 
@@ -145,4 +146,23 @@ test("open-redirect corpus: return pages are refused; the return handler never l
       assert.ok(onAllowlist(r.headers.get("location")), `${param}=${extra} → ${r.headers.get("location")}`);
     }
   }
+});
+
+test("every operators' route of the OpenAPI document refuses a portal session and no key (401)", async () => {
+  const doc = JSON.parse(readFileSync(new URL("../../www/openapi.json", import.meta.url), "utf8"));
+  let checked = 0;
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op.security?.some((s) => "admin" in s)) continue;
+      const url = `${WORKER}${path.replace(/\{[^}]+\}/g, "x1")}`;
+      for (const headers of [auth, {}]) {
+        const r = await fetch(url, { method: method.toUpperCase(), headers: { ...headers, "content-type": "application/json" },
+          body: ["post", "patch", "put"].includes(method) ? "{}" : undefined });
+        assert.equal(r.status, 401, `${method.toUpperCase()} ${path}`);
+        assert.equal((await r.json()).code, "unauthorized", `${method.toUpperCase()} ${path}`);
+      }
+      checked++;
+    }
+  }
+  assert.ok(checked >= 9, `${checked} operators' operations`);
 });

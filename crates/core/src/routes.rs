@@ -331,6 +331,14 @@ pub fn route<'a>(method: &str, path: &'a str) -> Option<(RouteId, Params<'a>)> {
         .find_map(|r| Some((r.id, r.match_path(path)?)))
 }
 
+/// Who may call route `id` (every row of one id has the same access).
+pub fn access(id: RouteId) -> Access {
+    ROUTES
+        .iter()
+        .find(|r| r.id == id)
+        .map_or(Access::AdminKey, |r| r.access)
+}
+
 /// The methods the routes of `path` answer (none: no such path).
 pub fn methods_for(path: &str) -> impl Iterator<Item = Method> + '_ {
     ROUTES

@@ -113,7 +113,8 @@ impl FieldProblem {
 #[derive(Debug, Clone, Default)]
 pub struct FieldValues {
     text: BTreeMap<String, String>,
-    secrets: BTreeMap<String, FieldSecret>,
+    /// By field name, in the template's order (a handful: a list, not a map).
+    secrets: Vec<(String, FieldSecret)>,
 }
 
 impl FieldValues {
@@ -139,7 +140,7 @@ impl FieldValues {
             match problem(f, value) {
                 Some(p) => problems.push(p),
                 None if f.kind() == FieldKind::Secret => {
-                    out.secrets.insert(f.name.clone(), FieldSecret::new(value));
+                    out.secrets.push((f.name.clone(), FieldSecret::new(value)));
                 }
                 None => {
                     out.text.insert(f.name.clone(), value.to_owned());
@@ -159,7 +160,7 @@ impl FieldValues {
         for f in fields {
             if f.kind() == FieldKind::Secret {
                 out.secrets
-                    .insert(f.name.clone(), FieldSecret::new("example"));
+                    .push((f.name.clone(), FieldSecret::new("example")));
             } else {
                 out.text.insert(f.name.clone(), "example".into());
             }
@@ -174,7 +175,7 @@ impl FieldValues {
 
     /// A secret field's value.
     pub fn secret(&self, name: &str) -> Option<&FieldSecret> {
-        self.secrets.get(name)
+        self.secrets.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// The text values (what a connection's view shows).
@@ -187,12 +188,12 @@ impl FieldValues {
     pub fn from_parts(text: BTreeMap<String, String>, secrets: &BTreeMap<String, String>) -> Self {
         let mut out = Self {
             text,
-            secrets: BTreeMap::new(),
+            secrets: Vec::with_capacity(secrets.len()),
         };
         // Inserted one by one: `collect` into a map sorts first, which costs the worker's wasm
         // a sort per item type.
         for (k, v) in secrets {
-            out.secrets.insert(k.clone(), FieldSecret::new(v.as_str()));
+            out.secrets.push((k.clone(), FieldSecret::new(v.as_str())));
         }
         out
     }

@@ -13,8 +13,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::{self, IndexEntry};
 use crate::session;
 use gatehouse_core::connections::{
-    ConnectionId, ConnectionSummary, CreateConnection, FieldValues, Template, TemplateList,
-    Templates, UpdateConnection, MAX_PAGE,
+    ConnectionId, CreateConnection, FieldValues, Template, TemplateList, Templates,
+    UpdateConnection, MAX_PAGE,
 };
 use gatehouse_core::onboarding::Action;
 use gatehouse_core::routes::RouteId;
@@ -249,15 +249,11 @@ async fn create_connection(
     let entry = IndexEntry {
         id: id.to_string(),
         template: template.id.clone(),
-    };
-    onboarding::index_connection(env, org, entry).await?;
-    let summary = ConnectionSummary {
-        id: id.to_string(),
-        template: template.id.clone(),
         provider_org_id: org.to_owned(),
         created_at_ms: worker::Date::now().as_millis(),
     };
-    registry::add(env, summary).await?;
+    onboarding::index_connection(env, org, entry.clone()).await?;
+    registry::add(env, entry).await?;
     Ok(view)
 }
 

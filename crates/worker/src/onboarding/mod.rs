@@ -124,14 +124,9 @@ pub enum OrgMessage {
     Page { after: Option<String>, limit: usize },
 }
 
-/// One connection in its organization's index.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IndexEntry {
-    /// The connection id.
-    pub id: String,
-    /// Its template.
-    pub template: String,
-}
+/// One connection in its organization's index: the registry's row
+/// ([`ConnectionSummary`], one type for both).
+pub type IndexEntry = ConnectionSummary;
 
 /// The organization's connections (its index), oldest first.
 pub async fn connections(env: &Env, org: &str) -> Result<Vec<IndexEntry>, ApiError> {

@@ -141,7 +141,8 @@ pub async fn key_for(env: &Env, header: &Header) -> Result<PinnedKey, ApiError> 
     }
     let jwks = crate::config::var(env, "SESSION_JWKS")
         .ok_or(ApiError::InvalidSession(SessionError::UnknownKey))?;
-    let jwks: serde_json::Value = serde_json::from_str(&jwks)
+    // from_slice, as everywhere in the worker: one serde_json reader (SliceRead) in the wasm.
+    let jwks: serde_json::Value = serde_json::from_slice(jwks.as_bytes())
         .map_err(|e| ApiError::Misconfigured(format!("SESSION_JWKS is not JSON: {e}")))?;
     let keys = jwks["keys"]
         .as_array()

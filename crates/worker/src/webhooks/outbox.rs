@@ -114,9 +114,9 @@ impl WebhookOutbox {
         }
         let stored: Option<String> = self.state.storage().get(QUEUE).await?;
         let q = match stored {
-            Some(s) => {
-                serde_json::from_str::<Outbox>(&s).map_err(|e| ApiError::Internal(e.to_string()))?
-            }
+            // from_slice, as everywhere in the worker: one serde_json reader in the wasm.
+            Some(s) => serde_json::from_slice::<Outbox>(s.as_bytes())
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
             None => Outbox::default(),
         };
         self.queue.borrow_mut().get_or_insert(q);

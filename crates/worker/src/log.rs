@@ -144,7 +144,10 @@ pub fn event(level: Level, fields: &[(&str, &str)]) {
             map.insert("request_id".into(), (*id).into());
         }
     }
-    worker::console_log!("{}", serde_json::Value::Object(map));
+    // The same compact JSON as `Value`'s Display, without Display's second (pretty-printing)
+    // serializer of `Value` in the wasm; a `Value` always serializes.
+    let line = serde_json::to_string(&serde_json::Value::Object(map)).unwrap_or_default();
+    worker::console_log!("{}", line);
 }
 
 /// Writes the per-request access line at `level` unless the `LOG_LEVEL` var (`threshold`) is above

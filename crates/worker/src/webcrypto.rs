@@ -141,7 +141,8 @@ pub async fn key_for(env: &Env, header: &Header) -> Result<PinnedKey, ApiError> 
     }
     let jwks = crate::config::var(env, "SESSION_JWKS")
         .ok_or(ApiError::InvalidSession(SessionError::UnknownKey))?;
-    let jwks: serde_json::Value = serde_json::from_str(&jwks)
+    // from_slice, as everywhere in the worker: one serde_json reader (SliceRead) in the wasm.
+    let jwks: serde_json::Value = serde_json::from_slice(jwks.as_bytes())
         .map_err(|e| ApiError::Misconfigured(format!("SESSION_JWKS is not JSON: {e}")))?;
     let keys = jwks["keys"]
         .as_array()
@@ -159,7 +160,9 @@ pub async fn key_for(env: &Env, header: &Header) -> Result<PinnedKey, ApiError> 
         .ok_or_else(|| {
             ApiError::Misconfigured("every SESSION_JWKS key needs \"alg\": ES256 or RS256".into())
         })?;
-    let data = js_sys::JSON::parse(&jwk.to_string())
+    // Written through Serialize, not `Value`'s Display (see `log::event`).
+    let text = serde_json::to_string(jwk).unwrap_or_default();
+    let data = js_sys::JSON::parse(&text)
         .map_err(|_| ApiError::Misconfigured("SESSION_JWKS key".into()))?;
     let key = promise(
         subtle()?.import_key_with_object(

@@ -83,12 +83,12 @@ impl Unverified<'_> {
 /// `base64url(header) . base64url(claims)` for a token to be signed with `alg`.
 pub fn signing_input(alg: Alg, claims: &serde_json::Value) -> String {
     let e = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-    let header = serde_json::json!({"alg": alg.name(), "typ": "JWT"}).to_string();
-    format!(
-        "{}.{}",
-        e(header.as_bytes()),
-        e(claims.to_string().as_bytes())
-    )
+    // Written through Serialize rather than `Value`'s Display (the same compact JSON): Display
+    // carries a second, pretty-printing serializer of `Value`, which the worker's wasm otherwise
+    // does without. A `Value` always serializes, so `unwrap_or_default` never applies.
+    let json = |v: &serde_json::Value| serde_json::to_vec(v).unwrap_or_default();
+    let header = json(&serde_json::json!({"alg": alg.name(), "typ": "JWT"}));
+    format!("{}.{}", e(&header), e(&json(claims)))
 }
 
 /// Appends the signature to a signing input.

@@ -76,7 +76,8 @@ pub fn token_request(
                 None => {}
             }
             builder = builder.header(http::header::CONTENT_TYPE, "application/json");
-            serde_json::Value::Object(map).to_string().into_bytes()
+            // Serialize, not Display: the same compact JSON (see `session::jws::signing_input`).
+            serde_json::to_vec(&serde_json::Value::Object(map)).unwrap_or_default()
         }
         BodyEncoding::Form => {
             let mut form = form_urlencoded::Serializer::new(String::new());

@@ -91,7 +91,7 @@ pub struct Templates(pub Vec<Result<Template, TemplateError>>);
 impl Templates {
     /// Reads `CONNECTION_TEMPLATES`; only a value that is not a JSON object fails as a whole.
     pub fn parse(json: &str) -> Result<Self, TemplateError> {
-        let all: Map<String, Value> = serde_json::from_str(json).map_err(|e| TemplateError {
+        let all: Map<String, Value> = serde_json::from_slice(json.as_bytes()).map_err(|e| TemplateError {
             id: String::new(),
             problem: format!("CONNECTION_TEMPLATES is not a JSON object: {e}"),
         })?;

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { AxeBuilder } from "@axe-core/playwright";
-import { WORKER, OUT, fetch, proxy, sandboxControl } from "../env.mjs";
+import { WORKER, OUT, PAGE_ORIGIN, fetch, proxy, sandboxControl } from "../env.mjs";
 import { launchChromium } from "../chromium.mjs";
 import { newOrg, session, partnerSite, open } from "./partner-site.mjs";
 
@@ -189,6 +189,15 @@ test("update mode brings back a connection PowerEPOS no longer accepts (a change
     r = await proxy(`${id}/ping`, { headers: { "gatehouse-organization": org } });
     assert.equal((await r.json()).code, "needs_reauth");
     assert.equal((await (await api(token, `/api/connections/${id}`)).json()).status, "needs_reauth");
+
+    // A page on another origin sends PUT after a preflight (playwright's routing answers
+    // preflights itself, so the worker's answer to a browser's is checked here).
+    r = await fetch(`${WORKER}/api/connections/${id}`, { method: "OPTIONS", headers: {
+      origin: PAGE_ORIGIN, "access-control-request-method": "PUT", "access-control-request-headers": "authorization, content-type",
+    } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get("access-control-allow-origin"), PAGE_ORIGIN);
+    assert.ok(r.headers.get("access-control-allow-methods").split(/,\s*/).includes("PUT"), r.headers.get("access-control-allow-methods"));
 
     const { context } = await partnerSite(browser, org);
     const { page, errors } = await open(context);

@@ -2,8 +2,9 @@
 // origin than the worker (partner-site.mjs), against the real worker and the sandbox's PowerEPOS:
 // a merchant connects with a mistyped password (refused on the fields, fixed, active), changes
 // the details of the new connection, and brings a connection PowerEPOS stopped accepting back in
-// update mode. Every state passes axe-core with no serious or critical violation; nothing typed is
-// kept in the page. Screenshots of each state go to tests/.out/screenshots/connect/
+// update mode; the demo portal (www/connect.html) lists and deletes with the client. Every state
+// passes axe-core with no serious or critical violation; nothing typed is kept in the page
+// (inputs, storage). Screenshots of each state go to tests/.out/screenshots/connect/
 // (scripts/screenshots.sh copies them to docs/img/connect-<state>.png).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -266,6 +267,29 @@ test("errors a merchant can read, in French too: no such template, a role that m
   assert.equal((await form(page))[0].label, "Code");
   assert.deepEqual((await form(page)).map((f) => f.value), ["ORG001", "svc-org001", ""], "a re-drawing keeps what is typed");
   await axe(page, "forbidden");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the demo portal (www/connect.html): an owner connects PowerEPOS, sees it listed by listConnections, deletes it", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${WORKER}/connect`);
+  await page.click('#users button[data-user="tony"]'); // an owner; the session is the worker's cookie
+  await state(page, "form");
+  await fill(page, ORG001);
+  await page.click("gatehouse-connect button[type=submit]");
+  await state(page, "active");
+  const row = page.locator("#connections tr[data-connection]");
+  await row.first().waitFor();
+  assert.match(await page.textContent("#events"), /gatehouse-success \(active\)/);
+  const listed = await row.evaluateAll((rows) => rows.map((r) => [r.dataset.connection, r.children[1].textContent]));
+  assert.ok(listed.length >= 1 && listed.every(([c, status]) => /^con_/.test(c) && status === "active"), JSON.stringify(listed));
+  const before = listed.length;
+  await row.first().locator("button", { hasText: "Delete" }).click();
+  await page.waitForFunction((n) => document.querySelectorAll("#connections tr[data-connection]").length === n - 1, before);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,6 +3,8 @@
 export type IntegrationType = "pos" | "dsp" | (string & {});
 export type OnboardingStatus = "pending" | "active" | "revoked" | "failed" | (string & {});
 export type Role = "owner" | "admin" | "manager" | "team_member" | "custom" | (string & {});
+export type ConnectionStatus = "active" | "needs_reauth" | "disabled" | (string & {});
+export type FieldKind = "text" | "secret" | (string & {});
 /** Every code the worker answers (`ErrorBody.code`, `GatehouseError.code`). */
 export type ErrorCode = "not_found" | "method_not_allowed" | "unauthorized" | "origin_not_allowed" | "unknown_credential" | "misconfigured" | "partner_unavailable" | "partner_rejected" | "partner_redirected" | "needs_reauth" | "storage_unavailable" | "browser_not_allowed" | "proxy_path_not_allowed" | "partner_rejected_token" | "payload_too_large" | "internal" | "invalid_request" | "session_required" | "session_expired" | "invalid_session" | "forbidden_role" | "forbidden_org" | "forbidden_user" | "rate_limited" | "invalid_id" | "invalid_token_name" | "invalid_scopes" | "invalid_source" | "invalid_type" | "return_page_not_allowed" | "invalid_location" | "location_org_mismatch" | "invalid_code" | "invalid_state" | "onboarding_not_found" | "location_not_found" | "org_not_found" | "token_not_found" | "conflict" | "onboarding_not_restartable" | "unsupported_media_type" | "unknown_template" | "unknown_connection" | "invalid_fields" | "invalid_credentials" | "invalid_tenant" | "organization_required";
 export type Health = { 
@@ -144,3 +146,88 @@ dsp_location_id: string,
  * A POS location of the same organization.
  */
 pos_location_id: string, };
+export type TemplateView = { 
+/**
+ * The template's id.
+ */
+id: string, 
+/**
+ * Its label.
+ */
+label: string, 
+/**
+ * Its provider.
+ */
+provider: string, 
+/**
+ * The form's fields.
+ */
+fields: Array<FieldView>, };
+export type FieldView = { 
+/**
+ * Its name in the request body.
+ */
+name: string, 
+/**
+ * Its label.
+ */
+label: string, 
+/**
+ * Its help line.
+ */
+help: string, 
+/**
+ * `text` or `secret`.
+ */
+kind: FieldKind, };
+export type TemplateList = { 
+/**
+ * The loadable templates (one that does not load is left out and logged).
+ */
+templates: Array<TemplateView>, };
+export type ConnectionView = { 
+/**
+ * The connection's id.
+ */
+id: string, 
+/**
+ * The template it was made from.
+ */
+template: string, 
+/**
+ * The template's provider (`powerepos`, ...).
+ */
+provider: string, 
+/**
+ * The portal organization that owns it.
+ */
+provider_org_id: string, 
+/**
+ * The non-secret field values (an organisation code, a client id, a service account).
+ */
+fields: { [key in string]?: string }, 
+/**
+ * Whether it serves.
+ */
+status: ConnectionStatus, 
+/**
+ * When it was created (Unix ms).
+ */
+created_at_ms: number, 
+/**
+ * When its values were last changed (update mode; Unix ms).
+ */
+updated_at_ms: number, 
+/**
+ * When a token was last obtained with it (Unix ms).
+ */
+last_refreshed_at_ms?: number, 
+/**
+ * The class of its last failure (`needs_reauth`, `partner_unavailable`, ...).
+ */
+last_error?: string, };
+export type ConnectionList = { 
+/**
+ * Newest first.
+ */
+connections: Array<ConnectionView>, };

@@ -70,6 +70,10 @@ pub fn comma_list(value: &str) -> Vec<String> {
 #[cfg(all(test, feature = "ts"))]
 mod ts_export {
     use crate::api::{ErrorBody, Health};
+    use crate::connections::{
+        ConnectionList, ConnectionStatus, ConnectionView, FieldKind, FieldProblem, TemplateList,
+        TemplateView,
+    };
     use crate::contract::stream::{
         BindOnboardingLocation, IngestOnboardingLocation, IntegrationType, Location,
         LocationsResponse, OnboardingStatus, Role,
@@ -81,6 +85,14 @@ mod ts_export {
         let quoted: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
         // Unknown values are kept as they come: any other string is allowed too.
         format!("{} | (string & {{}})", quoted.join(" | "))
+    }
+
+    /// A unit variant's name in answers (what serde writes).
+    fn serde_name<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     #[test]
@@ -101,6 +113,36 @@ mod ts_export {
             "export type Role = {};\n",
             known(Role::KNOWN.iter().map(|k| k.as_str()).collect())
         );
+        // Connections' closed enums, open in TypeScript like the others (a later version may add
+        // a status or a kind). The matches fail to compile when a variant is missing here.
+        let statuses = [
+            ConnectionStatus::Active,
+            ConnectionStatus::NeedsReauth,
+            ConnectionStatus::Disabled,
+        ];
+        for s in statuses {
+            match s {
+                ConnectionStatus::Active
+                | ConnectionStatus::NeedsReauth
+                | ConnectionStatus::Disabled => {}
+            }
+        }
+        let names: Vec<String> = statuses.iter().map(serde_name).collect();
+        out += &format!(
+            "export type ConnectionStatus = {};\n",
+            known(names.iter().map(String::as_str).collect())
+        );
+        let kinds = [FieldKind::Text, FieldKind::Secret];
+        for k in kinds {
+            match k {
+                FieldKind::Text | FieldKind::Secret => {}
+            }
+        }
+        let names: Vec<String> = kinds.iter().map(serde_name).collect();
+        out += &format!(
+            "export type FieldKind = {};\n",
+            known(names.iter().map(String::as_str).collect())
+        );
         // The worker's error codes, closed: the table in errors.rs is the only list.
         let codes: Vec<String> = crate::errors::ErrorCode::ALL
             .iter()
@@ -113,13 +155,18 @@ mod ts_export {
         for decl in [
             Health::decl(),
             ErrorBody::decl(),
-            crate::connections::FieldProblem::decl(),
+            FieldProblem::decl(),
             OnboardingView::decl(),
             StartResponse::decl(),
             Location::decl(),
             LocationsResponse::decl(),
             IngestOnboardingLocation::decl(),
             BindOnboardingLocation::decl(),
+            TemplateView::decl(),
+            crate::connections::template::FieldView::decl(),
+            TemplateList::decl(),
+            ConnectionView::decl(),
+            ConnectionList::decl(),
         ] {
             out += "export ";
             out += &decl;

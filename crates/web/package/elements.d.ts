@@ -7,7 +7,7 @@
 //
 // Options are camelCase properties in script (`returnPage`, `sessionToken`, `fetchSession`) and
 // kebab-case attributes in markup (`return-page`).
-import type { OnboardingView } from "./gatehouse_web.js";
+import type { ConnectionView, FieldProblem, OnboardingView } from "./gatehouse_web.js";
 
 /** `redirect` (default): the page goes to the partner and comes back; `popup`: a popup, falling back to redirect when blocked. */
 export type OnboardingMode = "redirect" | "popup";
@@ -45,6 +45,33 @@ export interface GatehouseOnboardingEventMap extends HTMLElementEventMap {
   "gatehouse-event": CustomEvent<GatehouseStepDetail>;
   "gatehouse-success": CustomEvent<GatehouseSuccessDetail>;
   "gatehouse-exit": CustomEvent<GatehouseExitDetail>;
+}
+
+/** `<gatehouse-connect>`'s `gatehouse-event`: the form drawn, sent, refused by the partner (the fields it blamed), or another failure. */
+export type GatehouseConnectStepDetail =
+  | { name: "loaded"; template: string; connection: ConnectionView | null }
+  | { name: "submit"; template: string; connection: string | null }
+  | { name: "refused"; code: string; fields: string[] }
+  | { name: "error"; error: GatehouseElementError & { fields?: FieldProblem[] } };
+
+/** `<gatehouse-connect>`'s `gatehouse-success`: the partner accepted the values (created, or updated in update mode). */
+export interface GatehouseConnectSuccessDetail {
+  connection: ConnectionView;
+}
+
+/** `<gatehouse-connect>`'s `gatehouse-exit`: the form could not be drawn (no such template or connection, no session, …). */
+export interface GatehouseConnectExitDetail {
+  reason: "error";
+  error: GatehouseElementError;
+  connection: string | null;
+}
+
+/** `<gatehouse-connect>`'s events: the same names as `<gatehouse-onboarding>`'s, with its own details. */
+export interface GatehouseConnectEventMap
+  extends Omit<HTMLElementEventMap, "gatehouse-event" | "gatehouse-success" | "gatehouse-exit"> {
+  "gatehouse-event": CustomEvent<GatehouseConnectStepDetail>;
+  "gatehouse-success": CustomEvent<GatehouseConnectSuccessDetail>;
+  "gatehouse-exit": CustomEvent<GatehouseConnectExitDetail>;
 }
 
 export interface GatehouseSsoButtonEventMap extends HTMLElementEventMap {
@@ -103,6 +130,48 @@ export interface GatehouseOnboardingElement extends HTMLElement {
 }
 
 /**
+ * `<gatehouse-connect>`: a merchant connects its own partner account (a connection) with the
+ * fields of the worker's template, or (with `connection`) enters them again in update mode.
+ * Inputs are live, as `<gatehouse-onboarding>`'s; the attribute-backed properties reflect.
+ */
+export interface GatehouseConnectElement extends HTMLElement {
+  /** The worker's URL (attribute `gatehouse`); empty on the worker's own origin. */
+  get gatehouse(): string;
+  set gatehouse(url: string | null | undefined);
+  /** The portal session token (an owner's or an admin's to connect); attribute `session` works too. */
+  get session(): string;
+  set session(token: string | null | undefined);
+  /** The same as `session`. */
+  get sessionToken(): string;
+  set sessionToken(token: string | null | undefined);
+  /** Asked for a fresh session (once per call) when the worker answers `session_expired`. */
+  get fetchSession(): (() => Promise<string>) | null;
+  set fetchSession(renew: (() => Promise<string>) | null | undefined);
+  /** The template's id (attribute `template`, one of `GET /api/connection-templates`). */
+  get template(): string;
+  set template(id: string | null | undefined);
+  /** A connection's id (attribute `connection`): update mode. */
+  get connection(): string;
+  set connection(id: string | null | undefined);
+  /** `en` or `fr` (attribute `locale`; default: the nearest `lang`). */
+  get locale(): string;
+  set locale(locale: string | null | undefined);
+  /** Overrides of any visible string; a field's label and help as `label_<name>` / `help_<name>`. */
+  get strings(): GatehouseStrings | null;
+  set strings(strings: GatehouseStrings | null | undefined);
+  addEventListener<K extends keyof GatehouseConnectEventMap>(type: K,
+    listener: (this: GatehouseConnectElement, ev: GatehouseConnectEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof GatehouseConnectEventMap>(type: K,
+    listener: (this: GatehouseConnectElement, ev: GatehouseConnectEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions): void;
+}
+
+/**
  * `<gatehouse-sso-button>`: opens the white-label app for the portal's signed-in user. The worker
  * and the target are the attributes `gatehouse` and `target`; the session is read at the click.
  */
@@ -133,6 +202,15 @@ export interface GatehouseOnboardingAttributes {
   locale?: string;
 }
 
+/** The attributes of `<gatehouse-connect>` in markup. */
+export interface GatehouseConnectAttributes {
+  gatehouse?: string;
+  session?: string;
+  template?: string;
+  connection?: string;
+  locale?: string;
+}
+
 /** The attributes of `<gatehouse-sso-button>` in markup. */
 export interface GatehouseSsoButtonAttributes {
   gatehouse?: string;
@@ -143,8 +221,11 @@ export interface GatehouseSsoButtonAttributes {
 declare global {
   interface HTMLElementTagNameMap {
     "gatehouse-onboarding": GatehouseOnboardingElement;
+    "gatehouse-connect": GatehouseConnectElement;
     "gatehouse-sso-button": GatehouseSsoButtonElement;
   }
+  // `gatehouse-event`, `-success` and `-exit` as `<gatehouse-onboarding>` sends them (the first
+  // element, whose types these were): `<gatehouse-connect>`'s are on GatehouseConnectElement.
   interface HTMLElementEventMap {
     "gatehouse-event": CustomEvent<GatehouseStepDetail>;
     "gatehouse-success": CustomEvent<GatehouseSuccessDetail>;
@@ -155,6 +236,7 @@ declare global {
   namespace JSX {
     interface IntrinsicElements {
       "gatehouse-onboarding": GatehouseOnboardingAttributes & { [attribute: string]: unknown };
+      "gatehouse-connect": GatehouseConnectAttributes & { [attribute: string]: unknown };
       "gatehouse-sso-button": GatehouseSsoButtonAttributes & { [attribute: string]: unknown };
     }
   }

@@ -1,6 +1,6 @@
 // The entry of the npm package @gatehouse/web: everything the wasm-bindgen module exports, and an
 // `init()` that can be imported and called anywhere. In a page it loads gatehouse_web_bg.wasm
-// (next to this file) once and registers <gatehouse-sso-button> and <gatehouse-onboarding>. Off
+// (next to this file) once and registers <gatehouse-sso-button>, <gatehouse-onboarding> and <gatehouse-connect>. Off
 // the browser — server-side rendering in Node, Deno or a Worker, where there is no `document` —
 // it does nothing and resolves to `undefined`, so a component that calls it at module level
 // renders on the server too. Importing this module reads no browser global.

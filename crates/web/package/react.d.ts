@@ -1,4 +1,4 @@
-// React 19's JSX for the two elements: `import type {} from "@gatehouse/web/react"` once in the
+// React 19's JSX for the elements: `import type {} from "@gatehouse/web/react"` once in the
 // app (or list "@gatehouse/web/react" in tsconfig's `types`). React 19 passes a prop the element
 // has as a property and anything else as an attribute, and adds a listener for `on<event name>`
 // props (`ongatehouse-success`).
@@ -6,7 +6,9 @@ import type { CSSProperties, DetailedHTMLProps, HTMLAttributes } from "react";
 import type {
   GatehouseOnboardingElement, GatehouseSsoButtonElement, GatehouseOnboardingAttributes,
   GatehouseSsoButtonAttributes, GatehouseStepDetail, GatehouseSuccessDetail, GatehouseExitDetail,
-  GatehouseElementError, OnboardingMode, GatehouseStrings,
+  GatehouseElementError, OnboardingMode, GatehouseStrings, GatehouseConnectElement,
+  GatehouseConnectAttributes, GatehouseConnectStepDetail, GatehouseConnectSuccessDetail,
+  GatehouseConnectExitDetail,
 } from "./elements.js";
 
 /** The elements' CSS custom properties (`--gatehouse-accent`, …) next to React's own. */
@@ -25,6 +27,16 @@ export type GatehouseOnboardingProps = Base<GatehouseOnboardingElement> & Gateho
   "ongatehouse-exit"?: (event: CustomEvent<GatehouseExitDetail>) => void;
 };
 
+export type GatehouseConnectProps = Base<GatehouseConnectElement> & GatehouseConnectAttributes & {
+  /** Set as properties. */
+  sessionToken?: string;
+  fetchSession?: (() => Promise<string>) | null;
+  strings?: GatehouseStrings | null;
+  "ongatehouse-event"?: (event: CustomEvent<GatehouseConnectStepDetail>) => void;
+  "ongatehouse-success"?: (event: CustomEvent<GatehouseConnectSuccessDetail>) => void;
+  "ongatehouse-exit"?: (event: CustomEvent<GatehouseConnectExitDetail>) => void;
+};
+
 export type GatehouseSsoButtonProps = Base<GatehouseSsoButtonElement> & GatehouseSsoButtonAttributes & {
   sessionToken?: string;
   "ongatehouse-sso-start"?: (event: CustomEvent<null>) => void;
@@ -35,6 +47,7 @@ declare module "react" {
   namespace JSX {
     interface IntrinsicElements {
       "gatehouse-onboarding": GatehouseOnboardingProps;
+      "gatehouse-connect": GatehouseConnectProps;
       "gatehouse-sso-button": GatehouseSsoButtonProps;
     }
   }

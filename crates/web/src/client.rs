@@ -4,6 +4,7 @@
 //! with the worker.
 
 use gatehouse_core::api::{ErrorBody, Health};
+use gatehouse_core::connections::{ConnectionList, ConnectionView, FieldProblem, TemplateList};
 use gatehouse_core::contract::stream::{
     BindOnboardingLocation, IngestOnboardingLocation, LocationsResponse,
 };
@@ -14,6 +15,7 @@ use js_sys::{Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -208,6 +210,7 @@ impl Client {
     ) -> Result<gloo_net::http::Response, ClientError> {
         let method = match method {
             "POST" => Method::POST,
+            "PUT" => Method::PUT,
             "DELETE" => Method::DELETE,
             _ => Method::GET,
         };
@@ -265,7 +268,8 @@ impl Client {
             let status = resp.status();
             let headers = resp.headers();
             let etag = headers.get("etag");
-            if status == 304 {
+            // `304`: unchanged; `204`: done, nothing to say (a deleted connection).
+            if status == 304 || status == 204 {
                 return Ok(Answer {
                     status,
                     etag,
@@ -288,7 +292,7 @@ impl Client {
                     code,
                     message: text("message").unwrap_or_default(),
                     retryable: field("retryable").and_then(|r| r.as_bool()) == Some(true),
-                    fields: Vec::new(),
+                    fields: field("fields").map(|f| problems(&f)).unwrap_or_default(),
                 },
                 None => ErrorBody {
                     code: "unexpected_response".into(),
@@ -454,6 +458,64 @@ impl Client {
         self.call(method, &path, Some(body)).await
     }
 
+    /// `GET /api/connection-templates`: what the organization may connect, each with its form's
+    /// fields.
+    pub async fn connection_templates(&self) -> Result<TemplateList, ClientError> {
+        let (method, path) = route_path(RouteId::ListConnectionTemplates, &[]);
+        self.call(method, &path, None).await
+    }
+
+    /// `GET /api/connections`: the organization's connections, newest first.
+    pub async fn connections(&self) -> Result<ConnectionList, ClientError> {
+        let (method, path) = route_path(RouteId::ListConnections, &[]);
+        self.call(method, &path, None).await
+    }
+
+    /// `GET /api/connections/{id}`.
+    pub async fn connection(&self, id: &str) -> Result<ConnectionView, ClientError> {
+        let (method, path) = route_path(RouteId::GetConnection, &[id]);
+        self.call(method, &path, None).await
+    }
+
+    /// `POST /api/connections`: connects `template` with the merchant's `fields` (verified by
+    /// the partner first; a refusal is a [`ClientError::Api`] whose body names the fields).
+    pub async fn create_connection(
+        &self,
+        template: &str,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<ConnectionView, ClientError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            template: &'a str,
+            fields: &'a BTreeMap<String, String>,
+        }
+        let body = Self::encode(&Body { template, fields })?;
+        let (method, path) = route_path(RouteId::CreateConnection, &[]);
+        self.call(method, &path, Some(body)).await
+    }
+
+    /// `PUT /api/connections/{id}` (update mode): every field again; the old values keep serving
+    /// until the partner accepted the new ones.
+    pub async fn update_connection(
+        &self,
+        id: &str,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<ConnectionView, ClientError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            fields: &'a BTreeMap<String, String>,
+        }
+        let body = Self::encode(&Body { fields })?;
+        let (method, path) = route_path(RouteId::UpdateConnection, &[id]);
+        self.call(method, &path, Some(body)).await
+    }
+
+    /// `DELETE /api/connections/{id}`: its values and tokens erased.
+    pub async fn delete_connection(&self, id: &str) -> Result<(), ClientError> {
+        let (method, path) = route_path(RouteId::DeleteConnection, &[id]);
+        self.request(method, &path, None, None).await.map(|_| ())
+    }
+
     /// `GET /api/organization/locations[?location_id=…]`.
     pub async fn organization_locations(
         &self,
@@ -462,6 +524,26 @@ impl Client {
         self.call("GET", &org_locations_path(location_id), None)
             .await
     }
+}
+
+/// The `fields` of an error body (`[{field, code, message}]`), read without a JSON deserializer;
+/// anything else is no problems.
+fn problems(v: &JsValue) -> Vec<FieldProblem> {
+    if !js_sys::Array::is_array(v) {
+        return Vec::new();
+    }
+    js_sys::Array::from(v)
+        .iter()
+        .map(|p| {
+            let text = |k: &str| {
+                Reflect::get(&p, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
+            FieldProblem::new(&text("field"), &text("code"), text("message"))
+        })
+        .collect()
 }
 
 /// The organization's locations route, filtered to one location when asked.

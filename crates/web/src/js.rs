@@ -28,16 +28,28 @@ extern "C" {
         status: u16,
         retryable: bool,
         request_id: Option<String>,
+        fields: js_sys::Array,
     ) -> GatehouseError;
 }
 
 fn to_js_error(e: ClientError) -> JsValue {
+    // A refusal's fields, flat (`field`, `code`, `message`, …): errors.js makes the objects
+    // (fewer bytes than building them here).
+    let fields = js_sys::Array::new();
+    if let ClientError::Api { body, .. } = &e {
+        for p in &body.fields {
+            for s in [&p.field, &p.code, &p.message] {
+                fields.push(&JsValue::from(s));
+            }
+        }
+    }
     GatehouseError::new(
         e.code(),
         &e.message(),
         e.status(),
         e.retryable(),
         e.request_id().map(str::to_owned),
+        fields,
     )
     .into()
 }
@@ -49,7 +61,7 @@ const API_TYPES: &str = include_str!("../types.d.ts");
 const ERROR_TYPES: &str = r#"
 /** Codes of failures without an answer from the worker: it could not be reached, or answered something unreadable. */
 export type ClientErrorCode = "network_error" | "unexpected_response";
-/** How every call rejects (and what a watch reports): `code` is one of the worker's `ErrorCode`s or a `ClientErrorCode`, `message` the worker's sentence, `status` its HTTP status (0: no answer), `retryable` whether trying again later may succeed, `requestId` the worker's `X-Request-Id` (null without an answer). */
+/** How every call rejects (and what a watch reports): `code` is one of the worker's `ErrorCode`s or a `ClientErrorCode`, `message` the worker's sentence, `status` its HTTP status (0: no answer), `retryable` whether trying again later may succeed, `requestId` the worker's `X-Request-Id` (null without an answer), `fields` the fields a refusal is about (`invalid_fields`, `invalid_credentials`, `invalid_tenant`; empty otherwise). */
 export class GatehouseError extends Error {
   private constructor();
   readonly name: "GatehouseError";
@@ -57,6 +69,7 @@ export class GatehouseError extends Error {
   readonly status: number;
   readonly retryable: boolean;
   readonly requestId: string | null;
+  readonly fields: FieldProblem[];
 }
 "#;
 
@@ -263,6 +276,63 @@ impl JsClient {
         self.json(method, path, Some(b))
     }
 
+    /// What the organization may connect: `{templates: [{id, label, provider, fields: [{name,
+    /// label, help, kind}]}]}` (`kind`: `text` or `secret`).
+    #[wasm_bindgen(js_name = connectionTemplates, unchecked_return_type = "Promise<TemplateList>")]
+    pub fn connection_templates(&self) -> js_sys::Promise {
+        let (method, path) = route_path(RouteId::ListConnectionTemplates, &[]);
+        self.json(method, path, None)
+    }
+
+    /// The organization's connections, newest first: `{connections: [ConnectionView]}`.
+    #[wasm_bindgen(js_name = listConnections, unchecked_return_type = "Promise<ConnectionList>")]
+    pub fn list_connections(&self) -> js_sys::Promise {
+        let (method, path) = route_path(RouteId::ListConnections, &[]);
+        self.json(method, path, None)
+    }
+
+    /// One connection: `{id, template, provider, provider_org_id, fields, status, …}` (never a
+    /// secret).
+    #[wasm_bindgen(js_name = getConnection, unchecked_return_type = "Promise<ConnectionView>")]
+    pub fn get_connection(&self, id: String) -> js_sys::Promise {
+        let (method, path) = route_path(RouteId::GetConnection, &[&id]);
+        self.json(method, path, None)
+    }
+
+    /// Connects `template` with the merchant's values (`{name: value}` for every field), verified
+    /// by the partner before anything is kept. A refusal rejects with `invalid_fields`,
+    /// `invalid_credentials` or `invalid_tenant` and the fields in `error.fields`.
+    #[wasm_bindgen(js_name = createConnection, unchecked_return_type = "Promise<ConnectionView>")]
+    pub fn create_connection(
+        &self,
+        template: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] fields: JsValue,
+    ) -> js_sys::Promise {
+        let b = body(&[("template", &template.into()), ("fields", &fields)]);
+        let (method, path) = route_path(RouteId::CreateConnection, &[]);
+        self.json(method, path, Some(b))
+    }
+
+    /// Update mode: new values for every field of connection `id` (secrets typed again); the old
+    /// ones keep serving until the partner accepted these. Rejects as `createConnection` does.
+    #[wasm_bindgen(js_name = updateConnection, unchecked_return_type = "Promise<ConnectionView>")]
+    pub fn update_connection(
+        &self,
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] fields: JsValue,
+    ) -> js_sys::Promise {
+        let b = body(&[("fields", &fields)]);
+        let (method, path) = route_path(RouteId::UpdateConnection, &[&id]);
+        self.json(method, path, Some(b))
+    }
+
+    /// Deletes connection `id` (its values and tokens erased); resolves to `undefined`.
+    #[wasm_bindgen(js_name = deleteConnection, unchecked_return_type = "Promise<void>")]
+    pub fn delete_connection(&self, id: String) -> js_sys::Promise {
+        let (method, path) = route_path(RouteId::DeleteConnection, &[&id]);
+        self.json(method, path, None)
+    }
+
     /// The organization's locations (POS and DSP), or only the one named by `locationId`
     /// (Stream's `location_id` filter).
     #[wasm_bindgen(js_name = organizationLocations, unchecked_return_type = "Promise<LocationsResponse>")]
@@ -304,10 +374,12 @@ extern "C" {
     fn define_sso_button(start: &js_sys::Function);
 }
 
-#[wasm_bindgen(module = "/src/onboarding_widget.js")]
+// Both widgets in one module: they share helpers, styles and sentences, and one gzip dictionary.
+// One function imported from it (wasm-bindgen would import the module once per function).
+#[wasm_bindgen(module = "/src/widgets.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = defineOnboardingWidget)]
-    fn define_onboarding_widget(make_client: &js_sys::Function);
+    #[wasm_bindgen(js_name = defineWidgets)]
+    fn define_widgets(make_client: &js_sys::Function);
 }
 
 /// Starts white-label SSO: a form POST to `{baseUrl}/api/sso` that leaves the page for the
@@ -319,8 +391,8 @@ pub fn start_sso(baseUrl: &str, session: &str, target: &str) -> Result<(), JsVal
     crate::sso::start(baseUrl, Some(session), crate::sso::Target::parse(target))
 }
 
-/// Registers `<gatehouse-sso-button>` and `<gatehouse-onboarding>` (idempotent); called when
-/// the module starts.
+/// Registers `<gatehouse-sso-button>`, `<gatehouse-onboarding>` and `<gatehouse-connect>`
+/// (idempotent); called when the module starts.
 #[wasm_bindgen(start)]
 pub fn register_elements() {
     let start = Closure::<dyn Fn(String, String, String) -> Result<(), JsValue>>::new(
@@ -333,6 +405,6 @@ pub fn register_elements() {
         Closure::<dyn Fn(String, String) -> JsClient>::new(|base: String, session: String| {
             JsClient::new(&base, Some(session))
         });
-    define_onboarding_widget(make_client.as_ref().unchecked_ref());
+    define_widgets(make_client.as_ref().unchecked_ref());
     make_client.forget();
 }

@@ -297,3 +297,90 @@ async fn session_expired_asks_the_session_source_once_and_sends_the_call_again()
     assert_eq!(err.code(), "session_expired");
     assert_eq!(*asked.borrow(), 2);
 }
+
+// ---- connections (against the worker and the sandbox's PowerEPOS) ----
+
+use gatehouse_core::connections::{ConnectionStatus, FieldKind};
+use std::collections::BTreeMap;
+
+fn powerepos(password: &str) -> BTreeMap<String, String> {
+    [
+        ("org_id", "ORG001"),
+        ("username", "svc-org001"),
+        ("password", password),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+#[wasm_bindgen_test]
+async fn connections_are_created_refused_listed_updated_and_deleted_with_typed_answers() {
+    // tony owns his organization: he may connect.
+    let client = Client::new(worker_url()).with_session(&session("tony").await);
+    let templates = client.connection_templates().await.expect("templates");
+    let pe = templates
+        .templates
+        .iter()
+        .find(|t| t.id == "powerepos")
+        .expect("the powerepos template");
+    let kinds: Vec<(&str, FieldKind)> = pe
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("org_id", FieldKind::Text),
+            ("username", FieldKind::Text),
+            ("password", FieldKind::Secret)
+        ]
+    );
+
+    // A mistyped password: PowerEPOS refuses, and the error names the fields it blamed.
+    let err = client
+        .create_connection("powerepos", &powerepos("not-the-password"))
+        .await
+        .unwrap_err();
+    match &err {
+        ClientError::Api { status, body, .. } => {
+            assert_eq!(*status, 422);
+            assert_eq!(body.code, "invalid_credentials");
+            let fields: Vec<&str> = body.fields.iter().map(|p| p.field.as_str()).collect();
+            assert_eq!(fields, ["org_id", "username", "password"], "{err:?}");
+            assert!(body.fields.iter().all(|p| p.code == "invalid_credentials"));
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    let created = client
+        .create_connection("powerepos", &powerepos("svc-pass-001"))
+        .await
+        .expect("create");
+    assert_eq!(created.status, ConnectionStatus::Active);
+    assert_eq!(
+        created.fields.get("org_id").map(String::as_str),
+        Some("ORG001")
+    );
+    assert!(!created.fields.contains_key("password"), "never a secret");
+    let id = created.id.as_str().to_owned();
+
+    let listed = client.connections().await.expect("list");
+    assert!(listed.connections.iter().any(|c| c.id == created.id));
+    assert_eq!(client.connection(&id).await.expect("get").id, created.id);
+
+    // Update mode: every field again.
+    let updated = client
+        .update_connection(&id, &powerepos("svc-pass-001"))
+        .await
+        .expect("update");
+    assert_eq!(updated.status, ConnectionStatus::Active);
+    assert!(updated.updated_at_ms >= created.updated_at_ms);
+
+    // Deleted (204, no body): gone for every route.
+    client.delete_connection(&id).await.expect("delete");
+    let err = client.connection(&id).await.unwrap_err();
+    assert_eq!(err.code(), "unknown_connection", "{err:?}");
+    assert_eq!(err.status(), 404);
+}

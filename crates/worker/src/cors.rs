@@ -43,7 +43,10 @@ pub fn preflight(origin: Option<&str>, allowed: &OriginPolicy) -> Response {
         return ApiError::OriginNotAllowed.into_response();
     }
     let headers = Headers::new();
-    let _ = headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
+    let _ = headers.set(
+        "access-control-allow-methods",
+        "GET, POST, PUT, DELETE, OPTIONS",
+    );
     let _ = headers.set(
         "access-control-allow-headers",
         "authorization, content-type, if-none-match",

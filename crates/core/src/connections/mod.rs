@@ -102,10 +102,12 @@ pub enum ConnectionStatus {
 
 /// What the organization's owners and the operators see of a connection: never a secret or a
 /// token, not even masked.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConnectionView {
     /// The connection's id.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: ConnectionId,
     /// The template it was made from.
     pub template: String,
@@ -116,13 +118,17 @@ pub struct ConnectionView {
     /// The non-secret field values (an organisation code, a client id, a service account).
     pub fields: BTreeMap<String, String>,
     /// Whether it serves.
+    #[cfg_attr(feature = "ts", ts(type = "ConnectionStatus"))]
     pub status: ConnectionStatus,
     /// When it was created (Unix ms).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created_at_ms: u64,
     /// When its values were last changed (update mode; Unix ms).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub updated_at_ms: u64,
     /// When a token was last obtained with it (Unix ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub last_refreshed_at_ms: Option<u64>,
     /// The class of its last failure (`needs_reauth`, `partner_unavailable`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +158,7 @@ pub struct UpdateConnection {
 }
 
 /// `GET /api/connections`: the organization's connections.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConnectionList {
@@ -188,7 +195,8 @@ pub struct ConnectionPage {
 pub const MAX_PAGE: usize = 1000;
 
 /// `GET /api/connection-templates`: what the organization may connect, each with its form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TemplateList {
     /// The loadable templates (one that does not load is left out and logged).

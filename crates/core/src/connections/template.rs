@@ -13,7 +13,7 @@
 
 use super::fields::{Field, FieldKind, FieldValues, Target};
 use crate::tokens::profile::{self, ConfigError, Credential, GrantKind, ProviderKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A secret the merchant typed is read through this name (`field:<name>`): a Worker secret's
@@ -45,7 +45,8 @@ pub struct Template {
 }
 
 /// What a browser may see of a template: enough to draw its form, none of the fixed parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TemplateView {
     /// The template's id.
@@ -53,13 +54,14 @@ pub struct TemplateView {
     /// Its label.
     pub label: String,
     /// Its provider.
-    pub provider: &'static str,
+    pub provider: String,
     /// The form's fields.
     pub fields: Vec<FieldView>,
 }
 
 /// One field of a [`TemplateView`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldView {
     /// Its name in the request body.
@@ -69,6 +71,7 @@ pub struct FieldView {
     /// Its help line.
     pub help: String,
     /// `text` or `secret`.
+    #[cfg_attr(feature = "ts", ts(type = "FieldKind"))]
     pub kind: FieldKind,
 }
 
@@ -182,7 +185,7 @@ impl Template {
         TemplateView {
             id: self.id.clone(),
             label: self.label.clone(),
-            provider: self.provider.as_str(),
+            provider: self.provider.as_str().to_owned(),
             fields: self
                 .fields
                 .iter()

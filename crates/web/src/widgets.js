@@ -1,3 +1,6 @@
+// The widgets: <gatehouse-onboarding> and, below it, <gatehouse-connect>. One module, so they share
+// the styles, the helpers, the error sentences and one gzip dictionary (the package's size budget).
+//
 // <gatehouse-onboarding>: walks a merchant through connecting a POS or delivery platform:
 // choose the source → authorize at the partner (full-page redirect, or a popup with
 // blocked-popup fallback) → connecting → active → locations (bind DSP locations to POS ones).
@@ -78,6 +81,19 @@ const EN = {
   e_revoked: "This connection was revoked.",
   e_network: "Could not reach the connection service. Check your internet connection and try again.",
   e_other: "Something went wrong. Please try again.",
+  // <gatehouse-connect>
+  c_region: "Connect an account", c_loading: "Loading…",
+  c_create: "Connect {label}", c_update: "Update {label}",
+  c_createHint: "Enter the details {label} gave you. {label} checks them before they are saved.",
+  c_updateHint: "Enter the details again. The current ones work until {label} accepts the new ones.",
+  c_reauth: "{label} no longer accepts the saved details. Enter them again.",
+  c_connect: "Connect", c_save: "Save", c_verifying: "Checking with {label}…",
+  c_connected: "{label} connected", c_updated: "{label} updated", c_active: "The connection is active.",
+  c_change: "Change details", c_failed: "Could not load the form",
+  c_refused: "{label} refused these details. Check the marked fields and type the password again.",
+  c_fix: "Some fields need attention.",
+  f_required: "Required.", f_invalid: "This value is not valid.", f_too_long: "This value is too long.",
+  f_invalid_credentials: "Not accepted by {label}.", f_invalid_tenant: "{label} does not know this one.",
 };
 const FR = {
   region: "Connecter une plateforme", progress: "Progression", steps: ["Choisir", "Autoriser", "Connecter", "Emplacements"],
@@ -105,18 +121,32 @@ const FR = {
   e_revoked: "Cette connexion a été révoquée.",
   e_network: "Impossible de joindre le service de connexion. Vérifiez votre connexion internet et réessayez.",
   e_other: "Une erreur s’est produite. Réessayez.",
+  // <gatehouse-connect>
+  c_region: "Connecter un compte", c_loading: "Chargement…",
+  c_create: "Connecter {label}", c_update: "Mettre à jour {label}",
+  c_createHint: "Saisissez les informations fournies par {label}. {label} les vérifie avant leur enregistrement.",
+  c_updateHint: "Saisissez de nouveau les informations. Les actuelles servent tant que {label} n’a pas accepté les nouvelles.",
+  c_reauth: "{label} n’accepte plus les informations enregistrées. Saisissez-les de nouveau.",
+  c_connect: "Connecter", c_save: "Enregistrer", c_verifying: "Vérification auprès de {label}…",
+  c_connected: "{label} connecté", c_updated: "{label} mis à jour", c_active: "La connexion est active.",
+  c_change: "Modifier les informations", c_failed: "Impossible de charger le formulaire",
+  c_refused: "{label} a refusé ces informations. Vérifiez les champs signalés et saisissez de nouveau le mot de passe.",
+  c_fix: "Certains champs sont à corriger.",
+  f_required: "Obligatoire.", f_invalid: "Cette valeur n’est pas valide.", f_too_long: "Cette valeur est trop longue.",
+  f_invalid_credentials: "Refusé par {label}.", f_invalid_tenant: "{label} ne connaît pas cette valeur.",
 };
 const BUNDLES = { en: EN, fr: FR };
 // Every code the widget may meet — the worker's ErrorCode table (types.d.ts), the return page's
-// `gatehouse_error` values, the client's and its own — mapped to one of the sentences above.
+// `gatehouse_error` values, the client's and its own — mapped to one of the sentences above
+// (<gatehouse-connect> uses them too).
 const WHY = Object.fromEntries(Object.entries({
   session: "session_required session_expired invalid_session unauthorized",
   role: "forbidden_role forbidden_org forbidden_user",
   busy: "partner_unavailable storage_unavailable internal complete_failed",
   later: "rate_limited",
-  setup: "misconfigured origin_not_allowed return_page_not_allowed browser_not_allowed proxy_path_not_allowed unknown_credential not_found method_not_allowed invalid_request invalid_id invalid_source invalid_type invalid_token_name invalid_scopes payload_too_large unsupported_media_type unexpected_response token_not_found",
-  partner: "partner_rejected partner_redirected partner_rejected_token needs_reauth conflict org_not_found",
-  gone: "onboarding_not_found onboarding_not_restartable",
+  setup: "unknown_template organization_required invalid_fields misconfigured origin_not_allowed return_page_not_allowed browser_not_allowed proxy_path_not_allowed unknown_credential not_found method_not_allowed invalid_request invalid_id invalid_source invalid_type invalid_token_name invalid_scopes payload_too_large unsupported_media_type unexpected_response token_not_found",
+  partner: "partner_rejected partner_redirected partner_rejected_token needs_reauth conflict org_not_found invalid_credentials invalid_tenant",
+  gone: "onboarding_not_found onboarding_not_restartable unknown_connection",
   state: "invalid_state",
   location: "invalid_location location_org_mismatch location_not_found",
   expired: "state_expired invalid_ticket",
@@ -137,32 +167,28 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 const spinner = () => el("span", { class: "spinner", "aria-hidden": "true" });
+// For support: an error's code and, when the worker answered, its request id, in `host`'s language.
+const support = (host, code, requestId) => el("p", { class: "muted" }, host.t("code"), " ", el("code", { "data-code": code }, code),
+  ...(requestId ? [" · ", host.t("reference"), " ", el("code", { "data-request-id": "" }, requestId)] : []));
 
-export function defineOnboardingWidget(makeClient) {
-  // The page the merchant comes back to in popup mode: tell the opener (same origin only) and close.
-  const params = new URLSearchParams(location.search);
-  if (window.opener && params.has("gatehouse_onboarding")) {
-    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("gatehouse_onboarding"), status: params.get("gatehouse_status"), error: params.get("gatehouse_error") }, location.origin);
-    window.close();
-  }
-  if (customElements.get("gatehouse-onboarding")) return;
-
-  class GatehouseOnboarding extends HTMLElement {
-    static observedAttributes = ["session", ...Object.values(ATTRS)];
+// What both widgets take from the page, in one place: the session (renewed through
+// `fetchSession`), `strings`, the client made from them and the worker's URL; their events; the
+// properties set before the upgrade. Made when the elements are defined (there is no HTMLElement
+// to extend off the browser). Subclasses have `gatehouse` and `locale` properties (reflect()),
+// and `changed()` (an input arrived: carry on with what waited for it).
+function inputs(makeClient) {
+  return class extends HTMLElement {
     #session = "";
     #fetchSession = null;
     #strings = null;
     #client = null;
-    #view = null; // re-renders the current step (after a change of language or strings)
-    #pending = null; // what to do once the inputs change (a session arrives)
-    #watching = null; // the onboarding id being watched
+    #view = null; // re-draws the current state (after a change of language or strings)
 
-    // ---- inputs ----
     get session() { return this.#session; }
     set session(v) {
       this.#session = v ?? "";
       if (this.#client) this.#client.session = this.#session;
-      this.#changed();
+      this.changed();
     }
     get sessionToken() { return this.session; }
     set sessionToken(v) { this.session = v; }
@@ -172,33 +198,10 @@ export function defineOnboardingWidget(makeClient) {
       if (this.#client) this.#client.fetchSession = this.#renew();
     }
     get strings() { return this.#strings; }
-    set strings(s) { this.#strings = s ?? null; this.#view?.(); }
-
-    attributeChangedCallback(name, old, value) {
-      if (old === value) return;
-      if (name === "session") return void (this.session = value);
-      if (name === "gatehouse") {
-        // Another worker: a new client, and the watch (if any) carries on against it.
-        this.#client?.free();
-        this.#client = null;
-        if (this.#watching && this.isConnected) this.#watch(this.#watching);
-      }
-      if (name === "sources" && this.dataset.state === "choose") this.choose();
-      else if (name === "locale") this.#view?.();
-      this.#changed();
-    }
-
-    // A session (or another input) arrived: carry on with what waited for it.
-    #changed() {
-      const pending = this.#pending;
-      if (pending && this.isConnected && !this.#needsSession()) {
-        this.#pending = null;
-        pending();
-      }
-    }
+    set strings(s) { this.#strings = s ?? null; this.redraw(); }
 
     // A worker on another origin is reached with a session only (its cookie is not sent).
-    #needsSession() {
+    needsSession() {
       const base = this.gatehouse;
       return !this.#session && !!base && new URL(base, location.href).origin !== location.origin;
     }
@@ -216,10 +219,18 @@ export function defineOnboardingWidget(makeClient) {
       return this.#client;
     }
 
+    // Another worker: the next call makes a new client.
+    dropClient() {
+      this.#client?.free();
+      this.#client = null;
+    }
+
+    // A visible string in the element's language (`strings` first): `{x}` filled in from
+    // `vars`, plurals (objects keyed by Intl.PluralRules categories) chosen by `vars.n`.
     t(key, vars = {}) {
       const lang = (this.locale || this.closest("[lang]")?.lang || "en").toLowerCase().split("-")[0];
       const bundle = BUNDLES[lang] ?? EN;
-      let s = this.#strings?.[key] ?? bundle[key] ?? EN[key];
+      let s = this.strings?.[key] ?? bundle[key] ?? EN[key];
       if (typeof s === "object" && !Array.isArray(s)) {
         let rules;
         try { rules = new Intl.PluralRules(this.locale || lang); } catch { rules = new Intl.PluralRules("en"); }
@@ -228,16 +239,101 @@ export function defineOnboardingWidget(makeClient) {
       return typeof s === "string" ? s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "") : s;
     }
 
-    // ---- lifecycle ----
-    connectedCallback() {
-      // Properties set before the element upgraded are own properties hiding the accessors.
-      for (const p of ["session", "sessionToken", "fetchSession", "strings", ...Object.keys(ATTRS)]) {
+    emit(kind, detail) {
+      this.dispatchEvent(new CustomEvent(`gatehouse-${kind}`, { bubbles: true, composed: true, detail }));
+    }
+
+    // Shows a state: `view` draws it (again on a change of language or strings); the heading gets
+    // the focus unless `focus` is false (drawn without the merchant doing anything) or a
+    // function answering the element to focus instead.
+    show(view, focus = true) {
+      this.#view = view;
+      view();
+      if (focus && this.isConnected) (focus === true ? this.panel.querySelector("h3") : focus())?.focus();
+    }
+
+    redraw() { this.#view?.(); }
+
+    announce(text) { this.status.textContent = text; }
+
+    // The shadow tree: `css` as a constructable stylesheet, the panel (a named region) and the
+    // one status line.
+    mount(css) {
+      const root = this.attachShadow({ mode: "open" });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+      this.panel = el("div", { part: "panel", role: "region" });
+      this.status = el("p", { part: "status", role: "status", class: "muted" });
+      root.append(this.panel);
+    }
+
+    // Properties set before the element upgraded are own properties hiding the accessors.
+    upgrade(attrs) {
+      for (const p of ["session", "sessionToken", "fetchSession", "strings", ...Object.keys(attrs)]) {
         if (Object.hasOwn(this, p)) {
           const v = this[p];
           delete this[p];
           this[p] = v;
         }
       }
+    }
+  };
+}
+
+// The inputs that are attributes, as properties: read from the attribute (`defaults` when it is
+// absent, else ""), reflected (setting the property sets the attribute; null removes it).
+function reflect(cls, attrs, defaults = {}) {
+  for (const [prop, attr] of Object.entries(attrs)) {
+    Object.defineProperty(cls.prototype, prop, {
+      configurable: true,
+      get() { return this.getAttribute(attr) ?? defaults[prop] ?? ""; },
+      set(v) { v === null || v === undefined ? this.removeAttribute(attr) : this.setAttribute(attr, v); },
+    });
+  }
+}
+
+function defineOnboardingWidget(Inputs) {
+  // The page the merchant comes back to in popup mode: tell the opener (same origin only) and close.
+  const params = new URLSearchParams(location.search);
+  if (window.opener && params.has("gatehouse_onboarding")) {
+    window.opener.postMessage({ type: MESSAGE, onboarding: params.get("gatehouse_onboarding"), status: params.get("gatehouse_status"), error: params.get("gatehouse_error") }, location.origin);
+    window.close();
+  }
+  if (customElements.get("gatehouse-onboarding")) return;
+
+  class GatehouseOnboarding extends Inputs {
+    static observedAttributes = ["session", ...Object.values(ATTRS)];
+    #pending = null; // what to do once the inputs change (a session arrives)
+    #watching = null; // the onboarding id being watched
+
+    // ---- inputs (the session, fetchSession and strings: Inputs) ----
+    attributeChangedCallback(name, old, value) {
+      if (old === value) return;
+      if (name === "session") return void (this.session = value);
+      if (name === "gatehouse") {
+        // Another worker: a new client, and the watch (if any) carries on against it.
+        this.dropClient();
+        if (this.#watching && this.isConnected) this.#watch(this.#watching);
+      }
+      if (name === "sources" && this.dataset.state === "choose") this.choose();
+      else if (name === "locale") this.redraw();
+      this.changed();
+    }
+
+    // A session (or another input) arrived: carry on with what waited for it.
+    changed() {
+      const pending = this.#pending;
+      if (pending && this.isConnected && !this.needsSession()) {
+        this.#pending = null;
+        pending();
+      }
+    }
+
+
+    // ---- lifecycle ----
+    connectedCallback() {
+      this.upgrade(ATTRS);
       this.onMessage ??= (e) => {
         if (e.origin !== location.origin || e.source !== this.popup || e.data?.type !== MESSAGE) return;
         this.emit("event", { name: "popup_returned" });
@@ -247,16 +343,10 @@ export function defineOnboardingWidget(makeClient) {
       if (this.shadowRoot) {
         // Moved (disconnected, then connected again): carry on where it was.
         if (this.#watching) this.#watch(this.#watching);
-        this.#changed();
+        this.changed();
         return;
       }
-      const root = this.attachShadow({ mode: "open" });
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [sheet];
-      this.panel = el("div", { part: "panel", role: "region" });
-      this.status = el("p", { part: "status", role: "status", class: "muted" });
-      root.append(this.panel);
+      this.mount(CSS);
       // Back from a full-page redirect: the worker sent only the onboarding id and an outcome.
       const url = new URL(location.href);
       const p = url.searchParams;
@@ -281,22 +371,10 @@ export function defineOnboardingWidget(makeClient) {
 
     // Runs `go` now, or once a session arrives when the worker can only be reached with one.
     #when(go) {
-      if (this.#needsSession()) {
+      if (this.needsSession()) {
         this.#pending = go;
         this.show(() => this.render(2, "connecting", this.t("connecting"), el("p", {}, spinner(), this.t("waiting"))));
       } else go();
-    }
-
-    emit(kind, detail) {
-      this.dispatchEvent(new CustomEvent(`gatehouse-${kind}`, { bubbles: true, composed: true, detail }));
-    }
-
-    // Shows a step: `view` draws it (again on a change of language or strings); the heading gets
-    // the focus unless `focus` is false (the first step, drawn without the merchant doing anything).
-    show(view, focus = true) {
-      this.#view = view;
-      view();
-      if (focus && this.isConnected) this.panel.querySelector("h3")?.focus();
     }
 
     render(step, state, title, ...body) {
@@ -308,13 +386,6 @@ export function defineOnboardingWidget(makeClient) {
       this.panel.replaceChildren(steps, heading, ...body, this.status);
     }
 
-    announce(text) { this.status.textContent = text; }
-
-    get gatehouse() { return this.getAttribute("gatehouse") ?? ""; }
-    get sources() { return this.getAttribute("sources") ?? "square:pos,ubereats:dsp"; }
-    get mode() { return this.getAttribute("mode") ?? "redirect"; }
-    get returnPage() { return this.getAttribute("return-page") ?? ""; }
-    get locale() { return this.getAttribute("locale") ?? ""; }
 
     choose(focus = true) {
       this.#pending = null;
@@ -471,19 +542,208 @@ export function defineOnboardingWidget(makeClient) {
           : null;
         this.render(0, "error", this.t(expired ? "expired" : "failed"),
           el("p", { "data-sentence": WHY[code] ?? "other" }, this.t(`e_${WHY[code] ?? "other"}`)),
-          el("p", { class: "muted" }, this.t("code"), " ", el("code", { "data-code": code }, code),
-            ...(error?.requestId ? [" · ", this.t("reference"), " ", el("code", { "data-request-id": "" }, error.requestId)] : [])),
+          support(this, code, error?.requestId),
           el("div", { class: "sources" }, ...(again ? [again, retryButton] : [retryButton])));
       });
     }
   }
-  // The inputs that are attributes are reflected: setting the property sets the attribute.
-  for (const [prop, attr] of Object.entries(ATTRS)) {
-    const get = Object.getOwnPropertyDescriptor(GatehouseOnboarding.prototype, prop).get;
-    Object.defineProperty(GatehouseOnboarding.prototype, prop, {
-      get, configurable: true,
-      set(v) { v === null || v === undefined ? this.removeAttribute(attr) : this.setAttribute(attr, v); },
-    });
-  }
+  reflect(GatehouseOnboarding, ATTRS, { sources: "square:pos,ubereats:dsp", mode: "redirect" });
   customElements.define("gatehouse-onboarding", GatehouseOnboarding);
+}
+
+// <gatehouse-connect>: a merchant connects its own partner account (a *connection*,
+// docs/connections.md) by typing what the partner gave it — an organisation code, a service
+// account, a password. The form is drawn from the worker's template (GET /api/connection-templates),
+// so a new template needs no new package; the values go straight to the worker, which checks
+// them with the partner before it keeps anything. With `connection="con_…"` it is in update mode
+// (PUT: every field again, the old values serving until the partner accepted the new ones).
+//
+// Values never persist in the page: nothing is written to storage, the inputs are emptied when
+// the form is sent and when the element leaves the page. After a refusal the secret fields stay
+// empty and the text ones (an organisation code, a user name) are given back, so a typo is fixed
+// without typing everything again; after a success the form is gone.
+//
+// Inputs, as <gatehouse-onboarding>'s (live, attribute and property): `gatehouse`, `session` /
+// `sessionToken` (property only for the latter; never reflected), `template`, `connection`,
+// `locale`; properties `fetchSession` and `strings` (the `c_*`, `f_*` and `e_*` keys of `EN`; a field's label and help by `label_<name>` / `help_<name>`).
+// Events (bubbling, composed): `gatehouse-event` {name: loaded | submit | refused | error, …},
+// `gatehouse-success` {connection}, `gatehouse-exit` {reason: "error", error, connection}.
+
+const CONNECT_CSS = `
+label { display: block; font-weight: 600; margin-block: .8rem .2rem; }
+input { font: inherit; box-sizing: border-box; inline-size: 100%; padding-block: .45em; padding-inline: .6em;
+  border: 1px solid #7a8399; border-radius: calc(var(--gatehouse-radius, 10px) / 1.6); }
+input[aria-invalid=true] { border-color: var(--gatehouse-error, #b3261e); border-width: 2px; }
+.small { margin-block: .25rem 0; font-size: .9em; }
+form button { margin-block-start: 1rem; }
+`;
+const CONNECT_ATTRS = { gatehouse: "gatehouse", template: "template", connection: "connection", locale: "locale" };
+
+function defineConnectWidget(Inputs) {
+  if (customElements.get("gatehouse-connect")) return;
+
+  class GatehouseConnect extends Inputs {
+    static observedAttributes = ["session", ...Object.values(CONNECT_ATTRS)];
+    #pending = false; // loading waits for a session
+    #loading = null; // the load in flight (a later one wins)
+    #template = null;
+
+    // The session, fetchSession and strings: Inputs. A session arrived: load what waited for it.
+    changed() {
+      if (this.#pending && this.isConnected && !this.needsSession()) this.load(false);
+    }
+
+    attributeChangedCallback(name, old, value) {
+      if (old === value) return;
+      if (name === "session") return void (this.session = value);
+      if (name === "locale") return void this.redraw();
+      if (name === "gatehouse") this.dropClient();
+      // The focus moves with the new form only when it was in the element (a click in it).
+      if (this.panel && this.isConnected) this.load(!!this.shadowRoot.activeElement);
+    }
+
+    // `{label}`: the template's.
+    t(key, vars) { return super.t(key, { label: this.#template?.label, ...vars }); }
+
+    connectedCallback() {
+      this.upgrade(CONNECT_ATTRS);
+      if (this.panel) return void (this.#pending && this.load(false));
+      this.mount(CSS + CONNECT_CSS);
+      this.load(false);
+    }
+
+    // Leaving the page: whatever was typed goes with nothing kept.
+    disconnectedCallback() {
+      for (const i of this.panel?.querySelectorAll("input") ?? []) i.value = "";
+    }
+
+    render(state, title, ...body) {
+      this.dataset.state = state;
+      this.dataset.mode = this.connection ? "update" : "create";
+      this.panel.setAttribute("aria-label", this.#template ? title : this.t("c_region"));
+      const heading = el("h3", { part: "heading", tabindex: "-1", class: state === "error" ? "error" : null }, title);
+      this.status.className = "muted";
+      this.panel.replaceChildren(heading, ...body, this.status);
+    }
+
+    // The connection (update mode) and the template's fields, from the worker.
+    async load(focus = true) {
+      const token = (this.#loading = {});
+      this.#pending = false;
+      this.#template = null;
+      this.announce("");
+      this.show(() => this.render("loading", this.t("c_region"), el("p", {}, spinner(), this.t("c_loading"))), focus);
+      if (this.needsSession()) return void (this.#pending = true);
+      try {
+        const client = this.client();
+        const current = this.connection ? await client.getConnection(this.connection) : null;
+        const id = current?.template ?? this.template;
+        const template = (await client.connectionTemplates()).templates.find((t) => t.id === id);
+        if (this.#loading !== token) return;
+        if (!template) throw { code: "unknown_template" };
+        this.#template = template;
+        this.emit("event", { name: "loaded", template: id, connection: current });
+        this.form({ keep: current?.fields ?? {}, reauth: current?.status === "needs_reauth" }, focus);
+      } catch (error) {
+        if (this.#loading === token) this.fail(error);
+      }
+    }
+
+    // The form; `keep`: text values to put back; `error`: the refusal or failure of the last send,
+    // said in the status line above the fields (each refused field marked and described too).
+    form({ keep = {}, error = null, reauth = false }, focus = true) {
+      const update = !!this.connection;
+      const problems = new Map((error?.fields ?? []).map((p) => [p.field, p]));
+      const code = error?.code;
+      let values = null; // the first drawing puts back `keep`; a re-drawing keeps what is typed
+      this.show(() => {
+        values = values ? Object.fromEntries([...this.panel.querySelectorAll("input")].map((i) => [i.name, i.value])) : keep;
+        const rows = this.#template.fields.map((f, n) => {
+          const id = `f${n}`;
+          const problem = problems.get(f.name);
+          const help = this.t(`help_${f.name}`) ?? f.help;
+          const input = el("input", {
+            id, name: f.name, part: "input", type: f.kind === "secret" ? "password" : "text", autocomplete: "off",
+            spellcheck: "false", autocapitalize: "off", required: "", "aria-invalid": problem ? "true" : null,
+            "aria-describedby": [problem && `${id}-error`, help && `${id}-help`].filter(Boolean).join(" ") || null,
+          });
+          input.value = values[f.name] ?? "";
+          return el("div", { part: "field", "data-field": f.name },
+            el("label", { for: id, part: "label" }, this.t(`label_${f.name}`) ?? f.label), input,
+            problem ? el("p", { id: `${id}-error`, part: "field-error", class: "error small" },
+              this.t(`f_${problem.code}`) ?? problem.message) : "",
+            help ? el("p", { id: `${id}-help`, part: "help", class: "muted small" }, help) : "");
+        });
+        const form = el("form", { part: "form", novalidate: "", on: { submit: (e) => { e.preventDefault(); this.submit(); } } },
+          ...rows, el("button", { part: "button", type: "submit" }, this.t(update ? "c_save" : "c_connect")));
+        this.render(problems.size ? "refused" : "form", this.t(update ? "c_update" : "c_create"),
+          el("p", { class: "muted" }, this.t(reauth ? "c_reauth" : update ? "c_updateHint" : "c_createHint")), form);
+        // The status line above the fields; when the failure is not the fields' fault (the partner
+        // is down, a session ended), the code and request id for support beside it.
+        form.before(this.status, ...(!code || problems.size ? [] : [support(this, code, error.requestId)]));
+        if (!code) return;
+        this.status.className = "error";
+        this.announce(problems.size ? this.t(code === "invalid_fields" ? "c_fix" : "c_refused") : this.t(`e_${WHY[code] ?? "other"}`));
+      }, problems.size ? () => this.panel.querySelector("[aria-invalid]") : focus);
+    }
+
+    async submit() {
+      if (this.dataset.state === "verifying") return;
+      const template = this.#template;
+      const id = this.connection;
+      const fields = {};
+      const keep = {};
+      for (const i of this.panel.querySelectorAll("input")) {
+        fields[i.name] = i.value;
+        if (i.type !== "password") keep[i.name] = i.value;
+        i.value = ""; // nothing typed stays in the page while the worker checks it
+        i.disabled = true;
+      }
+      this.panel.querySelector("button").disabled = true;
+      this.dataset.state = "verifying";
+      this.announce(this.t("c_verifying"));
+      this.emit("event", { name: "submit", template: template.id, connection: id || null });
+      try {
+        const client = this.client();
+        const view = await (id ? client.updateConnection(id, fields) : client.createConnection(template.id, fields));
+        this.emit("success", { connection: view });
+        this.active(view, !!id);
+      } catch (error) {
+        this.emit("event", error?.fields?.length
+          ? { name: "refused", code: error.code, fields: error.fields.map((p) => p.field) }
+          : { name: "error", error });
+        this.form({ keep, error });
+      }
+    }
+
+    active(view, updated) {
+      this.announce("");
+      const title = () => this.t(updated ? "c_updated" : "c_connected");
+      this.show(() => this.render("active", title(),
+        el("p", {}, this.t("c_active")),
+        el("button", { part: "button secondary", class: "secondary", type: "button", on: {
+          click: () => (this.connection === view.id ? this.load() : (this.connection = view.id)),
+        } }, this.t("c_change"))));
+    }
+
+    // The form could not be drawn: a sentence for the merchant, the code and request id for support.
+    fail(error) {
+      const code = error?.code ?? "unknown";
+      this.emit("exit", { reason: "error", error, connection: this.connection || null });
+      this.announce("");
+      this.show(() => this.render("error", this.t("c_failed"),
+        el("p", { "data-sentence": WHY[code] ?? "other" }, this.t(`e_${WHY[code] ?? "other"}`)),
+        support(this, code, error?.requestId),
+        el("button", { part: "button", type: "button", on: { click: () => this.load() } }, this.t("retry"))));
+    }
+  }
+  reflect(GatehouseConnect, CONNECT_ATTRS);
+  customElements.define("gatehouse-connect", GatehouseConnect);
+}
+
+/** Registers <gatehouse-onboarding> and <gatehouse-connect> (idempotent). */
+export function defineWidgets(makeClient) {
+  const Inputs = inputs(makeClient);
+  defineOnboardingWidget(Inputs);
+  defineConnectWidget(Inputs);
 }

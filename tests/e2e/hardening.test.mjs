@@ -21,7 +21,10 @@ before(async () => {
     req.on("data", (c) => { body += c; });
     req.on("end", () => { trap.hits.push({ method: req.method, url: req.url, body }); res.end("{}"); });
   });
-  await new Promise((r) => trap.server.listen(trap.port, "127.0.0.1", r));
+  await new Promise((resolve, reject) => {
+    trap.server.once("error", (e) => reject(new Error(`trap server on 127.0.0.1:${trap.port} (TRAP_PORT): ${e.message}`)));
+    trap.server.listen(trap.port, "127.0.0.1", resolve);
+  });
 });
 after(() => trap.server?.close());
 

@@ -71,10 +71,14 @@ const start = async (targets = [HOOK("/a"), HOOK("/b"), HOOK("/dead")]) => {
 };
 
 before(async () => {
-  await new Promise((r) => receiver.listen(RECEIVER_PORT, "127.0.0.1", r));
+  // A busy port fails here, naming it, instead of leaving the hook waiting forever.
+  await new Promise((resolve, reject) => {
+    receiver.once("error", (e) => reject(new Error(`webhook receiver on 127.0.0.1:${RECEIVER_PORT} (WEBHOOK_RECEIVER_PORT): ${e.message}`)));
+    receiver.listen(RECEIVER_PORT, "127.0.0.1", resolve);
+  });
   await sandboxControl("reset", {});
   await start();
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   stopWorker(worker);

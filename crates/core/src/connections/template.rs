@@ -94,10 +94,11 @@ pub struct Templates(pub Vec<Result<Template, TemplateError>>);
 impl Templates {
     /// Reads `CONNECTION_TEMPLATES`; only a value that is not a JSON object fails as a whole.
     pub fn parse(json: &str) -> Result<Self, TemplateError> {
-        let all: Map<String, Value> = serde_json::from_slice(json.as_bytes()).map_err(|e| TemplateError {
-            id: String::new(),
-            problem: format!("CONNECTION_TEMPLATES is not a JSON object: {e}"),
-        })?;
+        let all: Map<String, Value> =
+            serde_json::from_slice(json.as_bytes()).map_err(|e| TemplateError {
+                id: String::new(),
+                problem: format!("CONNECTION_TEMPLATES is not a JSON object: {e}"),
+            })?;
         Ok(Self(
             all.into_iter()
                 .map(|(id, v)| Template::from_entry(&id, v))

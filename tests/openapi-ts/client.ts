@@ -62,5 +62,10 @@ export function describe(event: Schemas["Event"]): string {
       return `${event.data.onboarding_id} is ${event.data.status}`;
     case "credential.needs_reauth":
       return `${event.data.credential} needs an operator`;
+    case "connection.created":
+    case "connection.needs_reauth":
+    case "connection.recovered":
+    case "connection.deleted":
+      return `${event.data.connection_id} of ${event.data.provider_org_id}: ${event.type}`;
   }
 }

@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { AxeBuilder } from "@axe-core/playwright";
 import { WORKER, OUT, PAGE_ORIGIN, fetch, proxy, sandboxControl } from "../env.mjs";
-import { launchChromium } from "../chromium.mjs";
+import { launchChromium, recordContext } from "../chromium.mjs";
 import { newOrg, session, partnerSite, open } from "./partner-site.mjs";
 
 const browser = await launchChromium(import.meta.url);
@@ -272,7 +272,7 @@ test("errors a merchant can read, in French too: no such template, a role that m
 });
 
 test("the demo portal (www/connect.html): an owner connects PowerEPOS, sees it listed by listConnections, deletes it", async () => {
-  const context = await browser.newContext();
+  const context = recordContext(await browser.newContext());
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));

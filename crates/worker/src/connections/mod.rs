@@ -18,41 +18,12 @@ use gatehouse_core::connections::{
 };
 use gatehouse_core::onboarding::Action;
 use gatehouse_core::routes::RouteId;
-use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use worker::{Env, Request, Response};
 
 /// Largest accepted body.
 const MAX_BODY: usize = 16 * 1024;
-
-/// What a connection's object keeps, sealed as a whole with the connection id (internal only:
-/// it holds the merchant's secret values).
-#[derive(Clone, Serialize, Deserialize)]
-pub struct StoredConnection {
-    /// The template it was made from.
-    pub template: String,
-    /// The template's provider.
-    pub provider: String,
-    /// The owning portal organization.
-    pub provider_org_id: String,
-    /// The non-secret values.
-    pub text: BTreeMap<String, String>,
-    /// The secret values.
-    pub secrets: BTreeMap<String, String>,
-    /// Unix ms.
-    pub created_at_ms: u64,
-    /// Unix ms.
-    pub updated_at_ms: u64,
-}
-
-impl StoredConnection {
-    /// The field values, the secret ones as secret types.
-    pub fn values(&self) -> FieldValues {
-        FieldValues::from_parts(self.text.clone(), &self.secrets)
-    }
-}
 
 thread_local! {
     /// `CONNECTION_TEMPLATES`, parsed once per isolate (vars change only with a deployment).

@@ -4,8 +4,7 @@
 //! [`TokenCache`]; this object makes the upstream call it is told to, seals and stores
 //! (`stored.rs`), wakes the callers that joined the leader, and logs.
 
-use super::connection::Connected;
-use super::{stored, BrokerMessage, IssuedToken};
+use super::{stored, BrokerMessage, Connected, IssuedToken};
 use crate::error::ApiError;
 use crate::objects::answer;
 use crate::upstream::{self, Answer};

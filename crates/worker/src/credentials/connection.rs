@@ -5,14 +5,13 @@
 //! values, and a refusal erases everything the attempt wrote.
 
 use super::broker::{now_ms, CredentialBroker};
-use super::stored;
-use crate::connections::StoredConnection;
+use super::stored::StoredConnection;
+use super::{stored, Connected};
 use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::connections::{
     refusal, ConnectionId, ConnectionStatus, ConnectionView, FieldProblem, Template,
 };
 use gatehouse_core::tokens::cache::TokenFailure;
-use gatehouse_core::tokens::profile::Credential;
 use gatehouse_core::tokens::request::{revoke_request, Grant};
 use gatehouse_core::webhook::{connection_event, ConnectionChange};
 use std::collections::BTreeMap;
@@ -20,14 +19,6 @@ use std::rc::Rc;
 
 /// Storage key of the sealed values.
 const CONNECTION_KEY: &str = "connection";
-
-/// A connection's values and the credential made of them.
-pub struct Connected {
-    /// What is stored.
-    pub stored: StoredConnection,
-    /// The credential its tokens are obtained with.
-    pub credential: Rc<Credential>,
-}
 
 fn unknown() -> ApiError {
     ApiError::Refused(ErrorCode::UnknownConnection)

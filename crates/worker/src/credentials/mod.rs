@@ -177,6 +177,16 @@ pub fn forget(id: &str) {
     CACHE.with(|c| c.borrow_mut().remove(id));
 }
 
+/// A connection's values and the credential made of them, as its object holds them once read
+/// (`connection.rs`; here so that the broker and its connection half share it without an
+/// import circle).
+pub struct Connected {
+    /// What is stored.
+    pub stored: stored::StoredConnection,
+    /// The credential its tokens are obtained with.
+    pub credential: Rc<Credential>,
+}
+
 /// The brokers' Durable Object binding.
 const BINDING: &str = "CREDENTIAL_BROKER";
 

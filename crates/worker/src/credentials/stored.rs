@@ -5,7 +5,8 @@
 use crate::error::ApiError;
 use gatehouse_core::tokens::cache::{StoredTokens, TokenFailure};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use worker::{Env, State};
 
 /// Storage key of the sealed token state.
@@ -93,4 +94,31 @@ pub async fn read_sealed<T: DeserializeOwned>(
     serde_json::from_slice(&bytes)
         .map(Some)
         .map_err(|e| ApiError::Internal(format!("{key}: {e}")))
+}
+
+/// What a connection's object keeps, sealed as a whole with the connection id (internal only:
+/// it holds the merchant's secret values).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredConnection {
+    /// The template it was made from.
+    pub template: String,
+    /// The template's provider.
+    pub provider: String,
+    /// The owning portal organization.
+    pub provider_org_id: String,
+    /// The non-secret values.
+    pub text: BTreeMap<String, String>,
+    /// The secret values.
+    pub secrets: BTreeMap<String, String>,
+    /// Unix ms.
+    pub created_at_ms: u64,
+    /// Unix ms.
+    pub updated_at_ms: u64,
+}
+
+impl StoredConnection {
+    /// The field values, the secret ones as secret types.
+    pub fn values(&self) -> gatehouse_core::connections::FieldValues {
+        gatehouse_core::connections::FieldValues::from_parts(self.text.clone(), &self.secrets)
+    }
 }

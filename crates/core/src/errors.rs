@@ -139,6 +139,14 @@ codes! {
     InvalidTenant = ("invalid_tenant", 422, false, REFUSED),
     /// A proxied call with a connection names no organization (`Gatehouse-Organization`).
     OrganizationRequired = ("organization_required", 400, false, REFUSED),
+    /// A server key without the route's scope.
+    InsufficientScope = ("insufficient_scope", 403, false, "This key's scopes do not include this route."),
+    /// A server key limited to other proxy targets.
+    ForbiddenTarget = ("forbidden_target", 403, false, "This key may not call this credential or connection."),
+    /// No such server key.
+    UnknownKey = ("unknown_key", 404, false, REFUSED),
+    /// A server key request that breaks the rules (the detail says which).
+    InvalidKey = ("invalid_key", 400, false, REFUSED),
 }
 
 impl ErrorCode {

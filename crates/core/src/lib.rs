@@ -47,6 +47,7 @@ pub mod redact;
 pub mod routes;
 pub mod sealed;
 pub mod secret;
+pub mod server_keys;
 pub mod session;
 pub mod sso;
 pub mod tokens;

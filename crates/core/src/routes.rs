@@ -83,6 +83,14 @@ pub enum RouteId {
     UpdateConnection,
     /// `GET /api/admin/connections`.
     ListAllConnections,
+    /// `GET /api/admin/keys`.
+    ListKeys,
+    /// `POST /api/admin/keys`.
+    CreateKey,
+    /// `POST /api/admin/keys/{key_id}/rotate`.
+    RotateKey,
+    /// `DELETE /api/admin/keys/{key_id}`.
+    RevokeKey,
     /// `/api/proxy/{credential}/{path*}`, any method.
     Proxy,
     /// `GET /api/dev/users`.
@@ -140,9 +148,11 @@ pub enum Access {
     SessionMay(Action),
     /// A portal session sent as `Authorization: Bearer` (it is exchanged for the cookie).
     BearerSession,
-    /// Trusted server code with `ADMIN_API_KEY`.
+    /// Trusted server code with `ADMIN_API_KEY`, or a server key with the `admin` scope
+    /// ([`crate::server_keys`]).
     AdminKey,
-    /// Trusted server code with `PROXY_API_KEY`; browsers are refused.
+    /// Trusted server code with `PROXY_API_KEY` (deprecated), or a server key with the `proxy`
+    /// scope whose organizations and targets allow the call; browsers are refused.
     ProxyKey,
     /// Anyone, in `GATEHOUSE_MODE=development` only: elsewhere the route does not exist.
     Development,
@@ -214,6 +224,10 @@ pub const ROUTES: &[Route] = &[
     undocumented(RouteId::OrganizationCounters, Get, "/api/admin/organizations/{org}/counters", AdminKey),
     row(RouteId::ListCredentials, Get, "/api/admin/credentials", AdminKey, "listCredentials"),
     row(RouteId::ListAllConnections, Get, "/api/admin/connections", AdminKey, "listAllConnections"),
+    row(RouteId::ListKeys, Get, "/api/admin/keys", AdminKey, "listKeys"),
+    row(RouteId::CreateKey, Post, "/api/admin/keys", AdminKey, "createKey"),
+    row(RouteId::RotateKey, Post, "/api/admin/keys/{key_id}/rotate", AdminKey, "rotateKey"),
+    row(RouteId::RevokeKey, Delete, "/api/admin/keys/{key_id}", AdminKey, "revokeKey"),
     row(RouteId::CredentialStatus, Get, "/api/admin/credentials/{id}", AdminKey, "credentialStatus"),
     row(RouteId::ResetCredential, Post, "/api/admin/credentials/{id}/reset", AdminKey, "resetCredential"),
     row(RouteId::WebhookOutboxes, Get, "/api/admin/webhooks", AdminKey, "webhookOutboxes"),

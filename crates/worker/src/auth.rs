@@ -1,28 +1,51 @@
-//! Who is asking. Trusted server code presents an API key from a Worker secret as a bearer
-//! key: `ADMIN_API_KEY` for operators' routes, `PROXY_API_KEY` for the proxy.
+//! Who is asking, for the routes of trusted server code. A caller presents a bearer key:
+//! a server key (`gh_live_…`, made at runtime, scoped: [`crate::keys`]), or one of the
+//! deployment's secrets — `ADMIN_API_KEY` (the bootstrap key) for operators' routes,
+//! `PROXY_API_KEY` (deprecated) for the proxy.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::secret::ApiKey;
+use gatehouse_core::server_keys::{scope, KeyRecord};
+use std::rc::Rc;
 use worker::{Env, Request};
 
-/// Requires `Authorization: Bearer <secret>`, compared in constant time.
-pub fn require_key(req: &Request, env: &Env, secret: &str) -> Result<(), ApiError> {
-    let key = crate::config::secret(env, secret)
-        .map(ApiKey::new)
-        .ok_or_else(|| ApiError::Misconfigured(format!("secret {secret} is not set")))?;
-    let header = req
-        .headers()
-        .get("authorization")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    match header.strip_prefix("Bearer ") {
-        Some(presented) if key.matches(presented.trim()) => Ok(()),
+/// Requires `Authorization: Bearer <secret>`, compared in constant time. An unset secret
+/// admits no one: `ADMIN_API_KEY` unset is a misconfiguration, `PROXY_API_KEY` unset is the
+/// normal state of a deployment that uses server keys only.
+fn require_secret(req: &Request, env: &Env, secret: &str) -> Result<(), ApiError> {
+    let Some(key) = crate::config::secret(env, secret).map(ApiKey::new) else {
+        return Err(if secret == "ADMIN_API_KEY" {
+            ApiError::Misconfigured(format!("secret {secret} is not set"))
+        } else {
+            ApiError::Unauthorized
+        });
+    };
+    match crate::keys::bearer(req) {
+        Some(presented) if key.matches(&presented) => Ok(()),
         _ => Err(ApiError::Unauthorized),
     }
 }
 
-/// Requires the operators' key (`ADMIN_API_KEY`).
-pub fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
-    require_key(req, env, "ADMIN_API_KEY")
+/// The caller of a route with scope `scope`: a server key that has it (`Some`; its
+/// organizations and targets are checked by the route, [`crate::keys::check`]), or the
+/// deployment's secret `legacy` (`None`: it may do everything of its kind).
+pub async fn caller(
+    req: &Request,
+    env: &Env,
+    scope: &'static str,
+    legacy: &str,
+) -> Result<Option<Rc<KeyRecord>>, ApiError> {
+    match crate::keys::presented(req, env).await? {
+        Some(key) if key.scopes.iter().any(|s| s == scope) => Ok(Some(key)),
+        Some(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+        None => require_secret(req, env, legacy).map(|()| None),
+    }
+}
+
+/// Requires the operators' key: `ADMIN_API_KEY`, or a server key with the `admin` scope (which
+/// is never limited to organizations: core refuses to make one).
+pub async fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
+    caller(req, env, scope::ADMIN, "ADMIN_API_KEY")
+        .await
+        .map(|_| ())
 }

@@ -32,6 +32,7 @@ pub mod credentials;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod keys;
 pub mod log;
 pub mod objects;
 pub mod onboarding;
@@ -98,7 +99,7 @@ async fn dispatch(
     let Some((id, params)) = routes::route(method.as_ref(), path) else {
         let under = |prefix: &str| path.trim_start_matches('/').starts_with(prefix);
         if under("api/admin/partner-tokens") {
-            auth::require_admin(&req, env)?;
+            auth::require_admin(&req, env).await?;
         }
         let dev_elsewhere = under("api/dev/") && config::mode(env) != "development";
         return Err(
@@ -110,10 +111,10 @@ async fn dispatch(
         );
     };
     let param = |name| params.get(name).unwrap_or_default();
-    // The operators' key is checked here for every route the table gives it, whatever its
-    // handler does (a handler that forgot its own check once answered anyone).
+    // The operators' key is checked here, and only here, for every route the table gives it
+    // (a handler that forgot its own check once answered anyone).
     if routes::access(id) == routes::Access::AdminKey {
-        auth::require_admin(&req, env)?;
+        auth::require_admin(&req, env).await?;
     }
     match id {
         R::Health => Ok(health::get(env)),
@@ -151,8 +152,8 @@ async fn dispatch(
         | R::IngestLocations
         | R::BindLocations => onboarding::route(req, env, id, param("id")).await,
         R::OrganizationLocations => onboarding::org_locations(&req, env).await,
-        R::OrganizationCounters => onboarding::counters(&req, env, param("org")).await,
-        R::ListCredentials => credentials::admin_list(&req, env).await,
+        R::OrganizationCounters => onboarding::counters(env, param("org")).await,
+        R::ListCredentials => credentials::admin_list(env).await,
         R::ListAllConnections => connections::list_all(&req, env).await,
         R::CredentialStatus => credentials::admin(&req, env, param("id"), false).await,
         R::ResetCredential => credentials::admin(&req, env, param("id"), true).await,
@@ -167,6 +168,9 @@ async fn dispatch(
         | R::GetConnection
         | R::UpdateConnection
         | R::DeleteConnection => connections::route(req, env, id, param("id")).await,
+        R::ListKeys | R::CreateKey | R::RotateKey | R::RevokeKey => {
+            keys::route(req, env, id, param("key_id")).await
+        }
         R::Proxy => proxy::forward(req, env, param("credential"), param("path")).await,
     }
 }

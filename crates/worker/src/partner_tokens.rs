@@ -62,7 +62,6 @@ pub async fn route(
     route: RouteId,
     id: &str,
 ) -> Result<Response, ApiError> {
-    crate::auth::require_admin(&req, env)?;
     let stream = Stream::new(env)?;
     let paths: &StreamPaths = stream.paths();
     match route {

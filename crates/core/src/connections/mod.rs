@@ -34,24 +34,28 @@ const ID_PREFIX: &str = "con_";
 const ID_LEN: usize = 26;
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
+/// `bytes` in lower-case RFC 4648 base32 without padding (ids and server keys).
+pub(crate) fn base32(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in bytes {
+        acc = (acc << 8) | u32::from(*b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(BASE32[((acc >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(BASE32[((acc << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
 impl ConnectionId {
     /// The id made from 16 random bytes (the caller's CSPRNG).
     pub fn from_random(bytes: [u8; 16]) -> Self {
-        let mut out = String::with_capacity(ID_PREFIX.len() + ID_LEN);
-        out.push_str(ID_PREFIX);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for b in bytes {
-            acc = (acc << 8) | u32::from(b);
-            bits += 8;
-            while bits >= 5 {
-                bits -= 5;
-                out.push(char::from(BASE32[((acc >> bits) & 31) as usize]));
-            }
-        }
-        if bits > 0 {
-            out.push(char::from(BASE32[((acc << (5 - bits)) & 31) as usize]));
-        }
-        Self(out)
+        Self(format!("{ID_PREFIX}{}", base32(&bytes)))
     }
 
     /// An id as a caller wrote it: `None` unless it has exactly the shape [`from_random`] makes.

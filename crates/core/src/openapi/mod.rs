@@ -34,15 +34,15 @@ const TAGS: &[(&str, &str)] = &[
     ("onboarding", "POS/DSP onboarding and its locations"),
     ("organization", "The session's organization"),
     (
-        "connections",
-        "Merchants' own partner accounts (docs/connections.md)",
-    ),
-    (
         "credentials",
         "Operators: the configured partner credentials",
     ),
     ("webhooks", "Operators: webhook outboxes"),
     ("partner-tokens", "Operators: Stream partner tokens"),
+    (
+        "keys",
+        "Operators: server keys, made, rotated and revoked at runtime (docs/server.md)",
+    ),
     (
         "connections",
         "Merchants' own partner credentials, made at runtime (docs/connections.md)",
@@ -87,6 +87,7 @@ fn tag(id: crate::routes::RouteId) -> &'static str {
         | R::UpdateConnection
         | R::DeleteConnection
         | R::ListAllConnections => "connections",
+        R::ListKeys | R::CreateKey | R::RotateKey | R::RevokeKey => "keys",
         R::Proxy => "proxy",
     }
 }
@@ -159,8 +160,8 @@ pub fn document() -> Value {
             "securitySchemes": {
                 "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A portal session signed by the partner's backend (docs/sso.md)." },
                 "sessionCookie": { "type": "apiKey", "in": "cookie", "name": "__Host-gatehouse_session" },
-                "admin": { "type": "http", "scheme": "bearer", "description": "ADMIN_API_KEY" },
-                "proxy": { "type": "http", "scheme": "bearer", "description": "PROXY_API_KEY" }
+                "admin": { "type": "http", "scheme": "bearer", "description": "ADMIN_API_KEY, or a server key (`gh_live_…`) with the `admin` scope" },
+                "proxy": { "type": "http", "scheme": "bearer", "description": "A server key (`gh_live_…`) with the `proxy` scope, or PROXY_API_KEY (deprecated)" }
             }
         }
     })

@@ -10,6 +10,7 @@ use crate::connections::{
 use crate::contract::stream::LocationsResponse;
 use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
 use crate::routes::RouteId;
+use crate::server_keys::{CreatedKey, KeyList, NewKey, Rotate};
 use serde_json::{json, Value};
 
 fn json_body(schema: Value) -> Value {
@@ -42,6 +43,10 @@ fn onboarding_id() -> Value {
 
 fn credential_id() -> Value {
     path_param("id", "A credential id from CREDENTIALS.", "stream")
+}
+
+fn key_id() -> Value {
+    id_param("key_id", "A server key's id.", "key_aeaqcaibaeaqcaib")
 }
 
 fn token_id() -> Value {
@@ -221,6 +226,25 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
                 { "name": "limit", "in": "query", "required": false, "description": "1 to 1000 (default 100).", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
             ],
             "responses": { "200": ok("One page.", s.answer::<ConnectionPage>()) } }),
+        RouteId::ListKeys => json!({
+            "summary": "Operators: every server key (never its value or hash)",
+            "responses": { "200": ok("The keys, in id order.", s.answer::<KeyList>()) } }),
+        RouteId::CreateKey => json!({
+            "summary": "Operators: make a server key, shown once",
+            "description": "Scopes: `proxy`, `onboarding:read`, `onboarding:write`, `connections:read`, `connections:write`, `admin`. `organizations` limits every call to those organizations (a call naming none is refused); `targets` limits the proxy to credential ids, connection ids or `template:<id>`. The answer's `secret` is the key: only its SHA-256 is kept, so it cannot be shown again. Calls outside the key's scopes answer 403 `insufficient_scope`, `forbidden_org` or `forbidden_target`.",
+            "requestBody": json_body(s.request::<NewKey>()),
+            "responses": { "201": ok("The key and its value.", s.answer::<CreatedKey>()) } }),
+        RouteId::RotateKey => json!({
+            "summary": "Operators: rotate a server key without a gap",
+            "description": "Makes a new key with the same name, scopes and limits and gives the old one `expires_at` (in `expire_old_in_s` seconds, default 86400, at most 30 days; 0 stops it at once). Both work until then.",
+            "parameters": [ key_id() ],
+            "requestBody": { "required": false, "content": { "application/json": { "schema": s.request::<Rotate>() } } },
+            "responses": { "201": ok("The new key and its value, and the old key's record.", s.answer::<CreatedKey>()) } }),
+        RouteId::RevokeKey => json!({
+            "summary": "Operators: revoke a server key",
+            "description": "Refused at once by the isolate that revoked it, and by every other within 5 seconds (an isolate keeps a key's record at most that long).",
+            "parameters": [ key_id() ],
+            "responses": { "204": { "description": "Revoked." } } }),
         RouteId::UpdateConnection => json!({
             "summary": "Give a connection new values (owner, admin): update mode",
             "description": "What a merchant does after changing the password at the partner. Every field of the connection's template is sent again (secrets too: they are never shown). The new values are verified first, with the partner's real grant: a refusal answers 422 as on creation and the old values keep serving; success replaces them, clears `needs_reauth` and sends `connection.recovered` if the connection was in it.",

@@ -122,6 +122,14 @@ pub enum OrgMessage {
     Unregister { id: String },
     /// The registry: the page after connection `after`.
     Page { after: Option<String>, limit: usize },
+    /// A registry's row (`crate::keys`): store `text` (JSON) under `key`.
+    RowPut { key: String, text: String },
+    /// A registry's row: its text, or `null`.
+    RowGet { key: String },
+    /// A registry's row: remove it (`true` when there was one).
+    RowDelete { key: String },
+    /// A registry's rows under `prefix`, in key order, as one JSON array.
+    RowList { prefix: String },
 }
 
 /// One connection in its organization's index: the registry's row

@@ -7,6 +7,7 @@
 use crate::credentials;
 use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::connections::ConnectionId;
+use gatehouse_core::server_keys::{scope, KeyRecord, Need};
 use gatehouse_core::tokens::profile::Credential;
 use std::rc::Rc;
 use worker::{Env, Headers, Method, Request, Response};
@@ -16,15 +17,14 @@ const ORGANIZATION_HEADER: &str = "gatehouse-organization";
 
 /// A connection's credential for the proxy, once the caller's organization is checked against
 /// the connection's owner (`Gatehouse-Organization`): a wrong id in the partner's backend can
-/// never reach another merchant's account. Its token comes first (which also tells the owner).
-async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>, ApiError> {
-    let org = req
-        .headers()
-        .get(ORGANIZATION_HEADER)
-        .ok()
-        .flatten()
-        .filter(|o| !o.is_empty())
-        .ok_or(ApiError::Refused(ErrorCode::OrganizationRequired))?;
+/// never reach another merchant's account. Its token comes first (which also tells the owner and
+/// the template, which a server key's targets may name).
+async fn connection(
+    env: &Env,
+    id: &str,
+    org: &str,
+    key: Option<&KeyRecord>,
+) -> Result<Rc<Credential>, ApiError> {
     let token = credentials::token(env, id).await?;
     let Some((owner, template)) = token.connection else {
         return Err(ApiError::Refused(ErrorCode::UnknownConnection));
@@ -32,10 +32,19 @@ async fn connection(req: &Request, env: &Env, id: &str) -> Result<Rc<Credential>
     if owner != org {
         return Err(ApiError::ForbiddenOrg);
     }
+    crate::keys::check(key, &need(Some(org), Some((id, Some(&template)))))?;
     crate::connections::connection_template(env, &template)?
         .for_proxy(id, &|name| crate::config::secret(env, name))
         .map(Rc::new)
         .map_err(|e| ApiError::Misconfigured(e.to_string()))
+}
+
+fn need<'a>(organization: Option<&'a str>, target: Option<(&'a str, Option<&'a str>)>) -> Need<'a> {
+    Need {
+        scope: scope::PROXY,
+        organization,
+        target,
+    }
 }
 
 /// Largest request body forwarded.
@@ -67,10 +76,22 @@ pub async fn forward(
     {
         return Err(ApiError::BrowserNotAllowed);
     }
-    crate::auth::require_key(&req, env, "PROXY_API_KEY")?;
+    let key = crate::auth::caller(&req, env, scope::PROXY, "PROXY_API_KEY").await?;
+    let key = key.as_deref();
     let cred = if ConnectionId::parse(id).is_some() {
-        connection(&req, env, id).await?
+        let org = req
+            .headers()
+            .get(ORGANIZATION_HEADER)
+            .ok()
+            .flatten()
+            .filter(|o| !o.is_empty())
+            .ok_or(ApiError::Refused(ErrorCode::OrganizationRequired))?;
+        // A key limited to other organizations stops here, before any partner call.
+        crate::keys::check(key, &need(Some(&org), None))?;
+        connection(env, id, &org, key).await?
     } else {
+        // The platform's own credentials act for no organization.
+        crate::keys::check(key, &need(None, Some((id, None))))?;
         credentials::find(env, id)
             .map_err(|e| ApiError::Misconfigured(e.to_string()))?
             .ok_or(ApiError::UnknownCredential)?

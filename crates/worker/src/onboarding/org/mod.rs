@@ -7,6 +7,7 @@
 
 mod flow;
 mod locations;
+mod rows;
 mod status;
 mod stream_org;
 
@@ -113,7 +114,11 @@ impl DurableObject for OrgOnboarding {
 impl OrgOnboarding {
     /// The object's answer to one message.
     async fn answer(&self, op: OrgMessage) -> std::result::Result<Vec<u8>, ApiError> {
-        // The connection index needs no Stream credential.
+        // The registries and the connection index need no Stream credential.
+        let op = match self.rows(op).await? {
+            Ok(answer) => return Ok(answer),
+            Err(op) => op,
+        };
         let op = match self.connection_index(op).await? {
             Ok(answer) => return Ok(answer),
             Err(op) => op,
@@ -201,7 +206,11 @@ impl OrgOnboarding {
             | OrgMessage::Connections
             | OrgMessage::Register { .. }
             | OrgMessage::Unregister { .. }
-            | OrgMessage::Page { .. } => Err(ApiError::Internal("connection index".into())),
+            | OrgMessage::Page { .. }
+            | OrgMessage::RowPut { .. }
+            | OrgMessage::RowGet { .. }
+            | OrgMessage::RowDelete { .. }
+            | OrgMessage::RowList { .. } => Err(ApiError::Internal("registry message".into())),
         }
     }
 

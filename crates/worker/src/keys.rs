@@ -1,0 +1,261 @@
+//! Server keys (docs/server.md; core's [`gatehouse_core::server_keys`] decides): the registry of
+//! keys, the operators' routes that make, list, rotate and revoke them, and the check of a
+//! presented key.
+//!
+//! The registry is an instance of the organizations' object class (`OrgOnboarding`) under the
+//! reserved name [`NAME`] (organization ids cannot contain `@`), like the connections' registry:
+//! one record per key under `k:<id>`, with the SHA-256 of the key, never the key.
+//!
+//! An isolate keeps a record it read at most [`server_keys::CACHE_MS`]; revoking or rotating
+//! through an isolate drops its copy at once.
+
+use crate::error::{ApiError, ErrorCode};
+use crate::onboarding::OrgMessage;
+use gatehouse_core::connections::FieldProblem;
+use gatehouse_core::routes::RouteId;
+use gatehouse_core::secret::constant_time_eq;
+use gatehouse_core::server_keys::{
+    self, CreatedKey, KeyList, KeyRecord, Need, NewKey, Refusal, Rotate,
+};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use worker::{Env, Request, Response};
+
+/// The registry's object name (an organization id never contains `@`).
+pub const NAME: &str = "@keys";
+
+/// Largest accepted body.
+const MAX_BODY: usize = 16 * 1024;
+
+thread_local! {
+    /// Records read from the registry, with when (ms).
+    static CACHE: RefCell<HashMap<String, (Rc<KeyRecord>, u64)>> = RefCell::new(HashMap::new());
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// The presented bearer value, if any.
+pub fn bearer(req: &Request) -> Option<String> {
+    let header = req.headers().get("authorization").ok().flatten()?;
+    header.strip_prefix("Bearer ").map(|v| v.trim().to_owned())
+}
+
+/// The server key presented as `Authorization: Bearer gh_…`: `None` when the bearer is not
+/// shaped as one (the caller may then accept its legacy secret); a key that does not prove
+/// itself, is unknown, revoked or past its rotation grace is `Unauthorized`.
+pub async fn presented(req: &Request, env: &Env) -> Result<Option<Rc<KeyRecord>>, ApiError> {
+    let Some(value) = bearer(req) else {
+        return Ok(None);
+    };
+    let Some((id, _)) = server_keys::parse(&value) else {
+        return Ok(None);
+    };
+    let record = record(env, &id).await?.ok_or(ApiError::Unauthorized)?;
+    let hash = sha256_hex(&value).await?;
+    if !constant_time_eq(hash.as_bytes(), record.hash.as_bytes()) {
+        return Err(ApiError::Unauthorized);
+    }
+    if record.expires_at.is_some_and(|t| t <= now_ms() / 1000) {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(Some(record))
+}
+
+/// Whether `key` allows a call that needs `need` (a legacy secret, `None`, allows it).
+pub fn check(key: Option<&KeyRecord>, need: &Need<'_>) -> Result<(), ApiError> {
+    let Some(key) = key else { return Ok(()) };
+    key.allows(need, now_ms() / 1000).map_err(|r| match r {
+        Refusal::Expired => ApiError::Unauthorized,
+        Refusal::Scope => ApiError::Refused(ErrorCode::InsufficientScope),
+        Refusal::Organization => ApiError::ForbiddenOrg,
+        Refusal::Target => ApiError::Refused(ErrorCode::ForbiddenTarget),
+    })
+}
+
+/// The record of key `id`, from this isolate's copy while it is fresh, else from the registry
+/// (writing `last_used_at` back when core says it is due).
+async fn record(env: &Env, id: &str) -> Result<Option<Rc<KeyRecord>>, ApiError> {
+    let now = now_ms();
+    let hit = CACHE.with(|c| c.borrow().get(id).cloned());
+    if let Some((rec, _)) = hit.filter(|(_, at)| server_keys::cache_fresh(*at, now)) {
+        return Ok(Some(rec));
+    }
+    let Some(mut rec) = read(env, id).await? else {
+        return Ok(None);
+    };
+    if rec.needs_touch(now / 1000) {
+        rec.last_used_at = Some(now / 1000);
+        // Best effort: a failed write only leaves `last_used_at` older.
+        let _ = write(env, &rec).await;
+    }
+    let rec = Rc::new(rec);
+    CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), (rec.clone(), now)));
+    Ok(Some(rec))
+}
+
+/// The registry's row of key `id`.
+async fn read(env: &Env, id: &str) -> Result<Option<KeyRecord>, ApiError> {
+    let op = OrgMessage::RowGet {
+        key: format!("{PREFIX}{id}"),
+    };
+    Ok(KeyRecord::from_value(&registry(env, &op).await?))
+}
+
+/// Stores a key's record.
+async fn write(env: &Env, rec: &KeyRecord) -> Result<(), ApiError> {
+    let text = serde_json::to_string(rec).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let op = OrgMessage::RowPut {
+        key: format!("{PREFIX}{}", rec.id),
+        text,
+    };
+    registry(env, &op).await.map(|_| ())
+}
+
+/// Every key's record, in id order.
+async fn all(env: &Env) -> Result<Vec<KeyRecord>, ApiError> {
+    let op = OrgMessage::RowList {
+        prefix: PREFIX.to_owned(),
+    };
+    let rows = registry(env, &op).await?;
+    Ok(rows
+        .as_array()
+        .map(|a| a.iter().filter_map(KeyRecord::from_value).collect())
+        .unwrap_or_default())
+}
+
+/// The registry's answer to `op`, as JSON.
+async fn registry(env: &Env, op: &OrgMessage) -> Result<serde_json::Value, ApiError> {
+    let answer = crate::onboarding::ask_raw(env, NAME, op).await?;
+    serde_json::from_slice(&answer).map_err(|e| ApiError::Internal(format!("keys: {e}")))
+}
+
+/// A key record's storage key prefix.
+const PREFIX: &str = "k:";
+
+fn forget(id: &str) {
+    CACHE.with(|c| c.borrow_mut().remove(id));
+}
+
+/// Lower-case hex SHA-256 of `text` (`crypto.subtle.digest`).
+async fn sha256_hex(text: &str) -> Result<String, ApiError> {
+    let digest = crate::webcrypto::promise(
+        crate::webcrypto::subtle()?.digest_with_str_and_u8_array("SHA-256", text.as_bytes()),
+        "digest",
+    )
+    .await?;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for b in js_sys::Uint8Array::new(&digest).to_vec() {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    Ok(hex)
+}
+
+/// Serves the operators' `/api/admin/keys…` routes (the key was checked by `dispatch`).
+pub async fn route(
+    mut req: Request,
+    env: &Env,
+    id: RouteId,
+    key_id: &str,
+) -> Result<Response, ApiError> {
+    match id {
+        RouteId::ListKeys => {
+            let mut keys = all(env).await?;
+            for k in &mut keys {
+                k.hash.clear();
+            }
+            Ok(crate::http::json(200, &KeyList { keys }))
+        }
+        RouteId::CreateKey => {
+            let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
+            let new: NewKey = parse(&body)?;
+            if all(env).await?.len() >= server_keys::MAX_KEYS {
+                return Err(problem(
+                    "name",
+                    "this deployment has 1000 keys: revoke one first",
+                ));
+            }
+            Ok(crate::http::json(201, &make(env, new, None).await?))
+        }
+        RouteId::RotateKey => {
+            let body = crate::body::read_capped(&mut req, MAX_BODY).await?;
+            let rotate: Rotate = if body.iter().all(u8::is_ascii_whitespace) {
+                Rotate::default()
+            } else {
+                parse(&body)?
+            };
+            let mut old = read(env, key_id)
+                .await?
+                .ok_or(ApiError::Refused(ErrorCode::UnknownKey))?;
+            let until = rotate
+                .old_expires_at(now_ms() / 1000)
+                .ok_or_else(|| problem("expire_old_in_s", "at most 2592000 seconds (30 days)"))?;
+            old.expires_at = Some(old.expires_at.map_or(until, |t| t.min(until)));
+            let created = make(env, Rotate::successor(&old), Some(old)).await?;
+            forget(key_id);
+            Ok(crate::http::json(201, &created))
+        }
+        RouteId::RevokeKey => {
+            forget(key_id);
+            let op = OrgMessage::RowDelete {
+                key: format!("{PREFIX}{key_id}"),
+            };
+            if registry(env, &op).await? != serde_json::Value::Bool(true) {
+                return Err(ApiError::Refused(ErrorCode::UnknownKey));
+            }
+            Ok(Response::empty()?.with_status(204))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))
+}
+
+fn problem(field: &str, message: &str) -> ApiError {
+    ApiError::Fields(
+        ErrorCode::InvalidKey,
+        vec![FieldProblem::new(field, "invalid", message)],
+    )
+}
+
+/// Makes a key for `new` (and stores `previous`, a rotated key's record, with it): the key is
+/// in the answer only.
+async fn make(env: &Env, new: NewKey, previous: Option<KeyRecord>) -> Result<CreatedKey, ApiError> {
+    new.validate()
+        .map_err(|(field, message)| problem(field, message))?;
+    let mut id = [0u8; 10];
+    let mut secret = [0u8; 32];
+    crate::http::random_bytes(&mut id).map_err(ApiError::Internal)?;
+    crate::http::random_bytes(&mut secret).map_err(ApiError::Internal)?;
+    let kind = if crate::config::mode(env) == "development" {
+        "test"
+    } else {
+        "live"
+    };
+    let (key, record_id) = server_keys::make_key(kind, id, secret);
+    let prefix = server_keys::parse(&key)
+        .map(|(_, p)| p.to_owned())
+        .unwrap_or_default();
+    let hash = sha256_hex(&key).await?;
+    let mut record = new.record(record_id, &prefix, hash, now_ms() / 1000);
+    write(env, &record).await?;
+    if let Some(old) = &previous {
+        write(env, old).await?;
+    }
+    record.hash.clear();
+    let previous = previous.map(|mut p| {
+        p.hash.clear();
+        p
+    });
+    Ok(CreatedKey {
+        key: record,
+        secret: key,
+        previous,
+    })
+}

@@ -153,7 +153,7 @@ test("what a new key may ask for is checked", async () => {
     [{ name: "x", scopes: ["proxy"], organizations: ["@keys"] }, 400, "invalid_key"],
     [{ name: "x", scopes: ["onboarding:read"], targets: ["stream"] }, 400, "invalid_key"],
     [{ name: "x", scopes: ["root"] }, 400, "invalid_key"],
-    [{ name: "x", scopes: ["proxy"], hash: "00" }, 400, "invalid_request"],
+    [{ name: "x", scopes: ["proxy"], hash: "00" }, 400, "invalid_key"],
   ];
   for (const [body, status, code] of bad) {
     await error(await post(ADMIN_API_KEY, "/api/admin/keys", body), status, code);

@@ -233,10 +233,10 @@ pub fn cache_fresh(fetched_ms: u64, now_ms: u64) -> bool {
     now_ms.saturating_sub(fetched_ms) < CACHE_MS
 }
 
-/// `POST /api/admin/keys`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `POST /api/admin/keys` (read by [`NewKey::read`]).
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", serde(deny_unknown_fields))]
 pub struct NewKey {
     /// A name for people.
     pub name: String,
@@ -244,17 +244,70 @@ pub struct NewKey {
     #[cfg_attr(feature = "openapi", schemars(with = "Vec<Scope>"))]
     pub scopes: Vec<String>,
     /// The only organizations it may act for.
-    #[serde(default)]
+    #[cfg_attr(feature = "openapi", serde(default))]
     pub organizations: Vec<String>,
     /// The only proxy targets it may call.
-    #[serde(default)]
+    #[cfg_attr(feature = "openapi", serde(default))]
     pub targets: Vec<String>,
+}
+
+/// A body's JSON object, with only the members `known` (`None`: not one).
+fn object(
+    body: &[u8],
+    known: &[&str],
+) -> Result<Option<serde_json::Map<String, Value>>, (&'static str, &'static str)> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return Err(("body", "a JSON object"));
+    };
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(_) => Err(("body", "a member this route does not know")),
+        None => Ok(Some(map)),
+    }
+}
+
+/// A member that is a list of strings (absent: empty).
+fn strings(
+    map: &serde_json::Map<String, Value>,
+    name: &'static str,
+) -> Result<Vec<String>, (&'static str, &'static str)> {
+    match map.get(name) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or((name, "a list of strings"))
+            })
+            .collect(),
+        Some(_) => Err((name, "a list of strings")),
+    }
 }
 
 /// The most organizations or targets one key names.
 pub const MAX_LIMITS: usize = 100;
 
 impl NewKey {
+    /// Reads the request body (a JSON object of these members only), by hand from a [`Value`]
+    /// like [`KeyRecord::from_value`]; the error names the member at fault.
+    pub fn read(body: &[u8]) -> Result<Self, (&'static str, &'static str)> {
+        let map = object(body, &["name", "scopes", "organizations", "targets"])?
+            .ok_or(("body", "a JSON object"))?;
+        Ok(Self {
+            name: map
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or(("name", "a string"))?
+                .to_owned(),
+            scopes: strings(&map, "scopes")?,
+            organizations: strings(&map, "organizations")?,
+            targets: strings(&map, "targets")?,
+        })
+    }
+
     /// Checks the request; the error names the field and what is wrong with it.
     pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
         if !valid_display_name(&self.name) {
@@ -316,17 +369,33 @@ impl NewKey {
     }
 }
 
-/// `POST /api/admin/keys/{key_id}/rotate`: how long the old key keeps working.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `POST /api/admin/keys/{key_id}/rotate`: how long the old key keeps working (read by
+/// [`Rotate::read`]; the body is optional).
+#[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", serde(deny_unknown_fields))]
 pub struct Rotate {
     /// Seconds (0: at once; at most [`MAX_GRACE_S`]); [`DEFAULT_GRACE_S`] when absent.
-    #[serde(default)]
+    #[cfg_attr(feature = "openapi", serde(default))]
     pub expire_old_in_s: Option<u64>,
 }
 
 impl Rotate {
+    /// Reads the request body: empty, or a JSON object with `expire_old_in_s` only.
+    pub fn read(body: &[u8]) -> Result<Self, (&'static str, &'static str)> {
+        let Some(map) = object(body, &["expire_old_in_s"])? else {
+            return Ok(Self::default());
+        };
+        let expire_old_in_s = match map.get("expire_old_in_s") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_u64()
+                    .ok_or(("expire_old_in_s", "a whole number of seconds"))?,
+            ),
+        };
+        Ok(Self { expire_old_in_s })
+    }
+
     /// When the old key stops, for a rotation at `now`; `None` when the grace is too long.
     pub fn old_expires_at(&self, now: u64) -> Option<u64> {
         let grace = self.expire_old_in_s.unwrap_or(DEFAULT_GRACE_S);

@@ -118,6 +118,8 @@ async fn write(env: &Env, rec: &KeyRecord) -> Result<(), ApiError> {
 async fn all(env: &Env) -> Result<Vec<KeyRecord>, ApiError> {
     let op = OrgMessage::RowList {
         prefix: PREFIX.to_owned(),
+        start: None,
+        limit: None,
     };
     let rows = registry(env, &op).await?;
     Ok(rows
@@ -172,7 +174,7 @@ pub async fn route(
         }
         RouteId::CreateKey => {
             let body = crate::body::read_json_capped(&mut req, MAX_BODY).await?;
-            let new: NewKey = parse(&body)?;
+            let new = NewKey::read(&body).map_err(|(f, m)| problem(f, m))?;
             if all(env).await?.len() >= server_keys::MAX_KEYS {
                 return Err(problem(
                     "name",
@@ -183,11 +185,7 @@ pub async fn route(
         }
         RouteId::RotateKey => {
             let body = crate::body::read_capped(&mut req, MAX_BODY).await?;
-            let rotate: Rotate = if body.iter().all(u8::is_ascii_whitespace) {
-                Rotate::default()
-            } else {
-                parse(&body)?
-            };
+            let rotate = Rotate::read(&body).map_err(|(f, m)| problem(f, m))?;
             let mut old = read(env, key_id)
                 .await?
                 .ok_or(ApiError::Refused(ErrorCode::UnknownKey))?;
@@ -211,10 +209,6 @@ pub async fn route(
         }
         _ => Err(ApiError::NotFound),
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::InvalidRequest(format!("body: {e}")))
 }
 
 fn problem(field: &str, message: &str) -> ApiError {

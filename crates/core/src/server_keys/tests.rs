@@ -183,19 +183,62 @@ fn new_keys_are_checked() {
     for b in bad {
         assert!(b.validate().is_err(), "{b:?}");
     }
-    // Unknown scopes are refused by the check, unknown fields when the body is read.
-    let root: NewKey = serde_json::from_str(r#"{"name":"x","scopes":["root"]}"#).unwrap();
+    // Unknown scopes are refused by the check, unknown members and wrong types when the body is
+    // read.
+    let root = NewKey::read(br#"{"name":"x","scopes":["root"]}"#).unwrap();
     assert_eq!(root.validate(), Err(("scopes", "each one of proxy, onboarding:read, onboarding:write, connections:read, connections:write, admin")));
-    assert!(
-        serde_json::from_str::<NewKey>(r#"{"name":"x","scopes":["proxy"],"hash":"00"}"#).is_err()
-    );
-    let read: NewKey =
-        serde_json::from_str(r#"{"name":"x","scopes":["onboarding:read","connections:write"]}"#)
-            .unwrap();
+    for (body, field) in [
+        (
+            &br#"{"name":"x","scopes":["proxy"],"hash":"00"}"#[..],
+            "body",
+        ),
+        (br#"{"name":"x","scopes":"proxy"}"#, "scopes"),
+        (br#"{"name":"x","scopes":[1]}"#, "scopes"),
+        (br#"{"name":1,"scopes":["proxy"]}"#, "name"),
+        (br#"{"scopes":["proxy"]}"#, "name"),
+        (
+            br#"{"name":"x","scopes":["proxy"],"targets":{}}"#,
+            "targets",
+        ),
+        (br#"["proxy"]"#, "body"),
+        (b"{", "body"),
+        (b"", "body"),
+    ] {
+        assert_eq!(
+            NewKey::read(body).map(|_| ()).unwrap_err().0,
+            field,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    let read =
+        NewKey::read(br#"{"name":"x","scopes":["onboarding:read","connections:write"]}"#).unwrap();
     assert_eq!(
         read.scopes,
         [scope::ONBOARDING_READ, scope::CONNECTIONS_WRITE]
     );
+    assert!(read.organizations.is_empty() && read.targets.is_empty());
+    // Rotation's body is optional.
+    assert_eq!(Rotate::read(b"").unwrap().expire_old_in_s, None);
+    assert_eq!(Rotate::read(b" {} ").unwrap().expire_old_in_s, None);
+    assert_eq!(
+        Rotate::read(br#"{"expire_old_in_s":0}"#)
+            .unwrap()
+            .expire_old_in_s,
+        Some(0)
+    );
+    for bad in [
+        &br#"{"expire_old_in_s":-1}"#[..],
+        br#"{"expire_old_in_s":"1"}"#,
+        br#"{"grace":1}"#,
+        b"1",
+    ] {
+        assert!(
+            Rotate::read(bad).is_err(),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
     assert!(read.validate().is_ok());
 }
 

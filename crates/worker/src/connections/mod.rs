@@ -172,9 +172,9 @@ pub async fn list_all(req: &Request, env: &Env) -> Result<Response, ApiError> {
             }
         }
     }
-    Ok(crate::http::json_text(
+    Ok(crate::http::json(
         200,
-        registry::page(env, cursor, limit).await?,
+        &registry::page(env, cursor, limit).await?,
     ))
 }
 

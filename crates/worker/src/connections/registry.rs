@@ -5,31 +5,61 @@
 //! The object is an instance of the organizations' class (`OrgOnboarding`) under the reserved
 //! name [`NAME`]: organization ids cannot contain `@` (`validate::valid_id`), so it is no
 //! organization's. A class of its own cost the worker 7.3 KB (gzip) for a second copy of the
-//! object protocol; this one shares the organizations' (`OrgMessage::Register`, `Unregister`,
-//! `Page`, answered in `onboarding/org/mod.rs`).
+//! object protocol; this one shares the organizations' (plain rows: `OrgMessage::RowPut`,
+//! `RowDelete`, `RowList`, answered in `onboarding/org/rows.rs`).
 
 use crate::error::ApiError;
 use crate::onboarding::OrgMessage;
-use gatehouse_core::connections::ConnectionSummary;
+use gatehouse_core::connections::{ConnectionPage, ConnectionSummary};
 use worker::Env;
 
 /// The registry's object name (an organization id never contains `@`).
 pub const NAME: &str = "@connections";
 
+/// Key prefix of the registry's rows.
+const PREFIX: &str = "c:";
+
 /// Records a new connection.
 pub async fn add(env: &Env, entry: ConnectionSummary) -> Result<(), ApiError> {
-    crate::onboarding::ask_raw(env, NAME, &OrgMessage::Register { entry })
-        .await
-        .map(|_| ())
+    let text = serde_json::to_string(&entry).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let op = OrgMessage::RowPut {
+        key: format!("{PREFIX}{}", entry.id),
+        text,
+    };
+    crate::onboarding::ask_raw(env, NAME, &op).await.map(|_| ())
 }
 
 /// Forgets a deleted connection.
 pub async fn remove(env: &Env, id: &str) -> Result<(), ApiError> {
-    let op = OrgMessage::Unregister { id: id.to_owned() };
+    let op = OrgMessage::RowDelete {
+        key: format!("{PREFIX}{id}"),
+    };
     crate::onboarding::ask_raw(env, NAME, &op).await.map(|_| ())
 }
 
-/// One page (a `ConnectionPage`, as the registry wrote it) after connection `after`.
-pub async fn page(env: &Env, after: Option<String>, limit: usize) -> Result<Vec<u8>, ApiError> {
-    crate::onboarding::ask_raw(env, NAME, &OrgMessage::Page { after, limit }).await
+/// One page after connection `after`, in key (id) order.
+pub async fn page(
+    env: &Env,
+    after: Option<String>,
+    limit: usize,
+) -> Result<ConnectionPage, ApiError> {
+    // Keys sort as strings: the first key after `c:<after>` is `c:<after>\0`.
+    let op = OrgMessage::RowList {
+        prefix: PREFIX.to_owned(),
+        start: after.map(|a| format!("{PREFIX}{a}\0")),
+        limit: Some(limit + 1),
+    };
+    let rows = crate::onboarding::ask_raw(env, NAME, &op).await?;
+    let mut connections: Vec<ConnectionSummary> = serde_json::from_slice(&rows)
+        .map_err(|e| ApiError::Internal(format!("connection registry: {e}")))?;
+    let next_cursor = if connections.len() > limit {
+        connections.truncate(limit);
+        connections.last().map(|c| c.id.clone())
+    } else {
+        None
+    };
+    Ok(ConnectionPage {
+        connections,
+        next_cursor,
+    })
 }

@@ -116,20 +116,20 @@ pub enum OrgMessage {
     UnindexConnection { id: String },
     /// The organization's connections, oldest first.
     Connections,
-    /// The registry (`connections::registry`): a connection was made.
-    Register { entry: ConnectionSummary },
-    /// The registry: a connection was deleted.
-    Unregister { id: String },
-    /// The registry: the page after connection `after`.
-    Page { after: Option<String>, limit: usize },
-    /// A registry's row (`crate::keys`): store `text` (JSON) under `key`.
+    /// A registry's row (`crate::keys`, `connections::registry`): store `text` (JSON) under
+    /// `key`.
     RowPut { key: String, text: String },
     /// A registry's row: its text, or `null`.
     RowGet { key: String },
     /// A registry's row: remove it (`true` when there was one).
     RowDelete { key: String },
-    /// A registry's rows under `prefix`, in key order, as one JSON array.
-    RowList { prefix: String },
+    /// A registry's rows under `prefix`, in key order, as one JSON array: from key `start` on
+    /// (inclusive), at most `limit`.
+    RowList {
+        prefix: String,
+        start: Option<String>,
+        limit: Option<usize>,
+    },
 }
 
 /// One connection in its organization's index: the registry's row

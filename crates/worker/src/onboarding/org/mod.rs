@@ -19,7 +19,6 @@ use super::{IndexEntry, OrgMessage};
 use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
-use gatehouse_core::connections::{ConnectionPage, ConnectionSummary};
 use gatehouse_core::onboarding::{make_state, OnboardingView};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -204,9 +203,6 @@ impl OrgOnboarding {
             OrgMessage::IndexConnection { .. }
             | OrgMessage::UnindexConnection { .. }
             | OrgMessage::Connections
-            | OrgMessage::Register { .. }
-            | OrgMessage::Unregister { .. }
-            | OrgMessage::Page { .. }
             | OrgMessage::RowPut { .. }
             | OrgMessage::RowGet { .. }
             | OrgMessage::RowDelete { .. }
@@ -238,8 +234,6 @@ fn ok<T: Serialize>(v: &T) -> std::result::Result<Vec<u8>, ApiError> {
 
 /// Storage key of the organization's connection index.
 const CONNECTIONS_KEY: &str = "connections";
-/// Key prefix of the registry's rows (only in the registry instance).
-const REGISTRY_PREFIX: &str = "c:";
 
 fn storage_failed(e: worker::Error) -> ApiError {
     ApiError::StorageUnavailable(format!("connections: {e}"))
@@ -247,7 +241,7 @@ fn storage_failed(e: worker::Error) -> ApiError {
 
 impl OrgOnboarding {
     /// Answers the connections' messages (`Ok(answer)`): the organization's index and, in the
-    /// registry instance (`connections::registry`), the rows of every connection. Any other
+    /// registry's rows, see `rows.rs`). Any other
     /// message is handed back. The index is kept as its JSON text, which is also the
     /// `Connections` answer.
     async fn connection_index(
@@ -256,21 +250,6 @@ impl OrgOnboarding {
     ) -> std::result::Result<std::result::Result<Vec<u8>, OrgMessage>, ApiError> {
         let storage = self.state.storage();
         let text: Vec<u8> = match op {
-            OrgMessage::Register { entry } => {
-                let row =
-                    serde_json::to_string(&entry).map_err(|e| ApiError::Internal(e.to_string()))?;
-                let key = format!("{REGISTRY_PREFIX}{}", entry.id);
-                storage.put(&key, row).await.map_err(storage_failed)?;
-                return Ok(Ok(ok(&true)?));
-            }
-            OrgMessage::Unregister { id } => {
-                let key = format!("{REGISTRY_PREFIX}{id}");
-                storage.delete(&key).await.map_err(storage_failed)?;
-                return Ok(Ok(ok(&true)?));
-            }
-            OrgMessage::Page { after, limit } => {
-                return Ok(Ok(self.registry_page(after, limit).await?));
-            }
             OrgMessage::IndexConnection { .. }
             | OrgMessage::UnindexConnection { .. }
             | OrgMessage::Connections => storage
@@ -301,45 +280,5 @@ impl OrgOnboarding {
             .await
             .map_err(storage_failed)?;
         Ok(Ok(ok(&index.len())?))
-    }
-
-    /// One page of the registry, after connection `after`, in key (id) order.
-    async fn registry_page(
-        &self,
-        after: Option<String>,
-        limit: usize,
-    ) -> std::result::Result<Vec<u8>, ApiError> {
-        // Keys sort as strings: the first key after `c:<after>` is `c:<after>\0`.
-        let start = after.map_or_else(
-            || REGISTRY_PREFIX.to_owned(),
-            |a| format!("{REGISTRY_PREFIX}{a}\0"),
-        );
-        let options = worker::ListOptions::new()
-            .prefix(REGISTRY_PREFIX)
-            .start(&start)
-            .limit(limit + 1);
-        let rows = self
-            .state
-            .storage()
-            .list_with_options(options)
-            .await
-            .map_err(storage_failed)?;
-        let mut connections: Vec<ConnectionSummary> = Vec::with_capacity(limit + 1);
-        for value in rows.values() {
-            let row = value.ok().and_then(|v| v.as_string()).unwrap_or_default();
-            if let Ok(entry) = serde_json::from_slice(row.as_bytes()) {
-                connections.push(entry);
-            }
-        }
-        let next_cursor = if connections.len() > limit {
-            connections.truncate(limit);
-            connections.last().map(|c| c.id.clone())
-        } else {
-            None
-        };
-        ok(&ConnectionPage {
-            connections,
-            next_cursor,
-        })
     }
 }

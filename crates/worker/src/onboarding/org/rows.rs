@@ -34,8 +34,18 @@ impl OrgOnboarding {
                 ok(&existed)?
             }
             // Every row under the prefix, in key order, as one JSON array.
-            OrgMessage::RowList { prefix } => {
-                let options = worker::ListOptions::new().prefix(&prefix);
+            OrgMessage::RowList {
+                prefix,
+                start,
+                limit,
+            } => {
+                let mut options = worker::ListOptions::new().prefix(&prefix);
+                if let Some(start) = &start {
+                    options = options.start(start);
+                }
+                if let Some(limit) = limit {
+                    options = options.limit(limit);
+                }
                 let rows = storage.list_with_options(options).await.map_err(failed)?;
                 let mut out = b"[".to_vec();
                 for value in rows.values() {

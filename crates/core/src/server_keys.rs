@@ -94,8 +94,10 @@ pub struct KeyRecord {
     /// Unix seconds of its last use, written at most once per [`TOUCH_EVERY_S`].
     #[serde(default)]
     pub last_used_at: Option<u64>,
-    /// Lower-case hex SHA-256 of the whole key; empty in every answer.
+    /// Lower-case hex SHA-256 of the whole key; empty in every answer (and not in the
+    /// document).
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "openapi", schemars(skip))]
     pub hash: String,
 }
 
@@ -243,11 +245,12 @@ pub struct NewKey {
     /// What it may do (at least one, [`scope`]).
     #[cfg_attr(feature = "openapi", schemars(with = "Vec<Scope>"))]
     pub scopes: Vec<String>,
-    /// The only organizations it may act for.
-    #[cfg_attr(feature = "openapi", serde(default))]
+    /// The only organizations it may act for (absent: any).
+    #[cfg_attr(feature = "openapi", schemars(with = "Option<Vec<String>>"))]
     pub organizations: Vec<String>,
-    /// The only proxy targets it may call.
-    #[cfg_attr(feature = "openapi", serde(default))]
+    /// The only proxy targets it may call: credential ids, connection ids, `template:<id>`
+    /// (absent: any).
+    #[cfg_attr(feature = "openapi", schemars(with = "Option<Vec<String>>"))]
     pub targets: Vec<String>,
 }
 
@@ -274,7 +277,7 @@ fn strings(
     name: &'static str,
 ) -> Result<Vec<String>, (&'static str, &'static str)> {
     match map.get(name) {
-        None => Ok(Vec::new()),
+        None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
             .map(|v| {
@@ -376,7 +379,6 @@ impl NewKey {
 #[cfg_attr(feature = "openapi", serde(deny_unknown_fields))]
 pub struct Rotate {
     /// Seconds (0: at once; at most [`MAX_GRACE_S`]); [`DEFAULT_GRACE_S`] when absent.
-    #[cfg_attr(feature = "openapi", serde(default))]
     pub expire_old_in_s: Option<u64>,
 }
 

@@ -10,6 +10,7 @@
 //! through an isolate drops its copy at once.
 
 use crate::error::{ApiError, ErrorCode};
+use crate::onboarding::org::Rows;
 use crate::onboarding::OrgMessage;
 use gatehouse_core::connections::FieldProblem;
 use gatehouse_core::routes::RouteId;
@@ -18,7 +19,6 @@ use gatehouse_core::server_keys::{
     self, CreatedKey, KeyList, KeyRecord, Need, NewKey, Refusal, Rotate,
 };
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use worker::{Env, Request, Response};
 
@@ -28,9 +28,13 @@ pub const NAME: &str = "@keys";
 /// Largest accepted body.
 const MAX_BODY: usize = 16 * 1024;
 
+/// The most key records an isolate keeps (a backend presents a handful of keys; a short list is
+/// less wasm than a map).
+const MAX_CACHED: usize = 64;
+
 thread_local! {
-    /// Records read from the registry, with when (ms).
-    static CACHE: RefCell<HashMap<String, (Rc<KeyRecord>, u64)>> = RefCell::new(HashMap::new());
+    /// Records read from the registry, with when (ms), oldest first.
+    static CACHE: RefCell<Vec<(Rc<KeyRecord>, u64)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn now_ms() -> u64 {
@@ -79,7 +83,7 @@ pub fn check(key: Option<&KeyRecord>, need: &Need<'_>) -> Result<(), ApiError> {
 /// (writing `last_used_at` back when core says it is due).
 async fn record(env: &Env, id: &str) -> Result<Option<Rc<KeyRecord>>, ApiError> {
     let now = now_ms();
-    let hit = CACHE.with(|c| c.borrow().get(id).cloned());
+    let hit = CACHE.with(|c| c.borrow().iter().find(|(r, _)| r.id == id).cloned());
     if let Some((rec, _)) = hit.filter(|(_, at)| server_keys::cache_fresh(*at, now)) {
         return Ok(Some(rec));
     }
@@ -92,35 +96,33 @@ async fn record(env: &Env, id: &str) -> Result<Option<Rc<KeyRecord>>, ApiError> 
         let _ = write(env, &rec).await;
     }
     let rec = Rc::new(rec);
-    CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), (rec.clone(), now)));
+    forget(id);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED {
+            c.remove(0);
+        }
+        c.push((rec.clone(), now));
+    });
     Ok(Some(rec))
 }
 
 /// The registry's row of key `id`.
 async fn read(env: &Env, id: &str) -> Result<Option<KeyRecord>, ApiError> {
-    let op = OrgMessage::RowGet {
-        key: format!("{PREFIX}{id}"),
-    };
+    let op = Rows::get(format!("{PREFIX}{id}"));
     Ok(KeyRecord::from_value(&registry(env, &op).await?))
 }
 
 /// Stores a key's record.
 async fn write(env: &Env, rec: &KeyRecord) -> Result<(), ApiError> {
     let text = serde_json::to_string(rec).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let op = OrgMessage::RowPut {
-        key: format!("{PREFIX}{}", rec.id),
-        text,
-    };
+    let op = Rows::put(format!("{PREFIX}{}", rec.id), text);
     registry(env, &op).await.map(|_| ())
 }
 
 /// Every key's record, in id order.
 async fn all(env: &Env) -> Result<Vec<KeyRecord>, ApiError> {
-    let op = OrgMessage::RowList {
-        prefix: PREFIX.to_owned(),
-        start: None,
-        limit: None,
-    };
+    let op = Rows::list(PREFIX.to_owned(), None, None);
     let rows = registry(env, &op).await?;
     Ok(rows
         .as_array()
@@ -138,7 +140,7 @@ async fn registry(env: &Env, op: &OrgMessage) -> Result<serde_json::Value, ApiEr
 const PREFIX: &str = "k:";
 
 fn forget(id: &str) {
-    CACHE.with(|c| c.borrow_mut().remove(id));
+    CACHE.with(|c| c.borrow_mut().retain(|(r, _)| r.id != id));
 }
 
 /// Lower-case hex SHA-256 of `text` (`crypto.subtle.digest`).
@@ -199,9 +201,7 @@ pub async fn route(
         }
         RouteId::RevokeKey => {
             forget(key_id);
-            let op = OrgMessage::RowDelete {
-                key: format!("{PREFIX}{key_id}"),
-            };
+            let op = Rows::delete(format!("{PREFIX}{key_id}"));
             if registry(env, &op).await? != serde_json::Value::Bool(true) {
                 return Err(ApiError::Refused(ErrorCode::UnknownKey));
             }

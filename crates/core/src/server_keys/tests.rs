@@ -218,6 +218,9 @@ fn new_keys_are_checked() {
         [scope::ONBOARDING_READ, scope::CONNECTIONS_WRITE]
     );
     assert!(read.organizations.is_empty() && read.targets.is_empty());
+    let nulls =
+        NewKey::read(br#"{"name":"x","scopes":["proxy"],"organizations":null,"targets":null}"#);
+    assert!(nulls.is_ok_and(|k| k.organizations.is_empty() && k.targets.is_empty()));
     // Rotation's body is optional.
     assert_eq!(Rotate::read(b"").unwrap().expire_old_in_s, None);
     assert_eq!(Rotate::read(b" {} ").unwrap().expire_old_in_s, None);

@@ -5,11 +5,11 @@
 //! The object is an instance of the organizations' class (`OrgOnboarding`) under the reserved
 //! name [`NAME`]: organization ids cannot contain `@` (`validate::valid_id`), so it is no
 //! organization's. A class of its own cost the worker 7.3 KB (gzip) for a second copy of the
-//! object protocol; this one shares the organizations' (plain rows: `OrgMessage::RowPut`,
-//! `RowDelete`, `RowList`, answered in `onboarding/org/rows.rs`).
+//! object protocol; this one shares the organizations' (plain rows: `OrgMessage::Rows`,
+//! answered in `onboarding/org/rows.rs`).
 
 use crate::error::ApiError;
-use crate::onboarding::OrgMessage;
+use crate::onboarding::org::Rows;
 use gatehouse_core::connections::{ConnectionPage, ConnectionSummary};
 use worker::Env;
 
@@ -22,18 +22,13 @@ const PREFIX: &str = "c:";
 /// Records a new connection.
 pub async fn add(env: &Env, entry: ConnectionSummary) -> Result<(), ApiError> {
     let text = serde_json::to_string(&entry).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let op = OrgMessage::RowPut {
-        key: format!("{PREFIX}{}", entry.id),
-        text,
-    };
+    let op = Rows::put(format!("{PREFIX}{}", entry.id), text);
     crate::onboarding::ask_raw(env, NAME, &op).await.map(|_| ())
 }
 
 /// Forgets a deleted connection.
 pub async fn remove(env: &Env, id: &str) -> Result<(), ApiError> {
-    let op = OrgMessage::RowDelete {
-        key: format!("{PREFIX}{id}"),
-    };
+    let op = Rows::delete(format!("{PREFIX}{id}"));
     crate::onboarding::ask_raw(env, NAME, &op).await.map(|_| ())
 }
 
@@ -44,11 +39,11 @@ pub async fn page(
     limit: usize,
 ) -> Result<ConnectionPage, ApiError> {
     // Keys sort as strings: the first key after `c:<after>` is `c:<after>\0`.
-    let op = OrgMessage::RowList {
-        prefix: PREFIX.to_owned(),
-        start: after.map(|a| format!("{PREFIX}{a}\0")),
-        limit: Some(limit + 1),
-    };
+    let op = Rows::list(
+        PREFIX.to_owned(),
+        after.map(|a| format!("{PREFIX}{a}\0")),
+        Some(limit + 1),
+    );
     let rows = crate::onboarding::ask_raw(env, NAME, &op).await?;
     let mut connections: Vec<ConnectionSummary> = serde_json::from_slice(&rows)
         .map_err(|e| ApiError::Internal(format!("connection registry: {e}")))?;

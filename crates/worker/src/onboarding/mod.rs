@@ -116,20 +116,9 @@ pub enum OrgMessage {
     UnindexConnection { id: String },
     /// The organization's connections, oldest first.
     Connections,
-    /// A registry's row (`crate::keys`, `connections::registry`): store `text` (JSON) under
-    /// `key`.
-    RowPut { key: String, text: String },
-    /// A registry's row: its text, or `null`.
-    RowGet { key: String },
-    /// A registry's row: remove it (`true` when there was one).
-    RowDelete { key: String },
-    /// A registry's rows under `prefix`, in key order, as one JSON array: from key `start` on
-    /// (inclusive), at most `limit`.
-    RowList {
-        prefix: String,
-        start: Option<String>,
-        limit: Option<usize>,
-    },
+    /// A registry's rows (`crate::keys`, `connections::registry`): one variant for every row
+    /// operation, which keeps the object's message reader small.
+    Rows(org::Rows),
 }
 
 /// One connection in its organization's index: the registry's row

@@ -12,6 +12,7 @@ mod status;
 mod stream_org;
 
 pub use flow::{GoOutcome, ReturnOutcome};
+pub use rows::Rows;
 pub use status::CachedStatus;
 
 use super::partner::Stream;
@@ -203,10 +204,7 @@ impl OrgOnboarding {
             OrgMessage::IndexConnection { .. }
             | OrgMessage::UnindexConnection { .. }
             | OrgMessage::Connections
-            | OrgMessage::RowPut { .. }
-            | OrgMessage::RowGet { .. }
-            | OrgMessage::RowDelete { .. }
-            | OrgMessage::RowList { .. } => Err(ApiError::Internal("registry message".into())),
+            | OrgMessage::Rows(_) => Err(ApiError::Internal("registry message".into())),
         }
     }
 

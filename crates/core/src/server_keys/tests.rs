@@ -282,5 +282,5 @@ fn an_isolate_keeps_a_key_for_a_bounded_time() {
     assert!(!cache_fresh(1_000, 1_000 + CACHE_MS));
     // A clock that went back does not extend it beyond the bound either way.
     assert!(cache_fresh(1_000, 500));
-    assert!(CACHE_MS <= 5_000);
+    const { assert!(CACHE_MS <= 5_000) };
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, fetch, sandboxControl, resetCredential } from "./env.mjs";
+import { WORKER, ADMIN_API_KEY, PROXY_API_KEY, fetch, sandboxControl, resetCredential, enteredSecret } from "./env.mjs";
 import { SESSION_SECRET } from "./session.mjs";
 import { mintSession, createGatehouse, GatehouseError } from "../../kits/node/dist/index.js";
 
@@ -67,6 +67,29 @@ test("the client reads the operators' routes and calls the proxy; refusals are t
   assert.equal(wrongKey.code, "unauthorized");
 });
 
+test("operators make, rotate and revoke server keys with the client; a scoped key reaches only its target", async () => {
+  const ops = createGatehouse({ baseUrl: WORKER, key: ADMIN_API_KEY });
+  const made = await ops.createKey({ name: "kit backend", scopes: ["proxy"], targets: ["streamdiver-acme"] });
+  enteredSecret(made.secret);
+  assert.match(made.secret, /^gh_test_/);
+  const backend = createGatehouse({ baseUrl: WORKER, key: made.secret });
+  assert.equal((await backend.proxy("streamdiver-acme", "v2/tenants/current/settings")).status, 200);
+  const elsewhere = await backend.proxy("stream", "partner-tokens").catch((e) => e);
+  assert.ok(elsewhere instanceof GatehouseError);
+  assert.equal(elsewhere.code, "forbidden_target");
+  const rotated = await ops.rotateKey(made.key.id);
+  enteredSecret(rotated.secret);
+  assert.ok(rotated.previous && rotated.previous.expires_at !== null);
+  const listed = (await ops.keys()).keys.map((k) => k.id);
+  assert.ok(listed.includes(made.key.id) && listed.includes(rotated.key.id));
+  await ops.revokeKey(made.key.id);
+  const revoked = await backend.proxy("streamdiver-acme", "v2/tenants/current/settings").catch((e) => e);
+  assert.equal(revoked.code, "unauthorized");
+  const next = createGatehouse({ baseUrl: WORKER, key: rotated.secret });
+  assert.equal((await next.proxy("streamdiver-acme", "v2/tenants/current/settings")).status, 200);
+  await ops.revokeKey(rotated.key.id);
+});
+
 test("the Python kit does the same, against the same worker", () => {
   const python = process.env.DOT_VENV ? join(process.env.DOT_VENV, "bin", "python") : "python3";
   const kit = new URL("../../kits/python", import.meta.url).pathname;
@@ -82,4 +105,8 @@ test("the Python kit does the same, against the same worker", () => {
   assert.equal(out.refused, "proxy_path_not_allowed");
   assert.equal(out.webhook, "evt_1");
   assert.equal(out.tampered, "refused");
+  enteredSecret(out.key_secret);
+  assert.match(out.key_secret, /^gh_test_/);
+  assert.deepEqual(out.scoped, [200, "forbidden_target", "unauthorized"]);
+  assert.equal(out.listed, false);
 });

@@ -35,6 +35,24 @@ try:
 except GatehouseError as e:
     out["refused"] = e.code
 
+# A scoped server key made with the kit reaches only its target, and stops when revoked.
+made = ops.create_key("py kit", ["proxy"], targets=["streamdiver-acme"])
+out["key_secret"] = made["secret"]
+scoped = Gatehouse(worker, made["secret"])
+out["scoped"] = [scoped.proxy("streamdiver-acme", "v2/tenants/current/settings").status_code]
+try:
+    scoped.proxy("stream", "partner-tokens")
+    out["scoped"].append("accepted")
+except GatehouseError as e:
+    out["scoped"].append(e.code)
+ops.revoke_key(made["key"]["id"])
+try:
+    scoped.proxy("streamdiver-acme", "v2/tenants/current/settings")
+    out["scoped"].append("accepted")
+except GatehouseError as e:
+    out["scoped"].append(e.code)
+out["listed"] = made["key"]["id"] in [k["id"] for k in ops.keys()["keys"]]
+
 # A delivery signed the Standard Webhooks way verifies with either key of a rotation.
 old, new = "whsec_" + "A" * 43 + "=", "whsec_" + "B" * 43 + "="
 body = json.dumps({"id": "evt_1", "type": "credential.needs_reauth", "created": 1, "data": {}})

@@ -135,8 +135,9 @@ export class GatehouseError extends Error {
 export interface GatehouseOptions {
   /** The worker's origin, e.g. `https://gatehouse.partner.example`. */
   baseUrl: string;
-  /** The server key for the routes called (`ADMIN_API_KEY` for operators, `PROXY_API_KEY` for
-   *  the proxy). */
+  /** The key for the routes called: a server key (`gh_live_…`, docs/server.md) with their
+   *  scope, or `ADMIN_API_KEY` for the operators' routes (`PROXY_API_KEY`, deprecated, for the
+   *  proxy). */
   key: string;
   fetch?: typeof fetch;
 }
@@ -157,10 +158,12 @@ export function createGatehouse(options: GatehouseOptions) {
   const call = options.fetch ?? globalThis.fetch;
   const base = options.baseUrl.replace(/\/+$/, "");
   const auth = { authorization: `Bearer ${options.key}` };
-  async function json<T>(path: string): Promise<T> {
-    const resp = await call(`${base}${path}`, { headers: auth });
+  async function json<T>(path: string, method = "GET", body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { ...auth };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const resp = await call(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!resp.ok) throw await failure(resp);
-    return (await resp.json()) as T;
+    return (resp.status === 204 ? undefined : await resp.json()) as T;
   }
   const segment = encodeURIComponent;
   return {
@@ -170,6 +173,15 @@ export function createGatehouse(options: GatehouseOptions) {
     credential: (id: string) => json<Schemas["CredentialStatus"]>(`/api/admin/credentials/${segment(id)}`),
     /** The webhook outboxes: pending deliveries and dead letters. */
     webhookOutboxes: () => json<Schemas["WebhookTargets"]>("/api/admin/webhooks"),
+    /** Every server key (never its value or hash). */
+    keys: () => json<Schemas["KeyList"]>("/api/admin/keys"),
+    /** Makes a server key: the answer's `secret` is the key, shown this once. */
+    createKey: (request: Schemas["NewKey"]) => json<Schemas["CreatedKey"]>("/api/admin/keys", "POST", request),
+    /** Rotates a key: a new one with the same scopes; the old one works until `previous.expires_at`. */
+    rotateKey: (id: string, request: Schemas["Rotate"] = {}) =>
+      json<Schemas["CreatedKey"]>(`/api/admin/keys/${segment(id)}/rotate`, "POST", request),
+    /** Revokes a key (at once through this worker's isolate, within 5 s everywhere). */
+    revokeKey: (id: string) => json<void>(`/api/admin/keys/${segment(id)}`, "DELETE"),
     /** Calls the partner through the proxy with `credential`'s token: `path` is the partner API
      *  path (slashes kept, each segment encoded). The partner's answer comes back as it is, a 2xx
      *  or not; Gatehouse's own refusals (and partner faults it reports) reject as GatehouseError. */

@@ -111,19 +111,45 @@ def _failure(resp: httpx.Response) -> GatehouseError:
 
 
 class Gatehouse:
-    """A client of the worker for trusted server code: ``key`` is ``ADMIN_API_KEY`` for the
-    operators' routes, ``PROXY_API_KEY`` for the proxy."""
+    """A client of the worker for trusted server code: ``key`` is a server key (``gh_live_…``,
+    docs/server.md) with the scope of the routes called, or ``ADMIN_API_KEY`` for the operators'
+    routes (``PROXY_API_KEY``, deprecated, for the proxy)."""
 
     def __init__(self, base_url: str, key: str, *, client: Optional[httpx.Client] = None):
         self._base = base_url.rstrip("/")
         self._client = client or httpx.Client(timeout=30)
         self._auth = {"authorization": f"Bearer {key}"}
 
-    def _json(self, path: str) -> Any:
-        resp = self._client.get(f"{self._base}{path}", headers=self._auth)
+    def _json(self, path: str, method: str = "GET", body: Any = None) -> Any:
+        resp = self._client.request(method, f"{self._base}{path}", headers=self._auth,
+                                    json=body if body is not None else None)
         if resp.is_error:
             raise _failure(resp)
-        return resp.json()
+        return None if resp.status_code == 204 else resp.json()
+
+    def keys(self) -> dict:
+        """Every server key (never its value or hash)."""
+        return self._json("/api/admin/keys")
+
+    def create_key(self, name: str, scopes: Iterable[str], *, organizations: Optional[Iterable[str]] = None,
+                   targets: Optional[Iterable[str]] = None) -> dict:
+        """Makes a server key: the answer's ``secret`` is the key, shown this once."""
+        body: dict = {"name": name, "scopes": list(scopes)}
+        if organizations is not None:
+            body["organizations"] = list(organizations)
+        if targets is not None:
+            body["targets"] = list(targets)
+        return self._json("/api/admin/keys", "POST", body)
+
+    def rotate_key(self, key_id: str, *, expire_old_in_s: Optional[int] = None) -> dict:
+        """Rotates a key: a new one with the same scopes; the old one works until
+        ``previous["expires_at"]``."""
+        body = {} if expire_old_in_s is None else {"expire_old_in_s": expire_old_in_s}
+        return self._json(f"/api/admin/keys/{quote(key_id, safe='')}/rotate", "POST", body)
+
+    def revoke_key(self, key_id: str) -> None:
+        """Revokes a key (at once through this worker's isolate, within 5 s everywhere)."""
+        self._json(f"/api/admin/keys/{quote(key_id, safe='')}", "DELETE")
 
     def credentials(self) -> dict:
         """Every configured credential's health (never a token or a secret)."""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds, by part (default: all):
 #   sandbox  the partner sandbox (native)
-#   worker   the worker (worker-build, no downloads; wasm-opt once more for size) → crates/worker/build
+#   worker   the worker (worker-build, no downloads; the exports no JavaScript can call removed —
+#            scripts/worker-exports.mjs —, then wasm-opt once more for size) → crates/worker/build
 #   web      the browser package (wasm-bindgen + wasm-opt, the entry and typings of crates/web/package/)
 #            → crates/web/pkg; its `npm pack` contents → www/pkg (served at /pkg/ with CORS)
 #   assets   the deployments' static assets → target/assets/{staging,production}
@@ -12,10 +13,12 @@
 # The worker and the browser package are size builds (docs/size.md): std is compiled with them
 # (`-Zbuild-std`) so that a panic is a bare trap (`-Cpanic=immediate-abort`: no formatting
 # machinery, no unwinding strings), no source locations are embedded (`-Zlocation-detail=none`)
-# and derived `Debug` prints a type's name only (`-Zfmt-debug=shallow`). These are unstable Cargo/rustc options, enabled for these two builds
-# only with RUSTC_BOOTSTRAP=1 on the pinned stable toolchain, in their own target directory
-# (target/size). Together they take about 22 KB (gzip) off the worker. SIZE_BUILD=stable builds
-# without them: same behaviour, larger files (the size budgets then fail).
+# and derived `Debug` prints a type's name only (`-Zfmt-debug=shallow`; `none` would also blank
+# every other `{:?}`, serde's and worker-rs's error texts included: docs/size.md). These are
+# unstable Cargo/rustc options, enabled for these two builds only with RUSTC_BOOTSTRAP=1 on the
+# pinned stable toolchain, in their own target directory (target/size). Together they took about
+# 22 KB (gzip) off the worker. SIZE_BUILD=stable builds without them: same behaviour, larger files
+# (the size budgets then fail). The worker's unused exports are removed in both.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(sandbox worker web assets)
@@ -56,16 +59,24 @@ build_sandbox() {
 
 build_worker() {
   local print stamp=target/fingerprints/worker
-  print=$(fingerprint crates/core crates/worker)
+  print=$(fingerprint crates/core crates/worker scripts/worker-exports.mjs)
   if current "$stamp" "$print" crates/worker/build/index.js crates/worker/build/index_bg.wasm; then
     say "the worker is up to date (crates/worker/build)"; return 0
   fi
   rm -f "$stamp"
   (cd crates/worker && step "building the worker (worker-build --release; log: ${TARGET#"$ROOT"/}/worker-build.log)" \
     logged "$TARGET/worker-build.log" size_build worker-build --release)
+  # The exports no JavaScript can call (dependencies' classes the worker never uses) out, so that
+  # wasm-opt removes the code only they reached (scripts/worker-exports.mjs: what the glue names
+  # stays). Not wasm-metadce: same exports removed, but its output gzips 5 KB larger after -Oz.
+  local wasm=crates/worker/build/index_bg.wasm js=crates/worker/build/index.js
+  local untrimmed="$TARGET/worker-untrimmed.wasm"
+  cp "$wasm" "$untrimmed"
+  node scripts/worker-exports.mjs trim "$js" "$untrimmed" "$wasm" >&2
   # worker-build runs wasm-opt at its default level; optimise once more for size.
   step "optimising the worker for size (wasm-opt -Oz)" "$WASM_OPT_BIN" -Oz --converge --strip-producers \
-    --strip-target-features "${WASM_FEATURES[@]}" crates/worker/build/index_bg.wasm -o crates/worker/build/index_bg.wasm
+    --strip-target-features "${WASM_FEATURES[@]}" "$wasm" -o "$wasm"
+  node scripts/worker-exports.mjs check "$js" "$untrimmed" "$wasm" >&2
   echo "$print" >"$stamp"
 }
 

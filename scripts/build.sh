@@ -49,7 +49,7 @@ size_build() { # command... — runs it with the size build's environment
     CARGO_TARGET_DIR="$SIZE_DIR" "$@"
   else
     CARGO_TARGET_DIR="$SIZE_DIR" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow" "$@"
+      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" "$@"
   fi
 }
 

@@ -1,4 +1,5 @@
-//! Every route of Gatehouse's HTTP API in one table ([`ROUTES`]): its method, its path pattern,
+//! Every route of Gatehouse's HTTP API in one table ([`all`]: [`BROWSER_ROUTES`], then
+//! [`SERVER_ROUTES`]): its method, its path pattern,
 //! who may call it, and its OpenAPI operation. The OpenAPI document is generated from it, and
 //! [`route`] matches a request against it without I/O:
 //!
@@ -203,9 +204,11 @@ const fn undocumented(id: RouteId, method: Method, path: &'static str, access: A
 use Access::{AdminKey, BearerSession, Development, ProxyKey, Public, Session, SessionMay};
 use Method::{Any, Delete, Get, Patch, Post, Put};
 
-/// Every route, in the order they are matched: the first whose method and path fit wins.
+/// The routes a browser calls (portal sessions, the merchant's browser, development). Two tables,
+/// so that the browser package, which builds its URLs from this one ([`find_browser`]), does not
+/// carry the server routes' rows.
 #[rustfmt::skip]
-pub const ROUTES: &[Route] = &[
+pub const BROWSER_ROUTES: &[Route] = &[
     row(RouteId::Health, Get, "/api/health", Public, "health"),
     row(RouteId::GetSession, Get, "/api/session", Session, "getSession"),
     row(RouteId::CreateSessionCookie, Post, "/api/session", BearerSession, "createSessionCookie"),
@@ -221,6 +224,20 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::IngestLocations, Post, "/api/onboarding/{id}/locations/ingest", SessionMay(Action::Manage), "ingestLocations"),
     row(RouteId::BindLocations, Post, "/api/onboarding/{id}/locations/bind", SessionMay(Action::Manage), "bindLocations"),
     row(RouteId::OrganizationLocations, Get, "/api/organization/locations", Session, "organizationLocations"),
+    row(RouteId::ListConnectionTemplates, Get, "/api/connection-templates", Session, "listConnectionTemplates"),
+    row(RouteId::CreateConnection, Post, "/api/connections", SessionMay(Action::Connect), "createConnection"),
+    row(RouteId::ListConnections, Get, "/api/connections", Session, "listConnections"),
+    row(RouteId::GetConnection, Get, "/api/connections/{id}", Session, "getConnection"),
+    row(RouteId::UpdateConnection, Put, "/api/connections/{id}", SessionMay(Action::Connect), "updateConnection"),
+    row(RouteId::DeleteConnection, Delete, "/api/connections/{id}", SessionMay(Action::Connect), "deleteConnection"),
+    undocumented(RouteId::DevUsers, Get, "/api/dev/users", Development),
+    undocumented(RouteId::DevSession, Post, "/api/dev/session", Development),
+];
+
+/// The routes of trusted server code: the operators' routes and the proxy. Matched after
+/// [`BROWSER_ROUTES`] (no path is in both).
+#[rustfmt::skip]
+pub const SERVER_ROUTES: &[Route] = &[
     undocumented(RouteId::OrganizationCounters, Get, "/api/admin/organizations/{org}/counters", AdminKey),
     row(RouteId::ListCredentials, Get, "/api/admin/credentials", AdminKey, "listCredentials"),
     row(RouteId::ListAllConnections, Get, "/api/admin/connections", AdminKey, "listAllConnections"),
@@ -235,20 +252,12 @@ pub const ROUTES: &[Route] = &[
     row(RouteId::CreatePartnerToken, Post, "/api/admin/partner-tokens", AdminKey, "createPartnerToken"),
     row(RouteId::RenamePartnerToken, Patch, "/api/admin/partner-tokens/{token_id}", AdminKey, "renamePartnerToken"),
     row(RouteId::DeletePartnerToken, Delete, "/api/admin/partner-tokens/{token_id}", AdminKey, "deletePartnerToken"),
-    row(RouteId::ListConnectionTemplates, Get, "/api/connection-templates", Session, "listConnectionTemplates"),
-    row(RouteId::CreateConnection, Post, "/api/connections", SessionMay(Action::Connect), "createConnection"),
-    row(RouteId::ListConnections, Get, "/api/connections", Session, "listConnections"),
-    row(RouteId::GetConnection, Get, "/api/connections/{id}", Session, "getConnection"),
-    row(RouteId::UpdateConnection, Put, "/api/connections/{id}", SessionMay(Action::Connect), "updateConnection"),
-    row(RouteId::DeleteConnection, Delete, "/api/connections/{id}", SessionMay(Action::Connect), "deleteConnection"),
     row(RouteId::Proxy, Get, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyGet"),
     row(RouteId::Proxy, Post, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPost"),
     row(RouteId::Proxy, Put, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPut"),
     row(RouteId::Proxy, Patch, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPatch"),
     row(RouteId::Proxy, Delete, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyDelete"),
     undocumented(RouteId::Proxy, Any, "/api/proxy/{credential}/{path*}", ProxyKey),
-    undocumented(RouteId::DevUsers, Get, "/api/dev/users", Development),
-    undocumented(RouteId::DevSession, Post, "/api/dev/session", Development),
 ];
 
 /// The most parameters a route has (`{credential}` and `{path*}`).
@@ -339,31 +348,39 @@ impl Route {
 /// The route a request is for, and its path parameters; `None` when no route has this method
 /// and path ([`methods_for`] tells a 405 from a 404).
 pub fn route<'a>(method: &str, path: &'a str) -> Option<(RouteId, Params<'a>)> {
-    ROUTES
-        .iter()
+    all()
         .filter(|r| r.method.matches(method))
         .find_map(|r| Some((r.id, r.match_path(path)?)))
 }
 
 /// Who may call route `id` (every row of one id has the same access).
 pub fn access(id: RouteId) -> Access {
-    ROUTES
-        .iter()
+    all()
         .find(|r| r.id == id)
         .map_or(Access::AdminKey, |r| r.access)
 }
 
 /// The methods the routes of `path` answer (none: no such path).
 pub fn methods_for(path: &str) -> impl Iterator<Item = Method> + '_ {
-    ROUTES
-        .iter()
+    all()
         .filter(move |r| r.match_path(path).is_some())
         .map(|r| r.method)
 }
 
 /// The first row of route `id` (the proxy's first is its `GET`).
 pub fn find(id: RouteId) -> Option<&'static Route> {
-    ROUTES.iter().find(|r| r.id == id)
+    all().find(|r| r.id == id)
+}
+
+/// The first row of browser route `id` (`None` for a server route): what the browser package
+/// uses, so that the server routes' rows stay out of it.
+pub fn find_browser(id: RouteId) -> Option<&'static Route> {
+    BROWSER_ROUTES.iter().find(|r| r.id == id)
+}
+
+/// Every route, in the order they are matched: the first whose method and path fit wins.
+pub fn all() -> impl Iterator<Item = &'static Route> {
+    BROWSER_ROUTES.iter().chain(SERVER_ROUTES)
 }
 
 #[cfg(test)]
@@ -427,11 +444,12 @@ mod tests {
 
     #[test]
     fn the_table_is_consistent() {
-        for (i, r) in ROUTES.iter().enumerate() {
+        let rows: Vec<&Route> = all().collect();
+        for (i, r) in rows.iter().enumerate() {
             assert!(r.path.starts_with("/api/"), "{}", r.path);
             let params = r.path.split('/').filter_map(parameter).count();
             assert!(params <= MAX_PARAMS, "{}", r.path);
-            for other in &ROUTES[..i] {
+            for other in &rows[..i] {
                 assert!(
                     (other.method, other.path) != (r.method, r.path),
                     "{} {} twice",

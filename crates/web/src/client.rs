@@ -560,7 +560,7 @@ pub fn org_locations_path(location_id: Option<&str>) -> String {
 pub fn route_path(id: RouteId, params: &[&str]) -> (&'static str, String) {
     let encoded: Vec<String> = params.iter().map(|p| encode_segment(p)).collect();
     let refs: Vec<&str> = encoded.iter().map(String::as_str).collect();
-    match routes::find(id) {
+    match routes::find_browser(id) {
         Some(r) => (r.method.as_str(), r.path_with(&refs)),
         None => ("GET", String::new()),
     }

@@ -117,7 +117,7 @@ impl ApiError {
     }
 
     /// Internal detail for the log, never for the client.
-    fn detail(&self) -> Option<String> {
+    pub(crate) fn detail(&self) -> Option<String> {
         match self {
             Self::Misconfigured(d)
             | Self::PartnerUnavailable(d)
@@ -265,6 +265,11 @@ impl ApiError {
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
-        Self::Internal(e.to_string())
+        // worker-rs writes an unrecognised JavaScript value with `{:?}`, which the size build
+        // leaves empty (docs/size.md): written out here instead.
+        Self::Internal(match e {
+            worker::Error::Internal(v) => crate::webcrypto::js_text(&v),
+            other => other.to_string(),
+        })
     }
 }

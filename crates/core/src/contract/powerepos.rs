@@ -136,12 +136,14 @@ fn claims_error_message(e: &serde_json::Error) -> String {
     if message.starts_with("missing field") {
         message
     } else {
-        format!(
-            "{:?} error at line {} column {}",
-            e.classify(),
-            e.line(),
-            e.column()
-        )
+        // Written out, not `{:?}`: the size build prints no `Debug` (docs/size.md).
+        let kind = match e.classify() {
+            serde_json::error::Category::Io => "Io",
+            serde_json::error::Category::Syntax => "Syntax",
+            serde_json::error::Category::Data => "Data",
+            serde_json::error::Category::Eof => "Eof",
+        };
+        format!("{kind} error at line {} column {}", e.line(), e.column())
     }
 }
 

@@ -21,7 +21,7 @@ pub fn parse_return_pages(var: &str) -> Result<Vec<String>, String> {
     for p in &pages {
         if !safe_absolute_url(p) {
             return Err(format!(
-                "ONBOARDING_RETURN_PAGES: {p:?} is not an allowed absolute URL"
+                "ONBOARDING_RETURN_PAGES: \"{p}\" is not an allowed absolute URL"
             ));
         }
     }

@@ -61,7 +61,7 @@ impl SessionConfig {
             .filter(|s| !s.is_empty())
             .map(|s| {
                 Alg::parse(s).ok_or_else(|| {
-                    format!("SESSION_ALGORITHMS: {s:?} is not one of HS256, ES256, RS256")
+                    format!("SESSION_ALGORITHMS: \"{s}\" is not one of HS256, ES256, RS256")
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -8,7 +8,7 @@ pub enum SessionError {
     #[error("not a compact JWS")]
     Malformed,
     /// The header's `alg` is not accepted (`none`, an unknown one, or not this key's).
-    #[error("algorithm {0:?} is not accepted")]
+    #[error("algorithm \"{0}\" is not accepted")]
     Algorithm(String),
     /// No configured key for this header (`kid`).
     #[error("no configured key matches")]

@@ -6,7 +6,7 @@
 pub enum WebhookConfigError {
     /// A URL that is not absolute `https://` (or `http://` to the loopback host).
     #[error(
-        "WEBHOOK_URLS: {0:?} is not an https:// URL (http:// only for 127.0.0.1 or localhost)"
+        "WEBHOOK_URLS: \"{0}\" is not an https:// URL (http:// only for 127.0.0.1 or localhost)"
     )]
     BadUrl(String),
     /// More targets than the outbox serves.

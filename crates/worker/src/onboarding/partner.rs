@@ -24,7 +24,7 @@ impl<'a> Stream<'a> {
         let cred = credentials::find(env, &id)
             .map_err(|e| ApiError::Misconfigured(e.to_string()))?
             .ok_or_else(|| {
-                ApiError::Misconfigured(format!("ONBOARDING_CREDENTIAL {id:?} is not configured"))
+                ApiError::Misconfigured(format!("ONBOARDING_CREDENTIAL \"{id}\" is not configured"))
             })?;
         Ok(Self { env, cred })
     }

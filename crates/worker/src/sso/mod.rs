@@ -95,7 +95,7 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let cred = credentials::find(env, &id)
         .map_err(|e| ApiError::Misconfigured(e.to_string()))?
         .ok_or_else(|| {
-            ApiError::Misconfigured(format!("SSO_CREDENTIAL {id:?} is not configured"))
+            ApiError::Misconfigured(format!("SSO_CREDENTIAL \"{id}\" is not configured"))
         })?;
     // The organization's own partner id (a session claim) first, else the deployment's.
     let query = user

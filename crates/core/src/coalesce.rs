@@ -5,9 +5,6 @@
 //! watchers → at most one partner call per interval, docs/security.md item 16) and for creating
 //! the organization's Stream organization once.
 
-use std::collections::HashMap;
-use std::hash::Hash;
-
 /// What a caller does next.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Turn<V> {
@@ -26,30 +23,56 @@ struct Entry<V> {
     leading: bool,
 }
 
-/// Cached answers by key, with the calls under way.
+/// Cached answers by key, with the calls under way. A list, not a map: an organization has a
+/// handful of onboardings, and a list is less wasm than a hash map (docs/size.md).
 #[derive(Debug)]
 pub struct Coalescer<K, V> {
-    entries: HashMap<K, Entry<V>>,
+    entries: Vec<(K, Entry<V>)>,
     calls: u64,
 }
 
 impl<K, V> Default for Coalescer<K, V> {
     fn default() -> Self {
         Self {
-            entries: HashMap::new(),
+            entries: Vec::new(),
             calls: 0,
         }
     }
 }
 
-impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
+impl<K: PartialEq + Clone, V: Clone> Coalescer<K, V> {
+    fn get(&self, key: &K) -> Option<&Entry<V>> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, e)| e)
+    }
+
+    fn get_mut(&mut self, key: &K) -> Option<&mut Entry<V>> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, e)| e)
+    }
+
+    fn entry(&mut self, key: &K) -> &mut Entry<V> {
+        let i = match self.entries.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                self.entries.push((
+                    key.clone(),
+                    Entry {
+                        answer: None,
+                        leading: false,
+                    },
+                ));
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[i].1
+    }
+
     /// A caller wants the answer for `key` at `now`, no older than `max_age_ms` (`u64::MAX`:
     /// any age).
     pub fn turn(&mut self, key: &K, now: u64, max_age_ms: u64) -> Turn<V> {
-        let entry = self.entries.entry(key.clone()).or_insert(Entry {
-            answer: None,
-            leading: false,
-        });
+        let entry = self.entry(key);
         match &entry.answer {
             Some((v, at)) if now.saturating_sub(*at) < max_age_ms => Turn::Serve(v.clone()),
             _ if entry.leading => Turn::Join,
@@ -64,7 +87,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
     /// The leader's call for `key` ended at `now`: a success is kept (`None`: a failure, which is
     /// handed to the waiters and not kept).
     pub fn finish(&mut self, key: &K, answer: Option<V>, now: u64) {
-        if let Some(entry) = self.entries.get_mut(key) {
+        if let Some(entry) = self.get_mut(key) {
             entry.leading = false;
             if let Some(v) = answer {
                 entry.answer = Some((v, now));
@@ -74,28 +97,24 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
 
     /// Keeps an answer learnt another way (the partner's answer to a start or a revoke).
     pub fn remember(&mut self, key: K, answer: V, now: u64) {
-        let entry = self.entries.entry(key).or_insert(Entry {
-            answer: None,
-            leading: false,
-        });
-        entry.answer = Some((answer, now));
+        self.entry(&key).answer = Some((answer, now));
     }
 
     /// Forgets `key`'s answer: the next caller asks the partner.
     pub fn forget(&mut self, key: &K) {
-        if let Some(entry) = self.entries.get_mut(key) {
+        if let Some(entry) = self.get_mut(key) {
             entry.answer = None;
         }
     }
 
     /// The answer held for `key`, whatever its age.
     pub fn held(&self, key: &K) -> Option<&V> {
-        self.entries.get(key)?.answer.as_ref().map(|(v, _)| v)
+        self.get(key)?.answer.as_ref().map(|(v, _)| v)
     }
 
     /// When `key`'s answer was learnt.
     pub fn learnt_at(&self, key: &K) -> Option<u64> {
-        self.entries.get(key)?.answer.as_ref().map(|(_, at)| *at)
+        self.get(key)?.answer.as_ref().map(|(_, at)| *at)
     }
 
     /// Calls led since this started (shown to tests and the bench).

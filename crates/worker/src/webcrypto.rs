@@ -9,7 +9,6 @@ use gatehouse_core::session::{Alg, Header, SessionError};
 use js_sys::futures::JsFuture;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, SubtleCrypto};
 use worker::Env;
@@ -24,7 +23,8 @@ pub struct PinnedKey {
 }
 
 thread_local! {
-    static KEYS: RefCell<HashMap<String, PinnedKey>> = RefCell::new(HashMap::new());
+    /// Imported keys by name (a few: the session secret, the JWKS keys, the sealing key).
+    static KEYS: RefCell<Vec<(String, PinnedKey)>> = const { RefCell::new(Vec::new()) };
 }
 
 pub(crate) fn subtle() -> Result<SubtleCrypto, ApiError> {
@@ -87,11 +87,20 @@ pub(crate) fn js_text(v: &JsValue) -> String {
 }
 
 fn cached(name: &str) -> Option<PinnedKey> {
-    KEYS.with(|k| k.borrow().get(name).cloned())
+    KEYS.with(|k| {
+        k.borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, key)| key.clone())
+    })
 }
 
 fn remember(name: String, key: PinnedKey) -> PinnedKey {
-    KEYS.with(|k| k.borrow_mut().insert(name, key.clone()));
+    KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        k.retain(|(n, _)| *n != name);
+        k.push((name, key.clone()));
+    });
     key
 }
 

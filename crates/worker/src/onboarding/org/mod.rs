@@ -23,7 +23,6 @@ use gatehouse_core::coalesce::Coalescer;
 use gatehouse_core::onboarding::{make_state, OnboardingView};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 /// What the object keeps about an onboarding it started (storage key `onb:<id>`).
@@ -59,7 +58,8 @@ pub struct OrgOnboarding {
     org_waiters: RefCell<Waiters<String>>,
     /// Onboarding views by id, with when they were read from the partner.
     statuses: RefCell<Coalescer<String, OnboardingView>>,
-    status_waiters: RefCell<HashMap<String, Waiters<CachedStatus>>>,
+    /// Callers waiting for a status call another caller leads, with its onboarding id.
+    status_waiters: RefCell<Vec<(String, oneshot::Sender<Shared<CachedStatus>>)>>,
 }
 
 fn now_ms() -> u64 {

@@ -2,7 +2,7 @@
 //! watchers cause at most one partner status call per interval (core's [`Coalescer`] decides),
 //! and the webhook event for each status receivers are told about.
 
-use super::{join, now_ms, wake, OnboardingRecord, OrgOnboarding};
+use super::{join, now_ms, wake, OnboardingRecord, OrgOnboarding, Waiters};
 use crate::error::ApiError;
 use crate::onboarding::partner::Stream;
 use futures_channel::oneshot;
@@ -40,11 +40,7 @@ impl OrgOnboarding {
             }
             Turn::Join => {
                 let (tx, rx) = oneshot::channel();
-                self.status_waiters
-                    .borrow_mut()
-                    .entry(key)
-                    .or_default()
-                    .push(tx);
+                self.status_waiters.borrow_mut().push((key, tx));
                 return join(rx, "status call").await;
             }
             Turn::Lead => {}
@@ -63,11 +59,13 @@ impl OrgOnboarding {
         let answer = result.as_ref().ok().map(|c| c.view.clone());
         let fetched_ms = result.as_ref().map_or(0, |c| c.fetched_ms);
         self.statuses.borrow_mut().finish(&key, answer, fetched_ms);
-        let waiters = self
-            .status_waiters
-            .borrow_mut()
-            .remove(&key)
-            .unwrap_or_default();
+        // The waiters of this key (a list of (key, waiter), not a map: less wasm).
+        let waiters: Waiters<CachedStatus> = {
+            let mut all = self.status_waiters.borrow_mut();
+            let (mine, rest): (Vec<_>, Vec<_>) = all.drain(..).partition(|(k, _)| *k == key);
+            *all = rest;
+            mine.into_iter().map(|(_, w)| w).collect()
+        };
         wake(waiters, &result);
         if let Ok(c) = &result {
             self.observe(&c.view).await;

@@ -5,8 +5,8 @@
 //!
 //! ```
 //! use gatehouse_core::routes::{methods_for, route, RouteId};
-//! let (id, params) = route("POST", "/api/onboarding/onb_1/revoke").unwrap();
-//! assert_eq!((id, params.get("id")), (RouteId::RevokeOnboarding, Some("onb_1")));
+//! let (row, params) = route("POST", "/api/onboarding/onb_1/revoke").unwrap();
+//! assert_eq!((row.id, params.get("id")), (RouteId::RevokeOnboarding, Some("onb_1")));
 //! // No route for the method, but one for the path: 405, not 404.
 //! assert!(route("DELETE", "/api/onboarding/onb_1/revoke").is_none());
 //! assert!(methods_for("/api/onboarding/onb_1/revoke").next().is_some());
@@ -92,6 +92,10 @@ pub enum RouteId {
     RotateKey,
     /// `DELETE /api/admin/keys/{key_id}`.
     RevokeKey,
+    /// `GET /api/server/organizations/{org}/onboardings`.
+    ListOrgOnboardings,
+    /// `GET /api/server/organizations/{org}/onboardings/{id}`.
+    GetOrgOnboarding,
     /// `/api/proxy/{credential}/{path*}`, any method.
     Proxy,
     /// `GET /api/dev/users`.
@@ -157,6 +161,9 @@ pub enum Access {
     ProxyKey,
     /// Anyone, in `GATEHOUSE_MODE=development` only: elsewhere the route does not exist.
     Development,
+    /// Trusted server code with a server key that has this scope and may act for the path's
+    /// `{org}` ([`crate::server_keys`]); browsers are refused.
+    ServerKey(&'static str),
 }
 
 /// A row of the table.
@@ -201,7 +208,10 @@ const fn undocumented(id: RouteId, method: Method, path: &'static str, access: A
     }
 }
 
-use Access::{AdminKey, BearerSession, Development, ProxyKey, Public, Session, SessionMay};
+use crate::server_keys::scope;
+use Access::{
+    AdminKey, BearerSession, Development, ProxyKey, Public, ServerKey, Session, SessionMay,
+};
 use Method::{Any, Delete, Get, Patch, Post, Put};
 
 /// The routes a browser calls (portal sessions, the merchant's browser, development). Two tables,
@@ -258,6 +268,17 @@ pub const SERVER_ROUTES: &[Route] = &[
     row(RouteId::Proxy, Patch, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyPatch"),
     row(RouteId::Proxy, Delete, "/api/proxy/{credential}/{path*}", ProxyKey, "proxyDelete"),
     undocumented(RouteId::Proxy, Any, "/api/proxy/{credential}/{path*}", ProxyKey),
+    // The server routes (docs/server.md): an organization's onboardings and connections, for a
+    // server key trusted for that organization. Most share the session route's id (and handler).
+    row(RouteId::ListOrgOnboardings, Get, "/api/server/organizations/{org}/onboardings", ServerKey(scope::ONBOARDING_READ), "serverListOnboardings"),
+    row(RouteId::GetOrgOnboarding, Get, "/api/server/organizations/{org}/onboardings/{id}", ServerKey(scope::ONBOARDING_READ), "serverGetOnboarding"),
+    row(RouteId::OnboardingLocations, Get, "/api/server/organizations/{org}/onboardings/{id}/locations", ServerKey(scope::ONBOARDING_READ), "serverOnboardingLocations"),
+    row(RouteId::RevokeOnboarding, Post, "/api/server/organizations/{org}/onboardings/{id}/revoke", ServerKey(scope::ONBOARDING_WRITE), "serverRevokeOnboarding"),
+    row(RouteId::IngestLocations, Post, "/api/server/organizations/{org}/onboardings/{id}/locations/ingest", ServerKey(scope::ONBOARDING_WRITE), "serverIngestLocations"),
+    row(RouteId::BindLocations, Post, "/api/server/organizations/{org}/onboardings/{id}/locations/bind", ServerKey(scope::ONBOARDING_WRITE), "serverBindLocations"),
+    row(RouteId::ListConnections, Get, "/api/server/organizations/{org}/connections", ServerKey(scope::CONNECTIONS_READ), "serverListConnections"),
+    row(RouteId::GetConnection, Get, "/api/server/organizations/{org}/connections/{id}", ServerKey(scope::CONNECTIONS_READ), "serverGetConnection"),
+    row(RouteId::DeleteConnection, Delete, "/api/server/organizations/{org}/connections/{id}", ServerKey(scope::CONNECTIONS_WRITE), "serverDeleteConnection"),
 ];
 
 /// The most parameters a route has (`{credential}` and `{path*}`).
@@ -347,17 +368,10 @@ impl Route {
 
 /// The route a request is for, and its path parameters; `None` when no route has this method
 /// and path ([`methods_for`] tells a 405 from a 404).
-pub fn route<'a>(method: &str, path: &'a str) -> Option<(RouteId, Params<'a>)> {
+pub fn route<'a>(method: &str, path: &'a str) -> Option<(&'static Route, Params<'a>)> {
     all()
         .filter(|r| r.method.matches(method))
-        .find_map(|r| Some((r.id, r.match_path(path)?)))
-}
-
-/// Who may call route `id` (every row of one id has the same access).
-pub fn access(id: RouteId) -> Access {
-    all()
-        .find(|r| r.id == id)
-        .map_or(Access::AdminKey, |r| r.access)
+        .find_map(|r| Some((r, r.match_path(path)?)))
 }
 
 /// The methods the routes of `path` answer (none: no such path).
@@ -410,6 +424,11 @@ mod tests {
         ("GET", "/api/proxy/sd", Some((RouteId::Proxy, &[("credential", "sd"), ("path", "")]))),
         ("GET", "/api/proxy/sd/", Some((RouteId::Proxy, &[("credential", "sd"), ("path", "")]))),
         ("GET", "/api/proxy/", Some((RouteId::Proxy, &[("credential", ""), ("path", "")]))),
+        // A server route shares the session route's id; its row says who may call it.
+        ("POST", "/api/server/organizations/o1/onboardings/onb_1/revoke", Some((RouteId::RevokeOnboarding, &[("org", "o1"), ("id", "onb_1")]))),
+        ("GET", "/api/server/organizations/o1/onboardings", Some((RouteId::ListOrgOnboardings, &[("org", "o1")]))),
+        ("DELETE", "/api/server/organizations/o1/connections/con_1", Some((RouteId::DeleteConnection, &[("org", "o1"), ("id", "con_1")]))),
+        ("POST", "/api/server/organizations/o1/onboardings", None),
         ("GET", "/api/proxy", None),
         ("GET", "//api/proxy/sd/x", None),
         ("GET", "/", None),
@@ -421,7 +440,7 @@ mod tests {
         for (method, path, expected) in CASES {
             let got = route(method, path);
             assert_eq!(
-                got.map(|(id, _)| id),
+                got.map(|(r, _)| r.id),
                 expected.map(|(id, _)| id),
                 "{method} {path}"
             );
@@ -470,8 +489,8 @@ mod tests {
                 r.method.as_str()
             };
             assert_eq!(
-                route(method, &example).map(|(id, _)| id),
-                Some(r.id),
+                route(method, &example).map(|(row, _)| (row.id, row.access)),
+                Some((r.id, r.access)),
                 "{example}"
             );
         }

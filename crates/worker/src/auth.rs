@@ -49,3 +49,36 @@ pub async fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
         .await
         .map(|_| ())
 }
+
+/// Requires a server key with `scope` that may act for organization `org` (a server route's
+/// `{org}`); the deployment's secrets do not open these routes, and browsers are refused.
+pub async fn require_server(
+    req: &Request,
+    env: &Env,
+    scope: &'static str,
+    org: &str,
+) -> Result<(), ApiError> {
+    refuse_browsers(req)?;
+    let key = crate::keys::presented(req, env)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let need = gatehouse_core::server_keys::Need {
+        scope,
+        organization: Some(org),
+        target: None,
+    };
+    crate::keys::check(Some(&key), &need)
+}
+
+/// Browsers send `Origin` on cross-origin and state-changing requests and `Sec-Fetch-Site` on
+/// all of them; server-side HTTP clients send neither (Node's fetch does send `Sec-Fetch-Mode`,
+/// so that one proves nothing). A route for trusted server code refuses them: a key in a page
+/// would be a key anyone can read.
+pub fn refuse_browsers(req: &Request) -> Result<(), ApiError> {
+    let h = req.headers();
+    if h.get("origin").ok().flatten().is_some() || h.get("sec-fetch-site").ok().flatten().is_some()
+    {
+        return Err(ApiError::BrowserNotAllowed);
+    }
+    Ok(())
+}

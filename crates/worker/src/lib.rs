@@ -96,7 +96,7 @@ async fn dispatch(
     method: &Method,
     path: &str,
 ) -> std::result::Result<Response, ApiError> {
-    let Some((id, params)) = routes::route(method.as_ref(), path) else {
+    let Some((row, params)) = routes::route(method.as_ref(), path) else {
         let under = |prefix: &str| path.trim_start_matches('/').starts_with(prefix);
         if under("api/admin/partner-tokens") {
             auth::require_admin(&req, env).await?;
@@ -113,8 +113,17 @@ async fn dispatch(
     let param = |name| params.get(name).unwrap_or_default();
     // The operators' key is checked here, and only here, for every route the table gives it
     // (a handler that forgot its own check once answered anyone).
-    if routes::access(id) == routes::Access::AdminKey {
-        auth::require_admin(&req, env).await?;
+    let id = row.id;
+    // A server route's organization: the key was checked for it here (`None`: not a server
+    // route; its handler asks for the session).
+    let mut org = None;
+    match row.access {
+        routes::Access::AdminKey => auth::require_admin(&req, env).await?,
+        routes::Access::ServerKey(scope) => {
+            auth::require_server(&req, env, scope, param("org")).await?;
+            org = Some(param("org"));
+        }
+        _ => {}
     }
     match id {
         R::Health => Ok(health::get(env)),
@@ -150,7 +159,10 @@ async fn dispatch(
         | R::RestartOnboarding
         | R::OnboardingLocations
         | R::IngestLocations
-        | R::BindLocations => onboarding::route(req, env, id, param("id")).await,
+        | R::BindLocations => onboarding::route(req, env, id, param("id"), org).await,
+        R::ListOrgOnboardings | R::GetOrgOnboarding => {
+            onboarding::server(&req, env, id, param("org"), param("id")).await
+        }
         R::OrganizationLocations => onboarding::org_locations(&req, env).await,
         R::OrganizationCounters => onboarding::counters(env, param("org")).await,
         R::ListCredentials => credentials::admin_list(env).await,
@@ -167,7 +179,7 @@ async fn dispatch(
         | R::ListConnections
         | R::GetConnection
         | R::UpdateConnection
-        | R::DeleteConnection => connections::route(req, env, id, param("id")).await,
+        | R::DeleteConnection => connections::route(req, env, id, param("id"), org).await,
         R::ListKeys | R::CreateKey | R::RotateKey | R::RevokeKey => {
             keys::route(req, env, id, param("key_id")).await
         }

@@ -4,6 +4,7 @@
 //! browser binding (`state`), the role policy (`policy`), and entity tags and the watchers'
 //! backoff (`status`). Everything is used from here, `onboarding::…`.
 
+mod list;
 mod policy;
 mod requests;
 mod return_pages;
@@ -11,6 +12,7 @@ mod state;
 mod status;
 mod view;
 
+pub use list::{ListQuery, OnboardingPage, OnboardingSummary};
 pub use policy::{may, Action};
 pub use requests::{BindRequest, IngestRequest, StartError, StartRequest};
 pub use return_pages::{parse_return_pages, pick_return_page, return_location, safe_absolute_url};

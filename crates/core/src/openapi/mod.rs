@@ -23,6 +23,7 @@ fn security(access: Access) -> &'static [&'static str] {
         Access::BearerSession => &["session"],
         Access::AdminKey => &["admin"],
         Access::ProxyKey => &["proxy"],
+        Access::ServerKey(_) => &["serverKey"],
     }
 }
 
@@ -50,6 +51,10 @@ const TAGS: &[(&str, &str)] = &[
     (
         "proxy",
         "Trusted server code: partner calls with a credential's token (docs/server.md)",
+    ),
+    (
+        "server",
+        "Trusted server code: an organization's onboardings and connections, with a scoped server key (docs/server.md)",
     ),
 ];
 
@@ -88,6 +93,7 @@ fn tag(id: crate::routes::RouteId) -> &'static str {
         | R::DeleteConnection
         | R::ListAllConnections => "connections",
         R::ListKeys | R::CreateKey | R::RotateKey | R::RevokeKey => "keys",
+        R::ListOrgOnboardings | R::GetOrgOnboarding => "server",
         R::Proxy => "proxy",
     }
 }
@@ -99,9 +105,13 @@ fn paths(s: &mut Schemas) -> Map<String, Value> {
         let Some(operation_id) = route.operation_id else {
             continue;
         };
+        let server = route.path.starts_with("/api/server/");
         let mut op = operations::describe(route.id, s);
+        if server {
+            operations::for_server(&mut op, route.access);
+        }
         op["operationId"] = operation_id.into();
-        op["tags"] = json!([tag(route.id)]);
+        op["tags"] = json!([if server { "server" } else { tag(route.id) }]);
         // Every operation answers its errors as an `ErrorBody`, unless it says otherwise.
         if let Some(responses) = op["responses"].as_object_mut() {
             responses
@@ -161,7 +171,8 @@ pub fn document() -> Value {
                 "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A portal session signed by the partner's backend (docs/sso.md)." },
                 "sessionCookie": { "type": "apiKey", "in": "cookie", "name": "__Host-gatehouse_session" },
                 "admin": { "type": "http", "scheme": "bearer", "description": "ADMIN_API_KEY, or a server key (`gh_live_…`) with the `admin` scope" },
-                "proxy": { "type": "http", "scheme": "bearer", "description": "A server key (`gh_live_…`) with the `proxy` scope, or PROXY_API_KEY (deprecated)" }
+                "proxy": { "type": "http", "scheme": "bearer", "description": "A server key (`gh_live_…`) with the `proxy` scope, or PROXY_API_KEY (deprecated)" },
+                "serverKey": { "type": "http", "scheme": "bearer", "description": "A server key (`gh_live_…`) with the operation's scope, trusted for the path's organization (docs/server.md)" }
             }
         }
     })

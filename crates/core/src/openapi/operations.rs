@@ -8,7 +8,9 @@ use crate::connections::{
     UpdateConnection,
 };
 use crate::contract::stream::LocationsResponse;
-use crate::onboarding::{BindRequest, IngestRequest, OnboardingView, StartRequest, StartResponse};
+use crate::onboarding::{
+    BindRequest, IngestRequest, OnboardingPage, OnboardingView, StartRequest, StartResponse,
+};
 use crate::routes::RouteId;
 use crate::server_keys::{CreatedKey, KeyList, NewKey, Rotate};
 use serde_json::{json, Value};
@@ -76,6 +78,25 @@ fn partner_token() -> Value {
             "scopes": { "type": "array", "items": { "type": "string" } },
             "created_at": { "type": "string" },
             "token": { "type": "string", "description": "The value: only in the create answer, shown once." } } })
+}
+
+/// Makes a session route's operation its server route's: the organization comes from the path
+/// (for a key trusted for it), not from a session.
+pub(super) fn for_server(op: &mut Value, access: crate::routes::Access) {
+    let org = id_param(
+        "org",
+        "The organization (`provider_org_id`) the call acts for: one of the key's organizations, or any for a key without them.",
+        "org_acme",
+    );
+    let mut params = vec![org];
+    if let Some(Value::Array(rest)) = op.get("parameters") {
+        params.extend(rest.iter().cloned());
+    }
+    op["parameters"] = Value::Array(params);
+    if let crate::routes::Access::ServerKey(scope) = access {
+        let summary = op["summary"].as_str().unwrap_or_default().to_owned();
+        op["summary"] = format!("Server ({scope}): {summary}").into();
+    }
 }
 
 /// The operation of route `id`, without its `operationId` and security (the table's), and
@@ -226,6 +247,20 @@ pub(super) fn describe(id: RouteId, s: &mut Schemas) -> Value {
                 { "name": "limit", "in": "query", "required": false, "description": "1 to 1000 (default 100).", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
             ],
             "responses": { "200": ok("One page.", s.answer::<ConnectionPage>()) } }),
+        RouteId::ListOrgOnboardings => json!({
+            "summary": "An organization's onboardings, a page at a time",
+            "description": "In onboarding-id order; `status` is the last one Gatehouse read from Stream (absent when none was read yet). With `status`, a page may hold fewer than `limit`: follow `next_cursor` to the end.",
+            "parameters": [
+                { "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": ["pending", "active", "revoked", "failed"] } },
+                { "name": "cursor", "in": "query", "required": false, "description": "The previous page's `next_cursor`.", "schema": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$" } },
+                { "name": "limit", "in": "query", "required": false, "description": "1 to 100 (default 50).", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }
+            ],
+            "responses": { "200": ok("One page.", s.answer::<OnboardingPage>()) } }),
+        RouteId::GetOrgOnboarding => json!({
+            "summary": "One onboarding in full, as Stream returns it",
+            "description": "Every field of Stream's onboarding record (seed 000), read from Stream now: not the browser's reduced view.",
+            "parameters": [ onboarding_id() ],
+            "responses": { "200": ok("Stream's record.", json!({ "type": "object", "additionalProperties": true })) } }),
         RouteId::ListKeys => json!({
             "summary": "Operators: every server key (never its value or hash)",
             "responses": { "200": ok("The keys, in id order.", s.answer::<KeyList>()) } }),

@@ -63,22 +63,30 @@ pub fn connection_template(env: &Env, id: &str) -> Result<Template, ApiError> {
     })
 }
 
-/// Serves the `/api/connection…` routes for the session's organization.
+/// Serves the `/api/connection…` routes for the session's organization, and the server routes
+/// (`/api/server/organizations/{org}/connections…`) for `server_org`, whose key `dispatch`
+/// checked.
 pub async fn route(
     mut req: Request,
     env: &Env,
     id: RouteId,
     connection: &str,
+    server_org: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let writes = matches!(
-        id,
-        RouteId::CreateConnection | RouteId::UpdateConnection | RouteId::DeleteConnection
-    );
-    let (s, _) = session::require(&req, env, None, writes).await?;
-    if writes {
-        onboarding::require_role(&s, Action::Connect)?;
-    }
-    let org = s.provider_org_id.clone();
+    let org = match server_org {
+        Some(org) => org.to_owned(),
+        None => {
+            let writes = matches!(
+                id,
+                RouteId::CreateConnection | RouteId::UpdateConnection | RouteId::DeleteConnection
+            );
+            let (s, _) = session::require(&req, env, None, writes).await?;
+            if writes {
+                onboarding::require_role(&s, Action::Connect)?;
+            }
+            s.provider_org_id
+        }
+    };
     match id {
         RouteId::ListConnectionTemplates => {
             let list = TemplateList {

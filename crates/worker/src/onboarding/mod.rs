@@ -22,14 +22,14 @@ pub mod org;
 pub mod partner;
 mod routes;
 
-pub use routes::{counters, org_locations, route};
+pub use routes::{counters, org_locations, route, server};
 
 use crate::error::ApiError;
 use gatehouse_core::connections::ConnectionSummary;
 use gatehouse_core::contract::stream::{
     BindOnboardingLocation, IngestOnboardingLocation, IntegrationType,
 };
-use gatehouse_core::onboarding::{self as core, Action};
+use gatehouse_core::onboarding::{self as core, Action, ListQuery};
 use gatehouse_core::session::Session;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Response};
@@ -89,6 +89,10 @@ pub enum OrgMessage {
     },
     /// Revoke (idempotent).
     Revoke { id: String },
+    /// One onboarding as Stream returns it, every field (a server route).
+    Full { id: String },
+    /// The organization's onboardings, a page at a time (a server route).
+    List(ListQuery),
     /// List the onboarding's locations.
     Locations { id: String },
     /// Ingest POS locations.

@@ -7,7 +7,9 @@ use super::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::session;
-use gatehouse_core::onboarding::{self as core, BindRequest, IngestRequest, StartRequest};
+use gatehouse_core::onboarding::{
+    self as core, BindRequest, IngestRequest, ListQuery, StartRequest,
+};
 use gatehouse_core::routes::{self, Access, RouteId};
 use gatehouse_core::session::{valid_id, Session};
 use serde::Deserialize;
@@ -15,12 +17,15 @@ use worker::{Delay, Env, Headers, Method, Request, Response};
 
 /// Serves an `/api/onboarding…` route: the session is verified once, the body read once, the
 /// role the route table names checked, and the organization's object asked once (few await
-/// points keep the wasm small). `onboarding` is the path's `{id}`, when the route has one.
+/// points keep the wasm small). `onboarding` is the path's `{id}`, when the route has one. For a
+/// server route (`/api/server/organizations/{org}/onboardings/{id}/…`) `server_org` is the
+/// path's organization, whose key `dispatch` checked: no session, no role.
 pub async fn route(
     mut req: Request,
     env: &Env,
     id: RouteId,
     onboarding: &str,
+    server_org: Option<&str>,
 ) -> Result<Response, ApiError> {
     match id {
         RouteId::OnboardingReturn => return super::browser::return_handler(&req, env).await,
@@ -29,18 +34,53 @@ pub async fn route(
         _ => {}
     }
     let post = req.method() == Method::Post;
-    let (s, _) = session::require(&req, env, None, post).await?;
+    let session = match server_org {
+        Some(_) => None,
+        None => Some(session::require(&req, env, None, post).await?.0),
+    };
     let has_body = post && id != RouteId::RevokeOnboarding;
     let body = if has_body {
         crate::body::read_json_capped(&mut req, MAX_BODY).await?
     } else {
         Vec::new()
     };
-    if let Some(Access::SessionMay(action)) = routes::find(id).map(|r| r.access) {
-        require_role(&s, action)?;
+    if let (Some(s), Some(Access::SessionMay(action))) =
+        (&session, routes::find(id).map(|r| r.access))
+    {
+        require_role(s, action)?;
     }
-    let op = build_op(&req, env, id, onboarding, s.clone(), &body)?;
-    ask(env, &s.provider_org_id, &op).await
+    let org = match (&session, server_org) {
+        (Some(s), _) => s.provider_org_id.clone(),
+        (None, org) => org.unwrap_or_default().to_owned(),
+    };
+    let op = build_op(&req, env, id, onboarding, session, &body)?;
+    ask(env, &org, &op).await
+}
+
+/// The server routes of their own: an organization's onboardings, a page at a time, and one
+/// onboarding in full as Stream returns it (`dispatch` checked the key for `org`).
+pub async fn server(
+    req: &Request,
+    env: &Env,
+    id: RouteId,
+    org: &str,
+    onboarding: &str,
+) -> Result<Response, ApiError> {
+    if !valid_id(org) {
+        return Err(ApiError::ForbiddenOrg);
+    }
+    let op = match id {
+        RouteId::GetOrgOnboarding => OrgMessage::Full {
+            id: checked_id(onboarding)?,
+        },
+        _ => {
+            let query = crate::http::query(req).unwrap_or_default();
+            OrgMessage::List(
+                ListQuery::parse(&query).map_err(|e| ApiError::InvalidRequest(e.into()))?,
+            )
+        }
+    };
+    ask(env, org, &op).await
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -53,9 +93,11 @@ fn build_op(
     env: &Env,
     id: RouteId,
     onboarding: &str,
-    s: Session,
+    s: Option<Session>,
     body: &[u8],
 ) -> Result<OrgMessage, ApiError> {
+    // Only the session routes start onboardings (a server route never reaches these arms).
+    let session = || s.clone().ok_or(ApiError::NotFound);
     let base =
         || crate::http::own_origin(req).ok_or_else(|| ApiError::Internal("no origin".into()));
     Ok(match id {
@@ -69,7 +111,7 @@ fn build_op(
                 })
             })?;
             OrgMessage::Start {
-                session: s,
+                session: session()?,
                 source: start.source,
                 kind: start.kind,
                 return_page: page,
@@ -87,7 +129,7 @@ fn build_op(
             let page = core::pick_return_page(&return_pages(env)?, b.return_page.as_deref())
                 .ok_or(ApiError::Refused(ErrorCode::ReturnPageNotAllowed))?;
             OrgMessage::Restart {
-                session: s,
+                session: session()?,
                 id: checked_id(onboarding)?,
                 return_page: page,
                 return_base: base()?,

@@ -68,14 +68,7 @@ pub async fn forward(
     id: &str,
     rest: &str,
 ) -> Result<Response, ApiError> {
-    let h = req.headers();
-    // Browsers send `Origin` on cross-origin and state-changing requests and `Sec-Fetch-Site` on
-    // all of them; server-side HTTP clients send neither (Node's fetch does send
-    // `Sec-Fetch-Mode`, so that one proves nothing).
-    if h.get("origin").ok().flatten().is_some() || h.get("sec-fetch-site").ok().flatten().is_some()
-    {
-        return Err(ApiError::BrowserNotAllowed);
-    }
+    crate::auth::refuse_browsers(&req)?;
     let key = crate::auth::caller(&req, env, scope::PROXY, "PROXY_API_KEY").await?;
     let key = key.as_deref();
     let cred = if ConnectionId::parse(id).is_some() {

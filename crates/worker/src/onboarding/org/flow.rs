@@ -120,6 +120,7 @@ impl OrgOnboarding {
                     created_ms: now_ms(),
                     provider_org_id: Some(session.provider_org_id.clone()),
                     notified: None,
+                    status: Some(o.status.as_str().to_owned()),
                 },
             )
             .await?;

@@ -20,7 +20,9 @@ use super::{IndexEntry, OrgMessage};
 use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
-use gatehouse_core::onboarding::{make_state, OnboardingView};
+use gatehouse_core::contract::stream::Onboarding;
+use gatehouse_core::contract::stream_paths::StreamPaths;
+use gatehouse_core::onboarding::{make_state, ListQuery, OnboardingSummary, OnboardingView};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
@@ -37,6 +39,10 @@ struct OnboardingRecord {
     /// The last status a webhook event was stored for (docs/webhooks.md).
     #[serde(default)]
     notified: Option<String>,
+    /// The last status read from Stream (the server routes' list; records from before it lack
+    /// it until their next status read).
+    #[serde(default)]
+    status: Option<String>,
 }
 
 /// An outcome shared with the callers that waited for it.
@@ -176,6 +182,19 @@ impl OrgOnboarding {
                 self.owned(&id).await?;
                 ok(&self.status(&stream, &id, max_age_ms).await?)
             }
+            OrgMessage::Full { id } => {
+                self.owned(&id).await?;
+                let path = StreamPaths::for_onboarding(&stream.paths().onboarding, &id);
+                let raw = stream.call("GET", &path, None).await?;
+                // What was read keeps the status cache and the list current.
+                if let Ok(o) = serde_json::from_slice::<Onboarding>(&raw) {
+                    let view = OnboardingView::from(&o);
+                    self.remember(&view);
+                    self.observe(&view).await;
+                }
+                Ok(raw)
+            }
+            OrgMessage::List(query) => self.list(&query).await,
             OrgMessage::Revoke { .. }
             | OrgMessage::Locations { .. }
             | OrgMessage::Ingest { .. }
@@ -206,6 +225,41 @@ impl OrgOnboarding {
             | OrgMessage::Connections
             | OrgMessage::Rows(_) => Err(ApiError::Internal("registry message".into())),
         }
+    }
+
+    /// One page of the organization's onboardings, in id order (`ListQuery::page` decides).
+    async fn list(&self, query: &ListQuery) -> std::result::Result<Vec<u8>, ApiError> {
+        // Keys sort as strings: the first key after `onb:<cursor>` is `onb:<cursor>\0`.
+        let start = query
+            .cursor
+            .as_ref()
+            .map_or_else(|| "onb:".to_owned(), |c| format!("onb:{c}\0"));
+        let options = worker::ListOptions::new()
+            .prefix("onb:")
+            .start(&start)
+            .limit(query.limit + 1);
+        let rows = self
+            .state
+            .storage()
+            .list_with_options(options)
+            .await
+            .map_err(|e| ApiError::StorageUnavailable(format!("onboardings: {e}")))?;
+        let mut scanned = Vec::new();
+        for value in rows.values() {
+            let Some(rec) = value
+                .ok()
+                .and_then(|v| serde_wasm_bindgen::from_value::<OnboardingRecord>(v).ok())
+            else {
+                continue;
+            };
+            scanned.push(OnboardingSummary {
+                id: rec.id,
+                status: rec.status,
+                started_by: rec.started_by,
+                created_at_ms: rec.created_ms,
+            });
+        }
+        ok(&query.page(scanned))
     }
 
     /// The onboarding must have been started by this organization (404 otherwise: its

@@ -80,39 +80,41 @@ impl OrgOnboarding {
             .remember(view.id.clone(), view.clone(), now_ms());
     }
 
-    /// A status seen from the partner: when it is one receivers are told about and differs
-    /// from the last one told, a webhook event is stored for every target, then recorded as
-    /// told. Should the hand-over fail, the record stays as it was and the next observation
-    /// emits the same event (same id) again.
+    /// A status seen from the partner: kept as the record's last status (the server routes'
+    /// list), and, when it is one receivers are told about and differs from the last one told,
+    /// a webhook event is stored for every target, then recorded as told. Should the hand-over
+    /// fail, `notified` stays as it was and the next observation emits the same event (same id)
+    /// again.
     pub(super) async fn observe(&self, view: &OnboardingView) {
         let status = view.status.as_str();
-        if !webhook::notifies(status) {
-            return;
-        }
         let key = format!("onb:{}", view.id);
         let storage = self.state.storage();
         let Some(mut rec) = storage.get::<OnboardingRecord>(&key).await.ok().flatten() else {
             return;
         };
-        if rec.notified.as_deref() == Some(status) {
+        let notify = webhook::notifies(status) && rec.notified.as_deref() != Some(status);
+        if !notify && rec.status.as_deref() == Some(status) {
             return;
         }
-        let event = webhook::onboarding_event(
-            &view.id,
-            rec.provider_org_id.as_deref().unwrap_or_default(),
-            status,
-            rec.notified.as_deref(),
-            view.source.as_deref(),
-            now_ms() / 1000,
-        );
-        if crate::webhooks::emit(&self.env, &event).await {
-            rec.notified = Some(status.to_owned());
-            if let Err(e) = storage.put(&key, &rec).await {
-                crate::log::event(
-                    crate::log::Level::Warn,
-                    &[("onboarding", &view.id), ("record", &e.to_string())],
-                );
+        rec.status = Some(status.to_owned());
+        if notify {
+            let event = webhook::onboarding_event(
+                &view.id,
+                rec.provider_org_id.as_deref().unwrap_or_default(),
+                status,
+                rec.notified.as_deref(),
+                view.source.as_deref(),
+                now_ms() / 1000,
+            );
+            if crate::webhooks::emit(&self.env, &event).await {
+                rec.notified = Some(status.to_owned());
             }
+        }
+        if let Err(e) = storage.put(&key, &rec).await {
+            crate::log::event(
+                crate::log::Level::Warn,
+                &[("onboarding", &view.id), ("record", &e.to_string())],
+            );
         }
     }
 }

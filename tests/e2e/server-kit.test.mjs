@@ -90,6 +90,32 @@ test("operators make, rotate and revoke server keys with the client; a scoped ke
   await ops.revokeKey(rotated.key.id);
 });
 
+test("a backend drives an organization's onboardings and reads its connections with a scoped key", async () => {
+  const org = `org_kit_${Date.now().toString(36)}`;
+  const session = await mintSession({ sub: "kit-user", email: "kit@portal.example", name: "Kit User",
+    phone_number: "+1-555-010-0003", provider_org_id: org, role: "owner" },
+  { alg: "HS256", secret: SESSION_SECRET }, { issuer: "https://portal.example" });
+  const r = await fetch(`${WORKER}/api/onboarding`, { method: "POST",
+    headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+    body: JSON.stringify({ source: "square", type: "pos" }) });
+  assert.equal(r.status, 200, await r.clone().text());
+  const started = (await r.json()).onboarding.id;
+  const ops = createGatehouse({ baseUrl: WORKER, key: ADMIN_API_KEY });
+  const made = await ops.createKey({ name: "kit sync", scopes: ["onboarding:read", "onboarding:write", "connections:read"], organizations: [org] });
+  enteredSecret(made.secret);
+  const backend = createGatehouse({ baseUrl: WORKER, key: made.secret });
+  const page = await backend.onboardings(org, { status: "pending" });
+  assert.deepEqual(page.onboardings.map((o) => o.id), [started]);
+  const full = await backend.onboarding(org, started);
+  assert.ok(Object.keys(full).length > 3);
+  assert.equal((await backend.revokeOnboarding(org, started)).status, "revoked");
+  assert.deepEqual((await backend.connections(org)).connections, []);
+  const elsewhere = await backend.onboardings("org_someone_else").catch((e) => e);
+  assert.ok(elsewhere instanceof GatehouseError);
+  assert.equal(elsewhere.code, "forbidden_org");
+  await ops.revokeKey(made.key.id);
+});
+
 test("the Python kit does the same, against the same worker", () => {
   const python = process.env.DOT_VENV ? join(process.env.DOT_VENV, "bin", "python") : "python3";
   const kit = new URL("../../kits/python", import.meta.url).pathname;
@@ -109,4 +135,6 @@ test("the Python kit does the same, against the same worker", () => {
   assert.match(out.key_secret, /^gh_test_/);
   assert.deepEqual(out.scoped, [200, "forbidden_target", "unauthorized"]);
   assert.equal(out.listed, false);
+  enteredSecret(out.sync_secret);
+  assert.deepEqual(out.server, [[true], true, "revoked", [], "forbidden_org"]);
 });

@@ -2,6 +2,7 @@
 prints what it saw as JSON. Arguments: WORKER_URL ADMIN_KEY PROXY_KEY SESSION_SECRET KEYS_JSON."""
 import json
 import sys
+import time
 
 from standardwebhooks.webhooks import Webhook
 
@@ -53,10 +54,30 @@ except GatehouseError as e:
     out["scoped"].append(e.code)
 out["listed"] = made["key"]["id"] in [k["id"] for k in ops.keys()["keys"]]
 
+# The server routes: an organization's onboardings and connections with a key trusted for it.
+org = f"org_pykit_{int(time.time() * 1000):x}"
+session = mint_session({**claims, "provider_org_id": org, "role": "owner"}, secret, issuer="https://portal.example")
+started = httpx.post(f"{worker}/api/onboarding", headers={"authorization": f"Bearer {session}"},
+                     json={"source": "square", "type": "pos"}).json()["onboarding"]["id"]
+sync = ops.create_key("py sync", ["onboarding:read", "onboarding:write", "connections:read"], organizations=[org])
+out["sync_secret"] = sync["secret"]
+backend_org = Gatehouse(worker, sync["secret"])
+out["server"] = [
+    [o["id"] == started for o in backend_org.onboardings(org, status="pending")["onboardings"]],
+    len(backend_org.onboarding(org, started)) > 3,
+    backend_org.revoke_onboarding(org, started)["status"],
+    backend_org.connections(org)["connections"],
+]
+try:
+    backend_org.onboardings("org_someone_else")
+    out["server"].append("accepted")
+except GatehouseError as e:
+    out["server"].append(e.code)
+ops.revoke_key(sync["key"]["id"])
+
 # A delivery signed the Standard Webhooks way verifies with either key of a rotation.
 old, new = "whsec_" + "A" * 43 + "=", "whsec_" + "B" * 43 + "="
 body = json.dumps({"id": "evt_1", "type": "credential.needs_reauth", "created": 1, "data": {}})
-import time  # noqa: E402
 ts = int(time.time())
 sig = Webhook(old).sign("evt_1", __import__("datetime").datetime.fromtimestamp(ts, __import__("datetime").timezone.utc), body)
 headers = {"Webhook-Id": "evt_1", "Webhook-Timestamp": str(ts), "Webhook-Signature": sig}

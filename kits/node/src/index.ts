@@ -182,6 +182,29 @@ export function createGatehouse(options: GatehouseOptions) {
       json<Schemas["CreatedKey"]>(`/api/admin/keys/${segment(id)}/rotate`, "POST", request),
     /** Revokes a key (at once through this worker's isolate, within 5 s everywhere). */
     revokeKey: (id: string) => json<void>(`/api/admin/keys/${segment(id)}`, "DELETE"),
+    /** An organization's onboardings, a page at a time (a key with `onboarding:read`). */
+    onboardings: (org: string, query: { status?: string; cursor?: string; limit?: number } = {}) => {
+      const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      const tail = q.size ? `?${q}` : "";
+      return json<Schemas["OnboardingPage"]>(`/api/server/organizations/${segment(org)}/onboardings${tail}`);
+    },
+    /** One onboarding in full, every field Stream returns. */
+    onboarding: (org: string, id: string) =>
+      json<Record<string, unknown>>(`/api/server/organizations/${segment(org)}/onboardings/${segment(id)}`),
+    /** Ingests POS locations into an onboarding (`onboarding:write`). */
+    ingestLocations: (org: string, id: string, request: Schemas["IngestRequest"]) =>
+      json<Schemas["LocationsResponse"]>(`/api/server/organizations/${segment(org)}/onboardings/${segment(id)}/locations/ingest`, "POST", request),
+    /** Binds DSP locations to POS locations (`onboarding:write`). */
+    bindLocations: (org: string, id: string, request: Schemas["BindRequest"]) =>
+      json<Schemas["LocationsResponse"]>(`/api/server/organizations/${segment(org)}/onboardings/${segment(id)}/locations/bind`, "POST", request),
+    /** Revokes an onboarding (`onboarding:write`; idempotent). */
+    revokeOnboarding: (org: string, id: string) =>
+      json<Schemas["OnboardingView"]>(`/api/server/organizations/${segment(org)}/onboardings/${segment(id)}/revoke`, "POST"),
+    /** An organization's connections (`connections:read`; never a value). */
+    connections: (org: string) => json<Schemas["ConnectionList"]>(`/api/server/organizations/${segment(org)}/connections`),
+    /** Deletes a connection (`connections:write`). */
+    deleteConnection: (org: string, id: string) =>
+      json<void>(`/api/server/organizations/${segment(org)}/connections/${segment(id)}`, "DELETE"),
     /** Calls the partner through the proxy with `credential`'s token: `path` is the partner API
      *  path (slashes kept, each segment encoded). The partner's answer comes back as it is, a 2xx
      *  or not; Gatehouse's own refusals (and partner faults it reports) reject as GatehouseError. */

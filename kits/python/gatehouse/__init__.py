@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any, Iterable, Literal, Mapping, Optional, TypedDict, Union
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import jwt
@@ -150,6 +150,42 @@ class Gatehouse:
     def revoke_key(self, key_id: str) -> None:
         """Revokes a key (at once through this worker's isolate, within 5 s everywhere)."""
         self._json(f"/api/admin/keys/{quote(key_id, safe='')}", "DELETE")
+
+    def _org(self, org: str, rest: str = "") -> str:
+        return f"/api/server/organizations/{quote(org, safe='')}{rest}"
+
+    def onboardings(self, org: str, *, status: Optional[str] = None, cursor: Optional[str] = None,
+                    limit: Optional[int] = None) -> dict:
+        """An organization's onboardings, a page at a time (a key with ``onboarding:read``)."""
+        query = {k: v for k, v in {"status": status, "cursor": cursor, "limit": limit}.items() if v is not None}
+        tail = f"?{urlencode(query)}" if query else ""
+        return self._json(self._org(org, f"/onboardings{tail}"))
+
+    def onboarding(self, org: str, onboarding_id: str) -> dict:
+        """One onboarding in full, every field Stream returns."""
+        return self._json(self._org(org, f"/onboardings/{quote(onboarding_id, safe='')}"))
+
+    def ingest_locations(self, org: str, onboarding_id: str, locations: list) -> dict:
+        """Ingests POS locations into an onboarding (``onboarding:write``)."""
+        return self._json(self._org(org, f"/onboardings/{quote(onboarding_id, safe='')}/locations/ingest"), "POST",
+                          {"locations": locations})
+
+    def bind_locations(self, org: str, onboarding_id: str, locations: list) -> dict:
+        """Binds DSP locations to POS locations (``onboarding:write``)."""
+        return self._json(self._org(org, f"/onboardings/{quote(onboarding_id, safe='')}/locations/bind"), "POST",
+                          {"locations": locations})
+
+    def revoke_onboarding(self, org: str, onboarding_id: str) -> dict:
+        """Revokes an onboarding (``onboarding:write``; idempotent)."""
+        return self._json(self._org(org, f"/onboardings/{quote(onboarding_id, safe='')}/revoke"), "POST", {})
+
+    def connections(self, org: str) -> dict:
+        """An organization's connections (``connections:read``; never a value)."""
+        return self._json(self._org(org, "/connections"))
+
+    def delete_connection(self, org: str, connection_id: str) -> None:
+        """Deletes a connection (``connections:write``)."""
+        self._json(self._org(org, f"/connections/{quote(connection_id, safe='')}"), "DELETE")
 
     def credentials(self) -> dict:
         """Every configured credential's health (never a token or a secret)."""

@@ -19,14 +19,20 @@ impl OrgOnboarding {
         op: OrgMessage,
     ) -> std::result::Result<Vec<u8>, ApiError> {
         use gatehouse_core::contract::stream::{BindLocationsRequest, IngestLocationsRequest};
-        let (id, method, path, body, revoke) = match op {
+        // `record`: the answer is an onboarding record (a revoke's, or a full read's, which is
+        // passed on as Stream wrote it); both keep the status cache and the list current.
+        let (id, method, path, body, revoke, record) = match op {
             OrgMessage::Revoke { id } => {
                 let path = StreamPaths::for_onboarding(&stream.paths().revoke_onboarding, &id);
-                (id, "POST", path, None, true)
+                (id, "POST", path, None, true, true)
+            }
+            OrgMessage::Full { id } => {
+                let path = StreamPaths::for_onboarding(&stream.paths().onboarding, &id);
+                (id, "GET", path, None, false, true)
             }
             OrgMessage::Locations { id } => {
                 let path = stream.paths().onboarding_locations(&id);
-                (id, "GET", path, None, false)
+                (id, "GET", path, None, false, false)
             }
             OrgMessage::Ingest { id, locations } => {
                 let body = IngestLocationsRequest {
@@ -34,7 +40,7 @@ impl OrgOnboarding {
                     locations,
                 };
                 let path = stream.paths().ingest_locations.clone();
-                (id, "POST", path, Some(to_json(&body)?), false)
+                (id, "POST", path, Some(to_json(&body)?), false, false)
             }
             OrgMessage::Bind { id, locations } => {
                 self.owned(&id).await?;
@@ -44,7 +50,7 @@ impl OrgOnboarding {
                     locations,
                 };
                 let path = stream.paths().bind_locations.clone();
-                (id, "POST", path, Some(to_json(&body)?), false)
+                (id, "POST", path, Some(to_json(&body)?), false, false)
             }
             _ => {
                 return Err(ApiError::Internal(
@@ -67,12 +73,15 @@ impl OrgOnboarding {
             }
             other => other?,
         };
-        if revoke {
+        if record {
             let o: Onboarding = serde_json::from_slice(&answer)
-                .map_err(|e| ApiError::PartnerUnavailable(format!("revoke answer: {e}")))?;
+                .map_err(|e| ApiError::PartnerUnavailable(format!("onboarding record: {e}")))?;
             let view = OnboardingView::from(&o);
             self.remember(&view);
             self.observe(&view).await;
+            if !revoke {
+                return Ok(answer);
+            }
             return ok(&view);
         }
         checked_listing(answer)

@@ -20,8 +20,6 @@ use super::{IndexEntry, OrgMessage};
 use crate::error::{ApiError, ErrorCode};
 use futures_channel::oneshot;
 use gatehouse_core::coalesce::Coalescer;
-use gatehouse_core::contract::stream::Onboarding;
-use gatehouse_core::contract::stream_paths::StreamPaths;
 use gatehouse_core::onboarding::{make_state, ListQuery, OnboardingSummary, OnboardingView};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -182,20 +180,9 @@ impl OrgOnboarding {
                 self.owned(&id).await?;
                 ok(&self.status(&stream, &id, max_age_ms).await?)
             }
-            OrgMessage::Full { id } => {
-                self.owned(&id).await?;
-                let path = StreamPaths::for_onboarding(&stream.paths().onboarding, &id);
-                let raw = stream.call("GET", &path, None).await?;
-                // What was read keeps the status cache and the list current.
-                if let Ok(o) = serde_json::from_slice::<Onboarding>(&raw) {
-                    let view = OnboardingView::from(&o);
-                    self.remember(&view);
-                    self.observe(&view).await;
-                }
-                Ok(raw)
-            }
             OrgMessage::List(query) => self.list(&query).await,
             OrgMessage::Revoke { .. }
+            | OrgMessage::Full { .. }
             | OrgMessage::Locations { .. }
             | OrgMessage::Ingest { .. }
             | OrgMessage::Bind { .. } => self.forward(&stream, op).await,

@@ -42,6 +42,7 @@ pub mod onboarding;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod origins;
+pub mod outbound;
 pub mod proxy;
 pub mod redact;
 pub mod routes;

@@ -7,6 +7,7 @@
 //! password, a caller's payload) is never re-sent anywhere. Callers treat a `3xx` as a
 //! misconfiguration ([`Answer::redirect`], [`Opened::redirect`]).
 
+use gatehouse_core::outbound::Outbound;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
 use web_sys::ReadableStream;
@@ -132,7 +133,7 @@ impl Opened {
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
 pub async fn open(
-    req: http::Request<Vec<u8>>,
+    req: Outbound,
     extra: &[(&str, String)],
 ) -> Result<Opened, Transport> {
     let (resp, signal) = call(req, extra).await?;
@@ -155,7 +156,7 @@ pub async fn open(
 }
 
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
-pub async fn send(req: http::Request<Vec<u8>>) -> Result<Answer, Transport> {
+pub async fn send(req: Outbound) -> Result<Answer, Transport> {
     let (resp, signal) = call(req, &[]).await?;
     read(resp, signal).await
 }
@@ -184,27 +185,19 @@ async fn read(mut resp: Response, signal: web_sys::AbortSignal) -> Result<Answer
 /// Sends the core's request with `extra` headers set as they are (the proxy's pass-through
 /// headers, taken by name from the caller's request: no parsing into `http` types).
 async fn call(
-    req: http::Request<Vec<u8>>,
+    req: Outbound,
     extra: &[(&str, String)],
 ) -> Result<(Response, web_sys::AbortSignal), Transport> {
     let headers = Headers::new();
-    let own = req.headers().iter().map(|(n, v)| (n.as_str(), v.to_str()));
-    let passed = extra.iter().map(|(n, v)| (*n, Ok(v.as_str())));
-    for (name, value) in own.chain(passed) {
-        let value = value.map_err(|e| Transport::Failed(e.to_string()))?;
+    for (name, value) in req.headers().iter().chain(extra) {
         headers
             .set(name, value)
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
-    let body = (!req.body().is_empty())
-        .then(|| JsValue::from(js_sys::Uint8Array::from(req.body().as_slice())));
-    let request = request(
-        &req.uri().to_string(),
-        req.method().as_str(),
-        &headers,
-        body.as_ref(),
-    )
-    .map_err(|e| Transport::Failed(e.to_string()))?;
+    let body = (!req.body_bytes().is_empty())
+        .then(|| JsValue::from(js_sys::Uint8Array::from(req.body_bytes())));
+    let request = request(req.uri(), req.method(), &headers, body.as_ref())
+        .map_err(|e| Transport::Failed(e.to_string()))?;
     fetch_with_timeout(request).await
 }
 

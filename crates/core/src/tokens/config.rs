@@ -113,6 +113,51 @@ pub(crate) struct Spec {
     pub proxy: Vec<ProxyRule>,
 }
 
+/// An absolute `http://` or `https://` URL: a host (a name, an IPv4 address or a bracketed IPv6
+/// address) with an optional numeric port, then an optional path and query of URI characters
+/// only (RFC 3986: no spaces, quotes, angle brackets or controls). No user information.
+pub(crate) fn absolute_http_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, after))
+                if !addr.is_empty()
+                    && addr
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
+            {
+                (
+                    addr,
+                    after
+                        .strip_prefix(':')
+                        .unwrap_or(if after.is_empty() { "" } else { "x" }),
+                )
+            }
+            _ => return false,
+        },
+        None => {
+            let (h, p) = authority.split_once(':').unwrap_or((authority, ""));
+            if !h
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                return false;
+            }
+            (h, p)
+        }
+    };
+    let port_ok = port.bytes().all(|b| b.is_ascii_digit()) && port.len() <= 5;
+    let uri_char = |b: u8| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
+    !host.is_empty() && port_ok && tail.bytes().all(uri_char)
+}
+
 /// Credential ids, tenants and organisation codes that go into URLs: 1–64 of `A–Z a–z 0–9 - _`.
 pub(crate) fn valid_name(s: &str) -> bool {
     !s.is_empty()
@@ -153,9 +198,7 @@ impl Check<'_> {
 
     /// An absolute http(s) URL with a host, without its trailing `/`.
     pub fn http_url(&self, what: &str, url: &str) -> Result<String, ConfigError> {
-        let ok = (url.starts_with("https://") || url.starts_with("http://"))
-            && url.parse::<http::Uri>().is_ok_and(|u| u.host().is_some());
-        if ok {
+        if absolute_http_url(url) {
             Ok(url.trim_end_matches('/').to_owned())
         } else {
             Err(self.invalid(format!("{what} `{url}` is not an absolute http(s) URL")))
@@ -182,6 +225,45 @@ impl Check<'_> {
             Ok(name)
         } else {
             Err(self.invalid(format!("{field} must be letters, digits, `-` and `_`")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::absolute_http_url;
+
+    #[test]
+    fn only_absolute_http_urls_with_a_host_pass() {
+        for good in [
+            "https://auth.powerepos.cloud",
+            "https://auth.powerepos.cloud/revoke/",
+            "http://127.0.0.1:18790/stream",
+            "http://localhost:8790",
+            "https://[::1]:8443/x?y=1&z=%20",
+            "https://a.example/realms/acme/protocol/openid-connect/token",
+        ] {
+            assert!(absolute_http_url(good), "{good}");
+        }
+        for bad in [
+            "",
+            "ftp://x",
+            "https://",
+            "https:///path",
+            "//host/x",
+            "host/x",
+            "https://user:pw@host/x",
+            "https://ho st/x",
+            "https://host/a b",
+            "https://host/<x>",
+            "https://host:80a/",
+            "https://host:123456/",
+            "https://[zz]/",
+            "https://[::1]x/",
+            "https://host/\"x\"",
+            "https://host/\u{7f}",
+        ] {
+            assert!(!absolute_http_url(bad), "{bad}");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Building token requests (sans-IO): a [`Credential`] and a [`Grant`] become an
-//! `http::Request<Vec<u8>>`; the worker sends it.
+//! [`Outbound`] request; the worker sends it.
 
 use super::profile::{BodyEncoding, ClientAuth, Credential, GrantKind, ScopeParam};
+use crate::outbound::Outbound;
 use crate::secret::RefreshToken;
 use base64::Engine;
 
@@ -14,13 +15,9 @@ pub enum Grant<'a> {
     Refresh(&'a RefreshToken),
 }
 
-/// Builds the token request at `now_s` (Unix seconds: Stream's `exp` is counted from it). Fails
-/// only on a token URL that is not a valid URI, which configuration loading already rejects.
-pub fn token_request(
-    cred: &Credential,
-    grant: Grant<'_>,
-    now_s: u64,
-) -> Result<http::Request<Vec<u8>>, http::Error> {
+/// Builds the token request at `now_s` (Unix seconds: Stream's `exp` is counted from it). Its
+/// URL is the token URL configuration loading checked.
+pub fn token_request(cred: &Credential, grant: Grant<'_>, now_s: u64) -> Outbound {
     let p = &cred.profile;
     let mut params: Vec<(&str, &str)> = Vec::new();
     match grant {
@@ -50,10 +47,9 @@ pub fn token_request(
     for (k, v) in &p.extra {
         params.push((k, v));
     }
-    let mut builder =
-        http::Request::post(&p.token_url).header(http::header::ACCEPT, "application/json");
+    let mut builder = Outbound::post(&p.token_url).header("accept", "application/json");
     if p.client_auth == ClientAuth::Basic {
-        builder = builder.header(http::header::AUTHORIZATION, basic(cred));
+        builder = builder.header("authorization", basic(cred));
     }
     let body = match p.encoding {
         BodyEncoding::Json => {
@@ -75,7 +71,7 @@ pub fn token_request(
                 }
                 None => {}
             }
-            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+            builder = builder.header("content-type", "application/json");
             // Serialize, not Display: the same compact JSON (see `session::jws::signing_input`).
             serde_json::to_vec(&serde_json::Value::Object(map)).unwrap_or_default()
         }
@@ -93,10 +89,7 @@ pub fn token_request(
                 }
                 None => {}
             }
-            builder = builder.header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            );
+            builder = builder.header("content-type", "application/x-www-form-urlencoded");
             form.finish().into_bytes()
         }
     };
@@ -129,11 +122,7 @@ pub enum TokenHint {
 
 /// The RFC 7009 revocation request for `token`, authenticated as the token requests are; `None`
 /// when the provider has no revocation endpoint. Always form-encoded (RFC 7009 §2.1).
-pub fn revoke_request(
-    cred: &Credential,
-    token: &str,
-    hint: TokenHint,
-) -> Option<Result<http::Request<Vec<u8>>, http::Error>> {
+pub fn revoke_request(cred: &Credential, token: &str, hint: TokenHint) -> Option<Outbound> {
     let url = cred.profile.revoke_url.as_deref()?;
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("token", token);
@@ -144,12 +133,10 @@ pub fn revoke_request(
             TokenHint::Access => "access_token",
         },
     );
-    let mut builder = http::Request::post(url).header(
-        http::header::CONTENT_TYPE,
-        "application/x-www-form-urlencoded",
-    );
+    let mut builder =
+        Outbound::post(url).header("content-type", "application/x-www-form-urlencoded");
     match cred.profile.client_auth {
-        ClientAuth::Basic => builder = builder.header(http::header::AUTHORIZATION, basic(cred)),
+        ClientAuth::Basic => builder = builder.header("authorization", basic(cred)),
         ClientAuth::Body => {
             form.append_pair("client_id", &cred.client_id);
             form.append_pair("client_secret", cred.client_secret.expose());
@@ -179,7 +166,7 @@ mod tests {
             r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","token_lifetime_s":1800,"secrets":{"client_secret":"SEC"}}}"#,
         );
         let body: serde_json::Value =
-            serde_json::from_slice(token_request(&c, Grant::New, 1_800_000_000).unwrap().body())
+            serde_json::from_slice(token_request(&c, Grant::New, 1_800_000_000).body_bytes())
                 .unwrap();
         assert_eq!(body["exp"], 1_800_001_800u64);
         // Without the setting no `exp` is sent (the partner's default).
@@ -187,7 +174,7 @@ mod tests {
             r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","secrets":{"client_secret":"SEC"}}}"#,
         );
         let body: serde_json::Value =
-            serde_json::from_slice(token_request(&plain, Grant::New, 1).unwrap().body()).unwrap();
+            serde_json::from_slice(token_request(&plain, Grant::New, 1).body_bytes()).unwrap();
         assert!(body.get("exp").is_none());
         // Over the documented hour, or on another provider: refused when the configuration loads.
         let secrets = |n: &str| Some(format!("{n}-value"));
@@ -200,19 +187,20 @@ mod tests {
         let c = cred(
             r#"{"s":{"provider":"stream","base_url":"http://h/stream","client_id":"cid","secrets":{"client_secret":"SEC"}}}"#,
         );
-        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000);
         assert_eq!(req.uri(), "http://h/stream/oauth/token");
-        assert_eq!(req.headers()["content-type"], "application/json");
-        let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+        assert_eq!(
+            req.header_value("content-type").unwrap(),
+            "application/json"
+        );
+        let body: serde_json::Value = serde_json::from_slice(req.body_bytes()).unwrap();
         assert_eq!(
             body,
             serde_json::json!({"grant_type":"client_credentials","client_id":"cid","client_secret":"SEC-value","scopes":["user","onboarding","sso"]})
         );
         let rt = RefreshToken::new("r1");
         let body: serde_json::Value = serde_json::from_slice(
-            token_request(&c, Grant::Refresh(&rt), 1_800_000_000)
-                .unwrap()
-                .body(),
+            token_request(&c, Grant::Refresh(&rt), 1_800_000_000).body_bytes(),
         )
         .unwrap();
         assert_eq!(body["grant_type"], "refresh_token");
@@ -226,16 +214,14 @@ mod tests {
         let c = cred(
             r#"{"o":{"provider":"omniretain","base_url":"http://h/o","client_id":"cid","username":"u","secrets":{"client_secret":"S","password":"P"}}}"#,
         );
-        let req = revoke_request(&c, "rt-1", TokenHint::Refresh)
-            .unwrap()
-            .unwrap();
+        let req = revoke_request(&c, "rt-1", TokenHint::Refresh).unwrap();
         assert_eq!(
             req.uri(),
             "http://h/o/backend/core/authentication/revoke_token/"
         );
-        assert_eq!(req.headers()["authorization"], basic(&c).as_str());
+        assert_eq!(req.header_value("authorization"), Some(basic(&c).as_str()));
         assert_eq!(
-            form(req.body()),
+            form(req.body_bytes()),
             vec![
                 ("token".into(), "rt-1".into()),
                 ("token_type_hint".into(), "refresh_token".into())
@@ -245,16 +231,14 @@ mod tests {
         let c = cred(
             r#"{"d":{"provider":"streamdiver","auth_base":"https://a","api_base":"https://b","tenant":"acme","client_id":"cid","secrets":{"client_secret":"S"}}}"#,
         );
-        let req = revoke_request(&c, "at-1", TokenHint::Access)
-            .unwrap()
-            .unwrap();
+        let req = revoke_request(&c, "at-1", TokenHint::Access).unwrap();
         assert_eq!(
             req.uri(),
             "https://a/realms/acme/protocol/openid-connect/revoke"
         );
-        assert!(!req.headers().contains_key("authorization"));
+        assert!(req.header_value("authorization").is_none());
         assert_eq!(
-            form(req.body()),
+            form(req.body_bytes()),
             vec![
                 ("token".into(), "at-1".into()),
                 ("token_type_hint".into(), "access_token".into()),
@@ -270,9 +254,7 @@ mod tests {
             "EXTRA",
             r#","revoke_url":"https://auth.powerepos.cloud/revoke/""#,
         ));
-        let req = revoke_request(&c, "t", TokenHint::Refresh)
-            .unwrap()
-            .unwrap();
+        let req = revoke_request(&c, "t", TokenHint::Refresh).unwrap();
         assert_eq!(req.uri(), "https://auth.powerepos.cloud/revoke/");
         let bad = pe.replace("EXTRA", r#","revoke_url":"ftp://x""#);
         assert!(load(&bad, |n| Some(n.into()))
@@ -286,9 +268,9 @@ mod tests {
         let c = cred(
             r#"{"o":{"provider":"omniretain","base_url":"http://h/o","client_id":"id:1","username":"api@c1.example","secrets":{"client_secret":"S&x","password":"P"}}}"#,
         );
-        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
-        let auth = req.headers()["authorization"]
-            .to_str()
+        let req = token_request(&c, Grant::New, 1_800_000_000);
+        let auth = req
+            .header_value("authorization")
             .unwrap()
             .strip_prefix("Basic ")
             .unwrap()
@@ -301,7 +283,7 @@ mod tests {
         .unwrap();
         assert_eq!(decoded, "id%3A1:S%26x-value");
         assert_eq!(
-            form(req.body()),
+            form(req.body_bytes()),
             vec![
                 ("grant_type".into(), "password".into()),
                 ("username".into(), "api@c1.example".into()),
@@ -315,9 +297,9 @@ mod tests {
         let c = cred(
             r#"{"p":{"provider":"powerepos","auth_base":"http://h/pe","org_id":"ORG001","username":"svc","client_id":"cid","secrets":{"client_secret":"S","password":"P"}}}"#,
         );
-        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000);
         assert_eq!(req.uri(), "http://h/pe/authorisation/token");
-        let f = form(req.body());
+        let f = form(req.body_bytes());
         for pair in [
             ("grant_type", "password"),
             ("org_id", "ORG001"),
@@ -337,17 +319,17 @@ mod tests {
         let c = cred(
             r#"{"d":{"provider":"streamdiver","auth_base":"http://h/sd","api_base":"http://h/api","tenant":"acme","client_id":"cid","secrets":{"client_secret":"S"}}}"#,
         );
-        let req = token_request(&c, Grant::New, 1_800_000_000).unwrap();
+        let req = token_request(&c, Grant::New, 1_800_000_000);
         assert_eq!(
             req.uri(),
             "http://h/sd/realms/acme/protocol/openid-connect/token"
         );
         assert_eq!(
-            req.headers()["content-type"],
+            req.header_value("content-type").unwrap(),
             "application/x-www-form-urlencoded"
         );
         assert_eq!(
-            form(req.body()),
+            form(req.body_bytes()),
             vec![
                 ("grant_type".into(), "client_credentials".into()),
                 ("client_id".into(), "cid".into()),

@@ -243,8 +243,7 @@ impl CredentialBroker {
     pub(super) async fn grant(&self, cred: &Credential, grant: Grant<'_>) -> Outcome {
         let mut attempt = 1;
         loop {
-            let req = token_request(cred, grant, now_ms() / 1000)
-                .map_err(|e| TokenFailure::misconfigured(format!("token request: {e}")))?;
+            let req = token_request(cred, grant, now_ms() / 1000);
             self.cache.borrow_mut().upstream_call();
             let result = match upstream::send(req).await {
                 Ok(answer) => self.accept(cred, answer).await,

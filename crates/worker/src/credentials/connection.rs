@@ -228,8 +228,8 @@ impl CredentialBroker {
                 return;
             };
             match revoke_request(&c.credential, token, hint) {
-                Some(Ok(req)) => req,
-                _ => return,
+                Some(req) => req,
+                None => return,
             }
         };
         let outcome = match crate::upstream::send(req).await {

@@ -12,6 +12,7 @@ mod stored;
 use crate::error::ApiError;
 use crate::upstream;
 use gatehouse_core::api::CredentialStatus;
+use gatehouse_core::outbound::Outbound;
 use gatehouse_core::sealed::{self, StorageKey};
 use gatehouse_core::tokens::cache::{partner_verdict, PartnerVerdict};
 use gatehouse_core::tokens::profile::{self, Credential};
@@ -233,12 +234,12 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
 pub async fn call_partner(
     env: &Env,
     cred: &Credential,
-    build: impl Fn(&IssuedToken) -> Result<http::Request<Vec<u8>>, ApiError>,
+    build: impl Fn(&IssuedToken) -> Outbound,
     extra: &[(&str, String)],
 ) -> Result<(upstream::Opened, bool), ApiError> {
     for attempt in 0..2 {
         let token = token(env, &cred.id).await?;
-        let answer = upstream::open(build(&token)?, extra)
+        let answer = upstream::open(build(&token), extra)
             .await
             .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
         if let Some(note) = answer.redirect() {

@@ -4,6 +4,7 @@
 use crate::credentials;
 use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::contract::stream_paths::StreamPaths;
+use gatehouse_core::outbound::Outbound;
 use gatehouse_core::tokens::profile::Credential;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -64,19 +65,14 @@ impl<'a> Stream<'a> {
             self.env,
             &self.cred,
             |token| {
-                let mut b = http::Request::builder()
-                    .method(method)
-                    .uri(format!("{}{path}", token.api_base.trim_end_matches('/')))
-                    .header(
-                        http::header::AUTHORIZATION,
-                        format!("Bearer {}", token.access_token),
-                    )
-                    .header(http::header::ACCEPT, "application/json");
+                let url = format!("{}{path}", token.api_base.trim_end_matches('/'));
+                let mut b = Outbound::new(method, url)
+                    .header("authorization", format!("Bearer {}", token.access_token))
+                    .header("accept", "application/json");
                 if has_body {
-                    b = b.header(http::header::CONTENT_TYPE, "application/json");
+                    b = b.header("content-type", "application/json");
                 }
                 b.body(bytes.clone())
-                    .map_err(|e| ApiError::Misconfigured(format!("Stream URL: {e}")))
             },
             &[],
         )

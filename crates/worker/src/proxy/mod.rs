@@ -7,6 +7,7 @@
 use crate::credentials;
 use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::connections::ConnectionId;
+use gatehouse_core::outbound::Outbound;
 use gatehouse_core::server_keys::{scope, KeyRecord, Need};
 use gatehouse_core::tokens::profile::Credential;
 use std::rc::Rc;
@@ -115,19 +116,12 @@ pub async fn forward(
                 url.push('?');
                 url.push_str(q);
             }
-            let mut builder = http::Request::builder()
-                .method(method.as_ref())
-                .uri(&url)
-                .header(
-                    http::header::AUTHORIZATION,
-                    format!("Bearer {}", token.access_token),
-                );
+            let mut builder = Outbound::new(method.as_ref(), url)
+                .header("authorization", format!("Bearer {}", token.access_token));
             if !passed.iter().any(|(name, _)| *name == "accept") {
-                builder = builder.header(http::header::ACCEPT, "application/json");
+                builder = builder.header("accept", "application/json");
             }
-            builder
-                .body(body.clone())
-                .map_err(|e| ApiError::Misconfigured(format!("proxy URL: {e}")))
+            builder.body(body.clone())
         },
         &passed,
     )

@@ -8,6 +8,7 @@ use crate::credentials;
 use crate::error::ApiError;
 use crate::session::{self, Source};
 use gatehouse_core::contract::stream::GenerateSessionResponse;
+use gatehouse_core::outbound::Outbound;
 use gatehouse_core::session::{allowed_roles, ClaimedIdentity, Mismatch};
 use worker::{Env, Headers, Request, Response};
 
@@ -113,21 +114,16 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         env,
         &cred,
         |token| {
-            http::Request::builder()
-                .method("POST")
-                .uri(format!(
-                    "{}{}{query}",
-                    token.api_base.trim_end_matches('/'),
-                    cred.stream_paths.generate_session
-                ))
-                .header(
-                    http::header::AUTHORIZATION,
-                    format!("Bearer {}", token.access_token),
-                )
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .header(http::header::ACCEPT, "application/json")
+            let url = format!(
+                "{}{}{query}",
+                token.api_base.trim_end_matches('/'),
+                cred.stream_paths.generate_session
+            );
+            Outbound::new("POST", url)
+                .header("authorization", format!("Bearer {}", token.access_token))
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
                 .body(payload.clone())
-                .map_err(|e| ApiError::Misconfigured(format!("SSO URL: {e}")))
         },
         &[],
     )

@@ -101,10 +101,75 @@ $("pt-create-form").addEventListener("submit", async (e) => {
   listPartnerTokens();
 });
 
+// ---- Server keys (docs/server.md): list, make (value shown once), rotate, revoke ----
+const when = (s) => (s ? new Date(s * 1000).toISOString().replace("T", " ").slice(0, 16) : "—");
+const list = (a) => (a && a.length ? a.join(", ") : "any");
+const keyError = async (r) => {
+  const body = await r.json().catch(() => ({}));
+  const fields = (body.fields ?? []).map((f) => `${f.field}: ${f.message}`).join("; ");
+  $("key-create-error").textContent = `${body.code ?? r.status}: ${fields || body.message || ""}`;
+};
+/** Shows a key's value once; it is cleared when another is made, and never stored. */
+const showKey = (secret) => {
+  $("key-value").textContent = secret;
+  $("key-made").hidden = false;
+};
+
+async function listKeys() {
+  const r = await admin("/api/admin/keys");
+  if (!r.ok) return keyError(r);
+  const rows = (await r.json()).keys.map((k) => {
+    const tr = document.createElement("tr");
+    tr.dataset.key = k.id;
+    const actions = document.createElement("td");
+    const rotate = document.createElement("button");
+    rotate.type = "button";
+    rotate.textContent = "Rotate";
+    rotate.setAttribute("aria-label", `Rotate ${k.name} (${k.prefix})`);
+    rotate.addEventListener("click", async () => {
+      const a = await admin(`/api/admin/keys/${encodeURIComponent(k.id)}/rotate`, { method: "POST", body: "{}" });
+      if (!a.ok) return keyError(a);
+      showKey((await a.json()).secret);
+      listKeys();
+    });
+    const revoke = document.createElement("button");
+    revoke.type = "button";
+    revoke.textContent = "Revoke";
+    revoke.setAttribute("aria-label", `Revoke ${k.name} (${k.prefix})`);
+    revoke.addEventListener("click", async () => {
+      if (!confirm(`Revoke ${k.name} (${k.prefix})? Calls with it stop within 5 seconds.`)) return;
+      const a = await admin(`/api/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
+      if (!a.ok) return keyError(a);
+      listKeys();
+    });
+    actions.append(rotate, " ", revoke);
+    tr.append(cell(k.name), cell(k.prefix), cell(k.scopes.join(" ")), cell(list(k.organizations)),
+      cell(list(k.targets)), cell(when(k.created_at)), cell(when(k.expires_at)), cell(when(k.last_used_at)), actions);
+    return tr;
+  });
+  $("server-keys").tBodies[0].replaceChildren(...rows);
+}
+
+const split = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
+$("key-create-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("key-create-error").textContent = "";
+  $("key-made").hidden = true;
+  $("key-value").textContent = "";
+  const scopes = [...document.querySelectorAll('#key-create-form input[name="key-scope"]:checked')].map((c) => c.value);
+  const body = { name: $("key-name").value, scopes, organizations: split($("key-orgs").value), targets: split($("key-targets").value) };
+  const r = await admin("/api/admin/keys", { method: "POST", body: JSON.stringify(body) });
+  if (!r.ok) return keyError(r);
+  showKey((await r.json()).secret);
+  $("key-name").value = "";
+  listKeys();
+});
+
 $("key-form").addEventListener("submit", (e) => {
   e.preventDefault();
   key = $("key").value;
   $("key").value = "";
   refresh();
+  listKeys();
   setInterval(refresh, 10_000);
 });

@@ -51,7 +51,7 @@ const partnerOrigins = new Set([SANDBOX_URL, OIDC_URL, DOT_URL].filter(Boolean).
 export function recordBrowserResponse(url, method, status, headers, body) {
   const u = new URL(url);
   if (partnerOrigins.has(u.origin) || !u.pathname.startsWith("/api/")) return;
-  if (/^\/api\/(proxy|admin)\//.test(u.pathname)) return;
+  if (/^\/api\/(proxy|admin|server)\//.test(u.pathname)) return;
   const shown = Object.entries(headers).map(([k, v]) => {
     if (k.toLowerCase() === "location" && u.pathname === "/api/sso" && status === 303) {
       return `${k}: [the SSO redirect, allowed by docs/security.md item 12]`;

@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { WORKER, OUT, ADMIN_API_KEY } from "../env.mjs";
+import { WORKER, OUT, ADMIN_API_KEY, enteredSecret, fetch } from "../env.mjs";
 import { launchChromium, recordContext } from "../chromium.mjs";
 
 const browser = await launchChromium(import.meta.url);
@@ -245,6 +245,46 @@ test("the operators' page creates a Stream partner token, shows its value once, 
   await page.screenshot({ path: `${OUT}/screenshots/admin-partner-tokens.png`, fullPage: true });
   await page.click('#partner-tokens tbody tr button:has-text("Delete")');
   await page.waitForFunction(() => document.querySelectorAll("#partner-tokens tbody tr").length === 0);
+  await page.close();
+});
+
+test("the operators' page makes a scoped server key, shows it once, rotates and revokes it", async () => {
+  const page = await newPage();
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${WORKER}/admin`);
+  await page.fill("#key", ADMIN_API_KEY);
+  await page.click('#key-form button[type="submit"]');
+  await page.fill("#key-name", "Billing sync");
+  await page.check('#key-create-form input[value="onboarding:read"]');
+  await page.fill("#key-orgs", "org_admin_page");
+  await page.click('#key-create-form button[type="submit"]');
+  await page.waitForSelector("#key-made:not([hidden])");
+  const secret = enteredSecret(await page.textContent("#key-value"));
+  assert.match(secret, /^gh_test_[a-z2-7]{16}_[a-z2-7]{52}$/);
+  // A real key, with exactly its scopes: the proxy for its organization, not the operators' routes.
+  const asKey = await fetch(`${WORKER}/api/admin/keys`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal((await asKey.json()).code, "insufficient_scope");
+  const row = page.locator("#server-keys tbody tr", { hasText: "Billing sync" });
+  await row.waitFor();
+  assert.match(await row.textContent(), /gh_test_.*proxy onboarding:read.*org_admin_page/);
+  assert.ok(!(await row.textContent()).includes(secret.slice(-52)), "the list shows the prefix only");
+  await page.screenshot({ path: `${OUT}/screenshots/admin-keys.png`, fullPage: true });
+  // Rotate: a second key with the same name; the first now expires.
+  await row.locator('button:has-text("Rotate")').click();
+  await page.waitForFunction(() => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes("Billing sync")).length === 2);
+  const rotated = enteredSecret(await page.textContent("#key-value"));
+  assert.notEqual(rotated, secret);
+  // Revoke both (each asks for confirmation).
+  for (let i = 0; i < 2; i++) {
+    await page.locator("#server-keys tbody tr", { hasText: "Billing sync" }).first().locator('button:has-text("Revoke")').click();
+    await page.waitForFunction((n) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes("Billing sync")).length === n, 1 - i);
+  }
+  const gone = await fetch(`${WORKER}/api/proxy/stream/x`, { headers: { authorization: `Bearer ${rotated}` } });
+  assert.equal(gone.status, 401);
+  // Nothing of a key is kept by the page.
+  await page.reload();
+  const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + location.href);
+  assert.ok(!kept.includes("gh_test_"), kept);
   await page.close();
 });
 

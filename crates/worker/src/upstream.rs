@@ -132,10 +132,7 @@ impl Opened {
 
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
-pub async fn open(
-    req: Outbound,
-    extra: &[(&str, String)],
-) -> Result<Opened, Transport> {
+pub async fn open(req: Outbound, extra: &[(&str, String)]) -> Result<Opened, Transport> {
     let (resp, signal) = call(req, extra).await?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let content_type = resp.headers().get("content-type").ok().flatten();

@@ -144,7 +144,7 @@ const WHY = Object.fromEntries(Object.entries({
   role: "forbidden_role forbidden_org forbidden_user",
   busy: "partner_unavailable storage_unavailable internal complete_failed",
   later: "rate_limited",
-  setup: "unknown_template organization_required invalid_fields misconfigured origin_not_allowed return_page_not_allowed browser_not_allowed proxy_path_not_allowed unknown_credential not_found method_not_allowed invalid_request invalid_id invalid_source invalid_type invalid_token_name invalid_scopes payload_too_large unsupported_media_type unexpected_response token_not_found",
+  setup: "unknown_template organization_required invalid_fields misconfigured origin_not_allowed return_page_not_allowed browser_not_allowed proxy_path_not_allowed unknown_credential not_found method_not_allowed invalid_request invalid_id invalid_source invalid_type invalid_token_name invalid_scopes payload_too_large unsupported_media_type unexpected_response token_not_found insufficient_scope forbidden_target unknown_key invalid_key",
   partner: "partner_rejected partner_redirected partner_rejected_token needs_reauth conflict org_not_found invalid_credentials invalid_tenant",
   gone: "onboarding_not_found onboarding_not_restartable unknown_connection",
   state: "invalid_state",

@@ -254,7 +254,9 @@ test("the operators' page makes a scoped server key, shows it once, rotates and 
   await page.goto(`${WORKER}/admin`);
   await page.fill("#key", ADMIN_API_KEY);
   await page.click('#key-form button[type="submit"]');
-  await page.fill("#key-name", "Billing sync");
+  // A name no other test uses (keys made elsewhere in the run are listed too).
+  const name = `Ledger export ${Date.now().toString(36)}`;
+  await page.fill("#key-name", name);
   await page.check('#key-create-form input[value="onboarding:read"]');
   await page.fill("#key-orgs", "org_admin_page");
   await page.click('#key-create-form button[type="submit"]');
@@ -264,20 +266,20 @@ test("the operators' page makes a scoped server key, shows it once, rotates and 
   // A real key, with exactly its scopes: the proxy for its organization, not the operators' routes.
   const asKey = await fetch(`${WORKER}/api/admin/keys`, { headers: { authorization: `Bearer ${secret}` } });
   assert.equal((await asKey.json()).code, "insufficient_scope");
-  const row = page.locator("#server-keys tbody tr", { hasText: "Billing sync" });
+  const row = page.locator("#server-keys tbody tr", { hasText: name });
   await row.waitFor();
   assert.match(await row.textContent(), /gh_test_.*proxy onboarding:read.*org_admin_page/);
   assert.ok(!(await row.textContent()).includes(secret.slice(-52)), "the list shows the prefix only");
   await page.screenshot({ path: `${OUT}/screenshots/admin-keys.png`, fullPage: true });
   // Rotate: a second key with the same name; the first now expires.
   await row.locator('button:has-text("Rotate")').click();
-  await page.waitForFunction(() => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes("Billing sync")).length === 2);
+  await page.waitForFunction((n) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes(n)).length === 2, name);
   const rotated = enteredSecret(await page.textContent("#key-value"));
   assert.notEqual(rotated, secret);
   // Revoke both (each asks for confirmation).
   for (let i = 0; i < 2; i++) {
-    await page.locator("#server-keys tbody tr", { hasText: "Billing sync" }).first().locator('button:has-text("Revoke")').click();
-    await page.waitForFunction((n) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes("Billing sync")).length === n, 1 - i);
+    await page.locator("#server-keys tbody tr", { hasText: name }).first().locator('button:has-text("Revoke")').click();
+    await page.waitForFunction(([n, left]) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes(n)).length === left, [name, 1 - i]);
   }
   const gone = await fetch(`${WORKER}/api/proxy/stream/x`, { headers: { authorization: `Bearer ${rotated}` } });
   assert.equal(gone.status, 401);

@@ -268,8 +268,24 @@ impl From<worker::Error> for ApiError {
         // worker-rs writes an unrecognised JavaScript value with `{:?}`, which the size build
         // leaves empty (docs/size.md): written out here instead.
         Self::Internal(match e {
-            worker::Error::Internal(v) => crate::webcrypto::js_text(&v),
+            worker::Error::Internal(v) => js_text(&v),
             other => other.to_string(),
         })
+    }
+}
+
+/// A JavaScript value as text for a log line: a string as it is, an `Error` (a WebCrypto
+/// `DOMException` too) as `name: message`, anything else as its JSON. Not `{:?}`: the size
+/// build prints no `Debug` (docs/size.md).
+pub(crate) fn js_text(v: &wasm_bindgen::JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        return s;
+    }
+    match wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(v) {
+        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
+        None => js_sys::JSON::stringify(v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| "a JavaScript value".into()),
     }
 }

@@ -64,26 +64,10 @@ pub(crate) async fn promise(
     p: Result<js_sys::Promise, JsValue>,
     what: &str,
 ) -> Result<JsValue, ApiError> {
-    let p = p.map_err(|e| ApiError::Internal(format!("{what}: {}", js_text(&e))))?;
+    let p = p.map_err(|e| ApiError::Internal(format!("{what}: {}", crate::error::js_text(&e))))?;
     JsFuture::from(p)
         .await
-        .map_err(|e| ApiError::Internal(format!("{what}: {}", js_text(&e))))
-}
-
-/// A JavaScript value as text for a log line: a string as it is, an `Error` (a WebCrypto
-/// `DOMException` too) as `name: message`, anything else as its JSON. Not `{:?}`: the size
-/// build prints no `Debug` (docs/size.md).
-pub(crate) fn js_text(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        return s;
-    }
-    match v.dyn_ref::<js_sys::Error>() {
-        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
-        None => js_sys::JSON::stringify(v)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| "a JavaScript value".into()),
-    }
+        .map_err(|e| ApiError::Internal(format!("{what}: {}", crate::error::js_text(&e))))
 }
 
 fn cached(name: &str) -> Option<PinnedKey> {

@@ -50,10 +50,13 @@ async function refreshWebhooks() {
 const admin = (path, init = {}) => fetch(path, {
   ...init, headers: { authorization: `Bearer ${key}`, ...(init.body ? { "content-type": "application/json" } : {}) },
 });
-const ptError = async (r) => {
+/** Shows a refused answer in the alert line `id`: its code, and the fields it names or its sentence. */
+const showError = async (id, r) => {
   const body = await r.json().catch(() => ({}));
-  $("pt-error").textContent = `${body.code ?? r.status}: ${body.message ?? ""}`;
+  const fields = (body.fields ?? []).map((f) => `${f.field}: ${f.message}`).join("; ");
+  $(id).textContent = `${body.code ?? r.status}: ${fields || body.message || ""}`;
 };
+const ptError = (r) => showError("pt-error", r);
 
 async function listPartnerTokens() {
   $("pt-error").textContent = "";
@@ -104,11 +107,7 @@ $("pt-create-form").addEventListener("submit", async (e) => {
 // ---- Server keys (docs/server.md): list, make (value shown once), rotate, revoke ----
 const when = (s) => (s ? new Date(s * 1000).toISOString().replace("T", " ").slice(0, 16) : "—");
 const list = (a) => (a && a.length ? a.join(", ") : "any");
-const keyError = async (r) => {
-  const body = await r.json().catch(() => ({}));
-  const fields = (body.fields ?? []).map((f) => `${f.field}: ${f.message}`).join("; ");
-  $("key-create-error").textContent = `${body.code ?? r.status}: ${fields || body.message || ""}`;
-};
+const keyError = (r) => showError("key-create-error", r);
 /** Shows a key's value once; it is cleared when another is made, and never stored. */
 const showKey = (secret) => {
   $("key-value").textContent = secret;

@@ -125,9 +125,15 @@ test("a key cannot reach another organization's onboardings or connections; brow
     await refused(await call(key, server(theirs, path)), 403, "forbidden_org");
   }
   await refused(await post(key, server(theirs, "/onboardings/onb_1/revoke")), 403, "forbidden_org");
-  // A key for every organization reaches both.
-  const any = await makeKey({ name: "any", scopes: ["onboarding:read"] });
+  // A key for every organization reaches both, but a path that names no organization (the
+  // registries' objects) is refused on every server route.
+  const any = await makeKey({ name: "any", scopes: ["onboarding:read", "connections:read"] });
   assert.equal((await call(any, server(theirs, "/onboardings"))).status, 200);
+  for (const path of ["/onboardings", "/onboardings/onb_1/locations", "/connections"]) {
+    for (const registry of ["@keys", "@connections"]) {
+      await refused(await call(any, server(registry, path)), 403, "forbidden_org");
+    }
+  }
   // The operators' and proxy secrets are not server keys; a browser is refused before the key.
   for (const secret of [ADMIN_API_KEY, PROXY_API_KEY, "nope"]) {
     await refused(await call(secret, server(mine, "/onboardings")), 401, "unauthorized");
@@ -150,10 +156,17 @@ test("connections: listed and read with connections:read, deleted with connectio
   assert.ok(!text.includes("svc-pass-001"));
   assert.equal((await call(reader, server(org, `/connections/${id}`))).status, 200);
   await refused(await call(reader, server(org, `/connections/${id}`), { method: "DELETE" }), 403, "insufficient_scope");
+  // Under another organization's path it is unknown, even to a key trusted for every
+  // organization, and survives a delete there.
+  const any = await makeKey({ name: "any", scopes: ["connections:read", "connections:write"] });
+  const other = newOrg();
+  await refused(await call(any, server(other, `/connections/${id}`)), 404, "unknown_connection");
+  await refused(await call(any, server(other, `/connections/${id}`), { method: "DELETE" }), 404, "unknown_connection");
+  assert.equal((await call(reader, server(org, `/connections/${id}`))).status, 200);
   await refused(await call(writer, server(org, "/connections")), 403, "insufficient_scope");
   r = await call(writer, server(org, `/connections/${id}`), { method: "DELETE" });
   assert.equal(r.status, 204);
   assert.deepEqual((await (await call(reader, server(org, "/connections"))).json()).connections, []);
-  // Another organization's connection is unknown under this one.
+  // Another organization's connection: refused to a key not trusted for that path.
   await refused(await call(reader, server(newOrg(), `/connections/${id}`)), 403, "forbidden_org");
 });

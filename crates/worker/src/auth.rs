@@ -9,13 +9,32 @@ use gatehouse_core::server_keys::{scope, KeyRecord};
 use std::rc::Rc;
 use worker::{Env, Request};
 
-/// Requires `Authorization: Bearer <secret>`, compared in constant time. An unset secret
-/// admits no one: `ADMIN_API_KEY` unset is a misconfiguration, `PROXY_API_KEY` unset is the
-/// normal state of a deployment that uses server keys only.
-fn require_secret(req: &Request, env: &Env, secret: &str) -> Result<(), ApiError> {
-    let Some(key) = crate::config::secret(env, secret).map(ApiKey::new) else {
-        return Err(if secret == "ADMIN_API_KEY" {
-            ApiError::Misconfigured(format!("secret {secret} is not set"))
+/// A deployment secret a caller may present instead of a server key.
+#[derive(Clone, Copy)]
+pub struct Legacy {
+    /// The Worker secret's name.
+    name: &'static str,
+    /// Whether a deployment must set it: unset, a required secret is a misconfiguration; an
+    /// optional one (the deprecated `PROXY_API_KEY`) admits no one.
+    required: bool,
+}
+
+/// The bootstrap operators' key.
+pub const ADMIN_API_KEY: Legacy = Legacy {
+    name: "ADMIN_API_KEY",
+    required: true,
+};
+/// The deprecated proxy key: a deployment that uses server keys only leaves it unset.
+pub const PROXY_API_KEY: Legacy = Legacy {
+    name: "PROXY_API_KEY",
+    required: false,
+};
+
+/// Requires `Authorization: Bearer <secret>`, compared in constant time.
+fn require_secret(req: &Request, env: &Env, secret: Legacy) -> Result<(), ApiError> {
+    let Some(key) = crate::config::secret(env, secret.name).map(ApiKey::new) else {
+        return Err(if secret.required {
+            ApiError::Misconfigured(format!("secret {} is not set", secret.name))
         } else {
             ApiError::Unauthorized
         });
@@ -33,7 +52,7 @@ pub async fn caller(
     req: &Request,
     env: &Env,
     scope: &'static str,
-    legacy: &str,
+    legacy: Legacy,
 ) -> Result<Option<Rc<KeyRecord>>, ApiError> {
     match crate::keys::presented(req, env).await? {
         Some(key) if key.scopes.iter().any(|s| s == scope) => Ok(Some(key)),
@@ -45,13 +64,15 @@ pub async fn caller(
 /// Requires the operators' key: `ADMIN_API_KEY`, or a server key with the `admin` scope (which
 /// is never limited to organizations: core refuses to make one).
 pub async fn require_admin(req: &Request, env: &Env) -> Result<(), ApiError> {
-    caller(req, env, scope::ADMIN, "ADMIN_API_KEY")
+    caller(req, env, scope::ADMIN, ADMIN_API_KEY)
         .await
         .map(|_| ())
 }
 
 /// Requires a server key with `scope` that may act for organization `org` (a server route's
-/// `{org}`); the deployment's secrets do not open these routes, and browsers are refused.
+/// `{org}`); the deployment's secrets do not open these routes, and browsers are refused. An
+/// `{org}` that is not an organization id (`@keys`, `@connections`: the registries' objects)
+/// is refused here, for every server route, before it names an object.
 pub async fn require_server(
     req: &Request,
     env: &Env,
@@ -59,6 +80,9 @@ pub async fn require_server(
     org: &str,
 ) -> Result<(), ApiError> {
     refuse_browsers(req)?;
+    if !gatehouse_core::validate::valid_id(org) {
+        return Err(ApiError::ForbiddenOrg);
+    }
     let key = crate::keys::presented(req, env)
         .await?
         .ok_or(ApiError::Unauthorized)?;

@@ -66,9 +66,6 @@ pub async fn server(
     org: &str,
     onboarding: &str,
 ) -> Result<Response, ApiError> {
-    if !valid_id(org) {
-        return Err(ApiError::ForbiddenOrg);
-    }
     let op = match id {
         RouteId::GetOrgOnboarding => OrgMessage::Full {
             id: checked_id(onboarding)?,

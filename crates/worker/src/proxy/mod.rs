@@ -70,7 +70,7 @@ pub async fn forward(
     rest: &str,
 ) -> Result<Response, ApiError> {
     crate::auth::refuse_browsers(&req)?;
-    let key = crate::auth::caller(&req, env, scope::PROXY, "PROXY_API_KEY").await?;
+    let key = crate::auth::caller(&req, env, scope::PROXY, crate::auth::PROXY_API_KEY).await?;
     let key = key.as_deref();
     let cred = if ConnectionId::parse(id).is_some() {
         let org = req

@@ -56,8 +56,9 @@ async function fanIn() {
 // Latency: sequential requests (concurrency 1), so the figures are round trips, not queueing.
 // Throughput: the same request at CONCURRENCY, summed over the rounds.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-function seriesState(url, headers) {
-  return { url, headers, lat: [], errors: 0, requests: 0, ms: 0, rounds: [] };
+// `cpu`: a function giving the serving process's CPU time so far (ms), where known (workerd).
+function seriesState(url, headers, cpu = () => null) {
+  return { url, headers, cpu, cpuMs: 0, lat: [], errors: 0, requests: 0, ms: 0, rounds: [] };
 }
 async function round(st, n) {
   const once = async () => {
@@ -68,6 +69,7 @@ async function round(st, n) {
     return performance.now() - t0;
   };
   for (let i = 0; i < 20; i++) await once(); // warm-up
+  const cpu0 = st.cpu();
   const lat = [];
   for (let i = 0; i < n; i++) lat.push(await once());
   st.lat.push(...lat);
@@ -77,6 +79,8 @@ async function round(st, n) {
     while (next++ < n) await once();
   }));
   const ms = performance.now() - start;
+  const cpu1 = st.cpu();
+  if (cpu0 !== null && cpu1 !== null) st.cpuMs += cpu1 - cpu0;
   st.ms += ms;
   st.requests += n;
   st.rounds.push({ p50: quantile(lat, 0.5), rps: Math.round(n / (ms / 1000)) });
@@ -90,12 +94,18 @@ function summary(st) {
   const spread = (key) => [Math.min(...st.rounds.map((r) => r[key])), Math.max(...st.rounds.map((r) => r[key]))];
   return {
     p50: quantile(st.lat, 0.5), p99: quantile(st.lat, 0.99), rps: Math.round(st.requests / (st.ms / 1000)),
+    // Each request is made twice a round (the latency series, then the throughput series).
+    cpu_ms: Math.round((st.cpuMs / (2 * st.requests)) * 1000) / 1000,
     errors: st.errors, p50_spread: spread("p50"), rps_spread: spread("rps"),
   };
 }
+// Each round starts with the next series (rotated): whichever runs first in a round measured
+// slower on this machine, by up to 0.1 ms of CPU a request, so a fixed order favoured the last.
 async function interleaved(list) {
   const per = Math.ceil(REQUESTS / ROUNDS);
-  for (let r = 0; r < ROUNDS; r++) for (const st of list) await round(st, per);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < list.length; i++) await round(list[(i + r) % list.length], per);
+  }
   return list.map(summary);
 }
 
@@ -203,13 +213,13 @@ async function load() {
 async function onWorkerd() {
   const w = await import("./workerd.mjs");
   const out = { workerd_rounds: ROUNDS };
-  const gatehouse = await w.startGatehouse();
-  const baseline = await w.startBaseline({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver` });
+  const gatehouse = await w.startGatehouse({ trackCpu: true });
+  const baseline = await w.startBaseline({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver`, trackCpu: true });
   try {
     await fetch(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
     const [proxy, base] = await interleaved([
-      seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders),
-      seriesState(`${baseline.url}/api/proxy/streamdiver-acme${PATH}`, {}),
+      seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders, () => w.cpuMs(gatehouse.pid)),
+      seriesState(`${baseline.url}/api/proxy/streamdiver-acme${PATH}`, {}, () => w.cpuMs(baseline.pid)),
     ]);
     Object.assign(out, {
       workerd_proxy_p50_ms: proxy.p50, workerd_proxy_p99_ms: proxy.p99, workerd_proxy_rps: proxy.rps,
@@ -218,7 +228,24 @@ async function onWorkerd() {
       workerd_baseline_errors: base.errors, workerd_baseline_p50_ms_spread: base.p50_spread, workerd_baseline_rps_spread: base.rps_spread,
       workerd_proxy_added_p50_ms: Math.round((proxy.p50 - base.p50) * 100) / 100,
       workerd_proxy_throughput_vs_baseline: Math.round((proxy.rps / base.rps) * 1000) / 1000,
+      workerd_proxy_cpu_ms_per_request: proxy.cpu_ms,
+      workerd_baseline_cpu_ms_per_request: base.cpu_ms,
     });
+    // What every request costs, before any proxying: Gatehouse's `/api/health` against a
+    // JavaScript Worker answering a constant, both behind the same static-assets routing.
+    const answer = await w.startAnswer({ trackCpu: true });
+    try {
+      const [health, constant] = await interleaved([
+        seriesState(`${gatehouse.url}/api/health`, {}, () => w.cpuMs(gatehouse.pid)),
+        seriesState(`${answer.url}/api/health`, {}, () => w.cpuMs(answer.pid)),
+      ]);
+      Object.assign(out, {
+        workerd_health_p50_ms: health.p50, workerd_health_cpu_ms_per_request: health.cpu_ms,
+        workerd_answer_p50_ms: constant.p50, workerd_answer_cpu_ms_per_request: constant.cpu_ms,
+      });
+    } finally {
+      await answer.stop();
+    }
   } finally {
     await gatehouse.stop();
     await baseline.stop();

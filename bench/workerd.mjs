@@ -7,7 +7,7 @@
 import * as miniflare from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { devVars } from "../tests/dev-vars.mjs";
@@ -63,10 +63,44 @@ function modulesOf(main) {
   return { modules, modulesRoot: root };
 }
 
-async function start(options) {
+/** Starts one workerd process; with `trackCpu`, finds its pid (for `cpuMs`) — not for the
+ *  cold starts, which the scan of `/proc` would lengthen. */
+async function start(options, trackCpu = false) {
+  const before = trackCpu ? workerdProcesses() : new Set();
   const mf = new miniflare.Miniflare(convert(options));
   const url = (await mf.ready).origin;
-  return { url, stop: () => mf.dispose() };
+  const pid = trackCpu ? [...workerdProcesses()].find((p) => !before.has(p)) : undefined;
+  return { url, pid, stop: () => mf.dispose() };
+}
+
+/** This process's workerd children (Linux `/proc`; empty elsewhere). */
+function workerdProcesses() {
+  const own = String(process.pid);
+  try {
+    return new Set(readdirSync("/proc").filter((p) => /^\d+$/.test(p) && (() => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "workerd" && statFields(p)[1] === own;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })()));
+  } catch {
+    return new Set();
+  }
+}
+
+/** `/proc/<pid>/stat` after the command name: state, ppid, … */
+const statFields = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+
+/** CPU time (user + system, ms) process `pid` has used so far; `null` where unknown. */
+export function cpuMs(pid) {
+  if (!pid) return null;
+  try {
+    const f = statFields(pid);
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks: 100 a second on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** Gatehouse (`[env.test]`, the development secrets, LOG_LEVEL=warn, `extra` bindings). */
@@ -77,14 +111,20 @@ export function gatehouseOptions({ persist, extra = {}, rateLimits = false } = {
 }
 
 /** Starts Gatehouse in its own workerd process. */
-export const startGatehouse = (opts) => start(gatehouseOptions(opts));
+export const startGatehouse = (opts = {}) => start(gatehouseOptions(opts), opts.trackCpu);
 
-/** Starts the JavaScript baseline (bench/baseline) in its own workerd process. */
-export function startBaseline({ token, upstream }) {
-  return start(optionsFor(`${ROOT}/bench/baseline/wrangler.toml`, undefined, {
+/** Miniflare options for the JavaScript baseline (bench/baseline). */
+export function baselineOptions({ token, upstream }) {
+  return optionsFor(`${ROOT}/bench/baseline/wrangler.toml`, undefined, {
     bindings: { TOKEN: token, UPSTREAM: upstream },
-  }));
+  });
 }
+/** Starts the JavaScript baseline in its own workerd process. */
+export const startBaseline = (opts) => start(baselineOptions(opts), opts.trackCpu);
+
+/** Starts the constant-answer Worker (bench/baseline/answer.js) in its own workerd process. */
+export const startAnswer = (opts = {}) =>
+  start(optionsFor(`${ROOT}/bench/baseline/answer.toml`, undefined, {}), opts.trackCpu);
 
 /** The `CREDENTIALS` of the test configuration, parsed. */
 export function testCredentials() {

@@ -8,10 +8,12 @@
 //! misconfiguration ([`Answer::redirect`], [`Opened::redirect`]).
 
 use gatehouse_core::outbound::Outbound;
+use js_sys::futures::JsFuture;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::ReadableStream;
-use worker::{AbortSignal, Fetch, Headers, Request, Response, ResponseBody};
+use worker::{Headers, Request, Response, ResponseBody};
 
 /// Every upstream call gives up after this long.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,15 +70,11 @@ impl std::fmt::Display for Transport {
     }
 }
 
-/// A platform `Request` that does not follow redirects (docs/security.md item 27). Built with
-/// `web_sys`'s `RequestInit` rather than worker-rs's, whose conversion carries the whole of
-/// Cloudflare's `cf` options (image resizing included) into the wasm for fields never set.
-pub fn request(
-    url: &str,
-    method: &str,
-    headers: &Headers,
-    body: Option<&JsValue>,
-) -> worker::Result<Request> {
+/// The options of a platform request that does not follow redirects (docs/security.md item
+/// 27), built with `web_sys`'s `RequestInit` rather than worker-rs's, whose conversion carries
+/// the whole of Cloudflare's `cf` options (image resizing included) into the wasm for fields
+/// never set.
+fn init(method: &str, headers: &Headers, body: Option<&JsValue>) -> web_sys::RequestInit {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_headers(&headers.0);
@@ -84,7 +82,27 @@ pub fn request(
     if let Some(body) = body {
         init.set_body(body);
     }
-    Ok(web_sys::Request::new_with_str_and_init(url, &init)?.into())
+    init
+}
+
+/// A platform `Request` that does not follow redirects, for a Durable Object's `fetch`.
+pub fn request(
+    url: &str,
+    method: &str,
+    headers: &Headers,
+    body: Option<&JsValue>,
+) -> worker::Result<Request> {
+    Ok(web_sys::Request::new_with_str_and_init(url, &init(method, headers, body))?.into())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's `fetch`, given a URL and options. Called directly rather than through
+    /// worker-rs's `Fetch`: its `Request` and `Response` wrappers read the request's and the
+    /// answer's `cf` object each time (a copy made by the runtime), which the hot path of the
+    /// proxy paid for twice per call (bench/README.md, "Where the proxy's time goes").
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn platform_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// An answer whose body has not been read: the proxy passes the stream on as it arrives.
@@ -132,88 +150,89 @@ impl Opened {
 
 /// Sends `req` and returns once the status and headers are in; the timeout also bounds reading
 /// the body. The platform's `AbortSignal.timeout` keeps the hot path free of Rust-side timers.
-pub async fn open(req: Outbound, extra: &[(&str, String)]) -> Result<Opened, Transport> {
-    let (resp, signal) = call(req, extra).await?;
-    let retry_after = resp.headers().get("retry-after").ok().flatten();
-    let content_type = resp.headers().get("content-type").ok().flatten();
-    let location = resp.headers().get("location").ok().flatten();
-    let body = match resp.body() {
-        ResponseBody::Stream(s) => Some(s.clone()),
-        _ => None,
-    };
+pub async fn open(req: Outbound, base: Option<&Headers>) -> Result<Opened, Transport> {
+    let (resp, signal) = call(req, base).await?;
+    let headers = Headers(resp.headers());
     drop(signal);
     Ok(Opened {
-        status: resp.status_code(),
-        retry_after,
-        content_type,
-        location,
-        headers: resp.headers().clone(),
-        body,
+        status: resp.status(),
+        retry_after: headers.get("retry-after").ok().flatten(),
+        content_type: headers.get("content-type").ok().flatten(),
+        location: headers.get("location").ok().flatten(),
+        headers,
+        body: resp.body(),
     })
 }
 
 /// Sends `req` and reads the whole answer, or gives up after the timeout.
 pub async fn send(req: Outbound) -> Result<Answer, Transport> {
-    let (resp, signal) = call(req, &[]).await?;
+    let (resp, signal) = call(req, None).await?;
     read(resp, signal).await
 }
 
 /// Sends a request built here (webhooks) and reads the whole answer, or gives up after the
 /// timeout. Redirects are not followed (`manual`): a `3xx` is answered as it is.
 pub async fn send_unfollowed(url: &str, headers: Headers, body: &str) -> Result<Answer, Transport> {
-    let request = request(url, "POST", &headers, Some(&body.into()))
-        .map_err(|e| Transport::Failed(e.to_string()))?;
-    let (resp, signal) = fetch_with_timeout(request).await?;
+    let (resp, signal) =
+        fetch_with_timeout(url, init("POST", &headers, Some(&body.into()))).await?;
     read(resp, signal).await
 }
 
 /// Reads the whole answer; the timeout's signal also bounds the body.
-async fn read(mut resp: Response, signal: web_sys::AbortSignal) -> Result<Answer, Transport> {
-    let body = resp.bytes().await.map_err(|e| failure(&signal, e))?;
+async fn read(resp: web_sys::Response, signal: web_sys::AbortSignal) -> Result<Answer, Transport> {
+    let buffer = resp.array_buffer().map_err(|e| failure(&signal, &e))?;
+    let body = JsFuture::from(buffer)
+        .await
+        .map_err(|e| failure(&signal, &e))?;
+    let headers = Headers(resp.headers());
     Ok(Answer {
-        status: resp.status_code(),
-        retry_after: resp.headers().get("retry-after").ok().flatten(),
-        content_type: resp.headers().get("content-type").ok().flatten(),
-        location: resp.headers().get("location").ok().flatten(),
-        body,
+        status: resp.status(),
+        retry_after: headers.get("retry-after").ok().flatten(),
+        content_type: headers.get("content-type").ok().flatten(),
+        location: headers.get("location").ok().flatten(),
+        body: js_sys::Uint8Array::new(&body).to_vec(),
     })
 }
 
-/// Sends the core's request with `extra` headers set as they are (the proxy's pass-through
-/// headers, taken by name from the caller's request: no parsing into `http` types).
+/// Sends the core's request over the `base` headers (the proxy's pass-through headers, picked
+/// by name from the caller's request: no parsing into `http` types), copied: the request's own
+/// headers are set on the copy, replacing any of the same name.
 async fn call(
     req: Outbound,
-    extra: &[(&str, String)],
-) -> Result<(Response, web_sys::AbortSignal), Transport> {
-    let headers = Headers::new();
-    for (name, value) in req.headers().iter().chain(extra) {
+    base: Option<&Headers>,
+) -> Result<(web_sys::Response, web_sys::AbortSignal), Transport> {
+    let headers = base.cloned().unwrap_or_default();
+    for (name, value) in req.headers() {
         headers
             .set(name, value)
             .map_err(|e| Transport::Failed(e.to_string()))?;
     }
     let body = (!req.body_bytes().is_empty())
         .then(|| JsValue::from(js_sys::Uint8Array::from(req.body_bytes())));
-    let request = request(req.uri(), req.method(), &headers, body.as_ref())
-        .map_err(|e| Transport::Failed(e.to_string()))?;
-    fetch_with_timeout(request).await
+    fetch_with_timeout(req.uri(), init(req.method(), &headers, body.as_ref())).await
 }
 
 async fn fetch_with_timeout(
-    request: Request,
-) -> Result<(Response, web_sys::AbortSignal), Transport> {
+    url: &str,
+    init: web_sys::RequestInit,
+) -> Result<(web_sys::Response, web_sys::AbortSignal), Transport> {
     let timeout_ms = u32::try_from(UPSTREAM_TIMEOUT.as_millis()).unwrap_or(u32::MAX);
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
-    let resp = Fetch::Request(request)
-        .send_with_signal(&AbortSignal::from(signal.clone()))
+    init.set_signal(Some(&signal));
+    let promise = platform_fetch(url, &init).map_err(|e| failure(&signal, &e))?;
+    let answer = JsFuture::from(promise)
         .await
-        .map_err(|e| failure(&signal, e))?;
+        .map_err(|e| failure(&signal, &e))?;
+    let resp = answer
+        .dyn_into::<web_sys::Response>()
+        .map_err(|e| failure(&signal, &e))?;
     Ok((resp, signal))
 }
 
-fn failure(signal: &web_sys::AbortSignal, e: worker::Error) -> Transport {
+fn failure(signal: &web_sys::AbortSignal, e: &JsValue) -> Transport {
     if signal.aborted() {
         Transport::Timeout
     } else {
-        Transport::Failed(e.to_string())
+        Transport::Failed(crate::error::js_text(e))
     }
 }

@@ -227,7 +227,7 @@ pub async fn token(env: &Env, id: &str) -> Result<IssuedToken, ApiError> {
 }
 
 /// Calls the partner with credential `id`'s token: `build` makes the request for a token (its
-/// `api_base` and bearer); `extra` headers are sent as they are (the proxy's pass-through). A 401 (or a 403, for partners that answer invalid tokens that way)
+/// `api_base` and bearer), over the `base` headers (the proxy's pass-through). A 401 (or a 403, for partners that answer invalid tokens that way)
 /// invalidates the token and the call is made once more with a new one, never more
 /// (docs/security.md item 9); a second 401 is [`ApiError::PartnerRejectedToken`].
 /// Answers the partner's response with its body unread, and whether the token was cached.
@@ -235,11 +235,11 @@ pub async fn call_partner(
     env: &Env,
     cred: &Credential,
     build: impl Fn(&IssuedToken) -> Outbound,
-    extra: &[(&str, String)],
+    base: Option<&worker::Headers>,
 ) -> Result<(upstream::Opened, bool), ApiError> {
     for attempt in 0..2 {
         let token = token(env, &cred.id).await?;
-        let answer = upstream::open(build(&token), extra)
+        let answer = upstream::open(build(&token), base)
             .await
             .map_err(|t| ApiError::PartnerUnavailable(t.to_string()))?;
         if let Some(note) = answer.redirect() {

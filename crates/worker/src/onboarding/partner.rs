@@ -74,7 +74,7 @@ impl<'a> Stream<'a> {
                 }
                 b.body(bytes.clone())
             },
-            &[],
+            None,
         )
         .await?;
         let status = answer.status;

@@ -4,6 +4,8 @@
 //! APIs answer invalid tokens that way) invalidates the token and the call is retried once,
 //! never more (docs/security.md item 9). The token is never returned.
 
+mod headers;
+
 use crate::credentials;
 use crate::error::{ApiError, ErrorCode};
 use gatehouse_core::connections::ConnectionId;
@@ -11,7 +13,7 @@ use gatehouse_core::outbound::Outbound;
 use gatehouse_core::server_keys::{scope, KeyRecord, Need};
 use gatehouse_core::tokens::profile::Credential;
 use std::rc::Rc;
-use worker::{Env, Headers, Method, Request, Response};
+use worker::{Env, Method, Request, Response};
 
 /// Names the organization a call with a connection acts for; it must own the connection.
 const ORGANIZATION_HEADER: &str = "gatehouse-organization";
@@ -97,10 +99,8 @@ pub async fn forward(
     }
     let query = crate::http::query(&req);
     // The end-to-end headers the caller sent that the partner may see (core's allowlist).
-    let passed: Vec<(&str, String)> = gatehouse_core::proxy::REQUEST_HEADERS
-        .iter()
-        .filter_map(|name| Some((*name, req.headers().get(name).ok().flatten()?)))
-        .collect();
+    let passed = headers::passed_on(req.headers());
+    let accept_given = passed.has("accept").unwrap_or(false);
     // GET and HEAD carry no body: skip the read (a promise round trip) on the hot path.
     let body = if matches!(method, Method::Get | Method::Head) {
         Vec::new()
@@ -118,21 +118,16 @@ pub async fn forward(
             }
             let mut builder = Outbound::new(method.as_ref(), url)
                 .header("authorization", format!("Bearer {}", token.access_token));
-            if !passed.iter().any(|(name, _)| *name == "accept") {
+            if !accept_given {
                 builder = builder.header("accept", "application/json");
             }
             builder.body(body.clone())
         },
-        &passed,
+        Some(&passed),
     )
     .await?;
     // The partner's end-to-end answer headers that pass back (core's allowlist).
-    let headers = Headers::new();
-    for name in gatehouse_core::proxy::RESPONSE_HEADERS {
-        if let Some(value) = answer.headers.get(name).ok().flatten() {
-            let _ = headers.set(name, &value);
-        }
-    }
+    let headers = headers::passed_back(&answer.headers);
     if answer.content_type.is_none() {
         let _ = headers.set("content-type", "application/octet-stream");
     }

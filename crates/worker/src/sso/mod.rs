@@ -125,7 +125,7 @@ pub async fn start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 .header("accept", "application/json")
                 .body(payload.clone())
         },
-        &[],
+        None,
     )
     .await?;
     let status = answer.status;

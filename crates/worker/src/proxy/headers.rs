@@ -1,0 +1,43 @@
+//! The proxy's header allowlists (`gatehouse_core::proxy`) applied in one call into JavaScript
+//! each way: reading the caller's request (10 names) and the partner's answer (20 names) one
+//! `Headers.get` at a time copied each name out of wasm memory and crossed into JavaScript 30
+//! times a call, about a tenth of the proxy's CPU (bench/README.md, "Where the proxy's time
+//! goes"). The names stay core's; each isolate hands them to JavaScript once.
+
+use gatehouse_core::proxy::{REQUEST_HEADERS, RESPONSE_HEADERS};
+use wasm_bindgen::prelude::wasm_bindgen;
+use worker::Headers;
+
+#[wasm_bindgen(inline_js = "export function pick(from, names) {
+  const out = new Headers();
+  for (const name of names) {
+    const value = from.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return out;
+}")]
+extern "C" {
+    /// A new `Headers` with those of `names` that `from` has.
+    fn pick(from: &web_sys::Headers, names: &js_sys::Array) -> web_sys::Headers;
+}
+
+thread_local! {
+    static REQUEST: js_sys::Array = names(REQUEST_HEADERS);
+    static RESPONSE: js_sys::Array = names(RESPONSE_HEADERS);
+}
+
+fn names(list: &[&str]) -> js_sys::Array {
+    list.iter()
+        .map(|n| wasm_bindgen::JsValue::from_str(n))
+        .collect()
+}
+
+/// The caller's end-to-end headers that the partner may see.
+pub fn passed_on(from: &Headers) -> Headers {
+    Headers(REQUEST.with(|names| pick(&from.0, names)))
+}
+
+/// The partner's answer headers that pass back to the caller.
+pub fn passed_back(from: &Headers) -> Headers {
+    Headers(RESPONSE.with(|names| pick(&from.0, names)))
+}

@@ -217,8 +217,18 @@ async function onWorkerd() {
   const baseline = await w.startBaseline({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver`, trackCpu: true });
   try {
     await fetch(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
-    const [proxy, base] = await interleaved([
+    // A server key made at runtime (docs/server.md), the way a partner's backend calls now;
+    // the deprecated PROXY_API_KEY series stays for continuity.
+    const made = await fetch(`${gatehouse.url}/api/admin/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${vars.ADMIN_API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench", scopes: ["proxy"], targets: ["streamdiver-acme"] }),
+    });
+    if (made.status !== 201) throw new Error(`making the bench's server key: ${made.status} ${await made.text()}`);
+    const serverKey = { authorization: `Bearer ${(await made.json()).secret}` };
+    const [proxy, keyed, base] = await interleaved([
       seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders, () => w.cpuMs(gatehouse.pid)),
+      seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, serverKey, () => w.cpuMs(gatehouse.pid)),
       seriesState(`${baseline.url}/api/proxy/streamdiver-acme${PATH}`, {}, () => w.cpuMs(baseline.pid)),
     ]);
     Object.assign(out, {
@@ -230,6 +240,8 @@ async function onWorkerd() {
       workerd_proxy_throughput_vs_baseline: Math.round((proxy.rps / base.rps) * 1000) / 1000,
       workerd_proxy_cpu_ms_per_request: proxy.cpu_ms,
       workerd_baseline_cpu_ms_per_request: base.cpu_ms,
+      workerd_proxy_server_key_p50_ms: keyed.p50, workerd_proxy_server_key_rps: keyed.rps,
+      workerd_proxy_server_key_errors: keyed.errors, workerd_proxy_server_key_cpu_ms_per_request: keyed.cpu_ms,
     });
     // What every request costs, before any proxying: Gatehouse's `/api/health` against a
     // JavaScript Worker answering a constant, both behind the same static-assets routing.

@@ -110,12 +110,15 @@ test("a revoked key stops at once, and a key that does not prove itself is unaut
   await error(await proxyWith(key.secret, PLATFORM), 401, "unauthorized");
   await error(await call(ADMIN_API_KEY, `/api/admin/keys/${key.key.id}`, { method: "DELETE" }), 404, "unknown_key");
   assert.ok(!JSON.parse(await (await call(ADMIN_API_KEY, "/api/admin/keys")).text()).keys.some((k) => k.id === key.key.id));
-  // The right id with a wrong secret part, a wrong shape, another prefix: 401.
+  // The right id with a wrong secret part, a wrong shape, another prefix: 401 — also once the
+  // key has proved itself in this isolate (which then compares with the proven value, not the hash).
   const live = await makeKey({ name: "live", scopes: ["proxy"] });
+  assert.equal((await proxyWith(live.secret, PLATFORM)).status, 200);
   const forged = live.secret.slice(0, -4) + (live.secret.endsWith("aaaa") ? "bbbb" : "aaaa");
   for (const bad of [forged, live.secret.replace("gh_test_", "gh_live_"), `${live.secret}x`, "gh_test_nope"]) {
     await error(await proxyWith(bad, PLATFORM), 401, "unauthorized");
   }
+  assert.equal((await proxyWith(live.secret, PLATFORM)).status, 200, "the proven key still opens after the forgeries");
   // The deprecated PROXY_API_KEY keeps working.
   assert.equal((await proxyWith(PROXY_API_KEY, PLATFORM)).status, 200);
 });

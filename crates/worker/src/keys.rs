@@ -7,7 +7,11 @@
 //! one record per key under `k:<id>`, with the SHA-256 of the key, never the key.
 //!
 //! An isolate keeps a record it read at most [`server_keys::CACHE_MS`]; revoking or rotating
-//! through an isolate drops its copy at once.
+//! through an isolate drops its copy at once. With the record it keeps the value that last
+//! proved itself against the record's hash, for as long as the record: a backend presents the
+//! same key on every call, and comparing it with that value (in constant time) spares a
+//! SHA-256 through WebCrypto (a promise, so a turn of the event loop) on each. The value lives
+//! only in this isolate's memory, which every call brings it to anyway; nothing stores it.
 
 use crate::error::{ApiError, ErrorCode};
 use crate::onboarding::org::Rows;
@@ -32,9 +36,18 @@ const MAX_BODY: usize = 16 * 1024;
 /// less wasm than a map).
 const MAX_CACHED: usize = 64;
 
+/// A record read from the registry.
+struct Cached {
+    record: Rc<KeyRecord>,
+    /// When it was read (ms).
+    at: u64,
+    /// The value that proved itself against the record's hash since.
+    proven: Option<Rc<str>>,
+}
+
 thread_local! {
-    /// Records read from the registry, with when (ms), oldest first.
-    static CACHE: RefCell<Vec<(Rc<KeyRecord>, u64)>> = const { RefCell::new(Vec::new()) };
+    /// Records read from the registry, oldest first.
+    static CACHE: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
 }
 
 fn now_ms() -> u64 {
@@ -57,10 +70,13 @@ pub async fn presented(req: &Request, env: &Env) -> Result<Option<Rc<KeyRecord>>
     let Some((id, _)) = server_keys::parse(&value) else {
         return Ok(None);
     };
-    let record = record(env, &id).await?.ok_or(ApiError::Unauthorized)?;
-    let hash = sha256_hex(&value).await?;
-    if !constant_time_eq(hash.as_bytes(), record.hash.as_bytes()) {
-        return Err(ApiError::Unauthorized);
+    let (record, proven) = record(env, &id).await?.ok_or(ApiError::Unauthorized)?;
+    if !proven.is_some_and(|p| constant_time_eq(p.as_bytes(), value.as_bytes())) {
+        let hash = sha256_hex(&value).await?;
+        if !constant_time_eq(hash.as_bytes(), record.hash.as_bytes()) {
+            return Err(ApiError::Unauthorized);
+        }
+        remember_proven(&record, &value);
     }
     if record.expires_at.is_some_and(|t| t <= now_ms() / 1000) {
         return Err(ApiError::Unauthorized);
@@ -79,13 +95,18 @@ pub fn check(key: Option<&KeyRecord>, need: &Need<'_>) -> Result<(), ApiError> {
     })
 }
 
-/// The record of key `id`, from this isolate's copy while it is fresh, else from the registry
-/// (writing `last_used_at` back when core says it is due).
-async fn record(env: &Env, id: &str) -> Result<Option<Rc<KeyRecord>>, ApiError> {
+/// The record of key `id` and the value proven against it, from this isolate's copy while it
+/// is fresh, else from the registry (writing `last_used_at` back when core says it is due).
+async fn record(env: &Env, id: &str) -> Result<Option<(Rc<KeyRecord>, Option<Rc<str>>)>, ApiError> {
     let now = now_ms();
-    let hit = CACHE.with(|c| c.borrow().iter().find(|(r, _)| r.id == id).cloned());
-    if let Some((rec, _)) = hit.filter(|(_, at)| server_keys::cache_fresh(*at, now)) {
-        return Ok(Some(rec));
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|e| e.record.id == id && server_keys::cache_fresh(e.at, now))
+            .map(|e| (e.record.clone(), e.proven.clone()))
+    });
+    if hit.is_some() {
+        return Ok(hit);
     }
     let Some(mut rec) = read(env, id).await? else {
         return Ok(None);
@@ -102,9 +123,27 @@ async fn record(env: &Env, id: &str) -> Result<Option<Rc<KeyRecord>>, ApiError> 
         if c.len() >= MAX_CACHED {
             c.remove(0);
         }
-        c.push((rec.clone(), now));
+        c.push(Cached {
+            record: rec.clone(),
+            at: now,
+            proven: None,
+        });
     });
-    Ok(Some(rec))
+    Ok(Some((rec, None)))
+}
+
+/// Remembers `value` as proven against `record` (the same copy: a record read again since
+/// starts with none).
+fn remember_proven(record: &Rc<KeyRecord>, value: &str) {
+    CACHE.with(|c| {
+        if let Some(e) = c
+            .borrow_mut()
+            .iter_mut()
+            .find(|e| Rc::ptr_eq(&e.record, record))
+        {
+            e.proven = Some(Rc::from(value));
+        }
+    });
 }
 
 /// The registry's row of key `id`.
@@ -140,7 +179,7 @@ async fn registry(env: &Env, op: &OrgMessage) -> Result<serde_json::Value, ApiEr
 const PREFIX: &str = "k:";
 
 fn forget(id: &str) {
-    CACHE.with(|c| c.borrow_mut().retain(|(r, _)| r.id != id));
+    CACHE.with(|c| c.borrow_mut().retain(|e| e.record.id != id));
 }
 
 /// Lower-case hex SHA-256 of `text` (`crypto.subtle.digest`).

@@ -115,7 +115,9 @@ pub(crate) struct Spec {
 
 /// An absolute `http://` or `https://` URL: a host (a name, an IPv4 address or a bracketed IPv6
 /// address) with an optional numeric port, then an optional path and query of URI characters
-/// only (RFC 3986: no spaces, quotes, angle brackets or controls). No user information.
+/// only (RFC 3986: no spaces, quotes, angle brackets or controls). No user information. A name
+/// may hold `_` (RFC 3986's reg-name allows it, and container and internal service names use it:
+/// `http://oauth_server:8000`), as the platform's URL parser does.
 pub(crate) fn absolute_http_url(url: &str) -> bool {
     let Some(rest) = url
         .strip_prefix("https://")
@@ -146,7 +148,7 @@ pub(crate) fn absolute_http_url(url: &str) -> bool {
             let (h, p) = authority.split_once(':').unwrap_or((authority, ""));
             if !h
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
             {
                 return false;
             }
@@ -242,6 +244,8 @@ mod url_tests {
             "http://localhost:8790",
             "https://[::1]:8443/x?y=1&z=%20",
             "https://a.example/realms/acme/protocol/openid-connect/token",
+            "http://oauth_server:8000/o/token/",
+            "https://partner_api.internal.example/v1",
         ] {
             assert!(absolute_http_url(good), "{good}");
         }
@@ -262,6 +266,9 @@ mod url_tests {
             "https://[::1]x/",
             "https://host/\"x\"",
             "https://host/\u{7f}",
+            "https://ho~st/x",
+            "https://ho%41st/x",
+            "https://host_/x\\y",
         ] {
             assert!(!absolute_http_url(bad), "{bad}");
         }

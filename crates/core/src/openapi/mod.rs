@@ -309,6 +309,30 @@ mod tests {
     }
 
     #[test]
+    fn server_operations_name_their_scope_and_no_role() {
+        let doc = super::document();
+        let mut seen = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            if !path.starts_with("/api/server/") {
+                continue;
+            }
+            for op in item.as_object().unwrap().values() {
+                let summary = op["summary"].as_str().unwrap();
+                assert!(summary.starts_with("Server ("), "{path}: {summary}");
+                for role in ["owner", "admin", "manager"] {
+                    assert!(!summary.contains(role), "{path}: {summary}");
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 9, "{seen} server operations");
+        assert_eq!(
+            super::operations::without_roles("Revoke (owner, admin); idempotent (twice)"),
+            "Revoke; idempotent (twice)"
+        );
+    }
+
+    #[test]
     fn links_name_operations_of_the_route_table() {
         let doc = super::document();
         let text = doc.to_string();

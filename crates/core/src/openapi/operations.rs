@@ -94,9 +94,27 @@ pub(super) fn for_server(op: &mut Value, access: crate::routes::Access) {
     }
     op["parameters"] = Value::Array(params);
     if let crate::routes::Access::ServerKey(scope) = access {
-        let summary = op["summary"].as_str().unwrap_or_default().to_owned();
+        let summary = without_roles(op["summary"].as_str().unwrap_or_default());
         op["summary"] = format!("Server ({scope}): {summary}").into();
     }
+}
+
+/// A session operation's summary without its roles (`"Revoke (owner, admin); idempotent"` →
+/// `"Revoke; idempotent"`): a server route is opened by its key's scope, not by a person's role.
+pub(super) fn without_roles(summary: &str) -> String {
+    let is_roles = |inner: &str| {
+        inner
+            .split(", ")
+            .all(|r| crate::contract::stream::Role::from(r).is_known())
+    };
+    let mut out = summary.to_owned();
+    while let Some((start, end)) = out.find(" (").and_then(|start| {
+        let end = start + out[start..].find(')')?;
+        is_roles(&out[start + 2..end]).then_some((start, end))
+    }) {
+        out.replace_range(start..=end, "");
+    }
+    out
 }
 
 /// The operation of route `id`, without its `operationId` and security (the table's), and

@@ -76,14 +76,15 @@ async function start(options, trackCpu = false) {
 /** This process's workerd children (Linux `/proc`; empty elsewhere). */
 function workerdProcesses() {
   const own = String(process.pid);
+  const isOurs = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd" && statFields(pid)[1] === own;
+    } catch {
+      return false; // gone meanwhile
+    }
+  };
   try {
-    return new Set(readdirSync("/proc").filter((p) => /^\d+$/.test(p) && (() => {
-      try {
-        return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "workerd" && statFields(p)[1] === own;
-      } catch {
-        return false; // gone meanwhile
-      }
-    })()));
+    return new Set(readdirSync("/proc").filter((p) => /^\d+$/.test(p) && isOurs(p)));
   } catch {
     return new Set();
   }

@@ -17,14 +17,14 @@ after(() => browser.close());
  * put back after.
  */
 async function screenshotWithout(page, selector, file) {
-  const swap = (sel) => {
+  const shown = await page.evaluate((sel) => {
     const el = document.querySelector(sel);
-    [el.textContent, el.dataset.shown] = [el.dataset.shown ?? "•••• (shown once; blanked in this picture)", el.textContent];
-    if (el.dataset.shown.startsWith("••••")) delete el.dataset.shown;
-  };
-  await page.evaluate(swap, selector);
+    const text = el.textContent;
+    el.textContent = "•••• (shown once; blanked in this picture)";
+    return text;
+  }, selector);
   await page.screenshot({ path: `${OUT}/screenshots/${file}`, fullPage: true });
-  await page.evaluate(swap, selector);
+  await page.evaluate(([sel, text]) => { document.querySelector(sel).textContent = text; }, [selector, shown]);
 }
 
 // Every answer the pages (popups included) receive from the worker goes to the leak scan's record.

@@ -326,10 +326,16 @@ mod tests {
             }
         }
         assert!(seen >= 9, "{seen} server operations");
-        assert_eq!(
-            super::operations::without_roles("Revoke (owner, admin); idempotent (twice)"),
-            "Revoke; idempotent (twice)"
-        );
+        for (session, server) in [
+            (
+                "Revoke (owner, admin); idempotent (twice)",
+                "Revoke; idempotent (twice)",
+            ),
+            ("Import (POS) locations (manager)", "Import (POS) locations"),
+            ("Unclosed (owner", "Unclosed (owner"),
+        ] {
+            assert_eq!(super::operations::without_roles(session), server);
+        }
     }
 
     #[test]

@@ -107,13 +107,21 @@ pub(super) fn without_roles(summary: &str) -> String {
             .split(", ")
             .all(|r| crate::contract::stream::Role::from(r).is_known())
     };
-    let mut out = summary.to_owned();
-    while let Some((start, end)) = out.find(" (").and_then(|start| {
-        let end = start + out[start..].find(')')?;
-        is_roles(&out[start + 2..end]).then_some((start, end))
-    }) {
-        out.replace_range(start..=end, "");
+    let mut out = String::with_capacity(summary.len());
+    let mut rest = summary;
+    // Each ` (…)` in turn: kept unless it lists roles only.
+    while let Some(start) = rest.find(" (") {
+        let Some(len) = rest[start..].find(')') else {
+            break;
+        };
+        let end = start + len;
+        out.push_str(&rest[..start]);
+        if !is_roles(&rest[start + 2..end]) {
+            out.push_str(&rest[start..=end]);
+        }
+        rest = &rest[end + 1..];
     }
+    out.push_str(rest);
     out
 }
 

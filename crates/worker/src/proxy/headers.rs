@@ -1,8 +1,9 @@
 //! The proxy's header allowlists (`gatehouse_core::proxy`) applied in one call into JavaScript
 //! each way: reading the caller's request (10 names) and the partner's answer (20 names) one
 //! `Headers.get` at a time copied each name out of wasm memory and crossed into JavaScript 30
-//! times a call, about a tenth of the proxy's CPU (bench/README.md, "Where the proxy's time
-//! goes"). The names stay core's; each isolate hands them to JavaScript once.
+//! times a call, the largest group of the worker's own calls into JavaScript in a CPU profile
+//! (bench/README.md, "Where the proxy's time goes"). The names stay core's; each isolate hands
+//! them to JavaScript once.
 
 use gatehouse_core::proxy::{REQUEST_HEADERS, RESPONSE_HEADERS};
 use wasm_bindgen::prelude::wasm_bindgen;

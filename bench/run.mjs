@@ -215,6 +215,7 @@ async function onWorkerd() {
   const out = { workerd_rounds: ROUNDS };
   const gatehouse = await w.startGatehouse({ trackCpu: true });
   const baseline = await w.startBaseline({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver`, trackCpu: true });
+  const floor = await w.startFloor({ token: process.env.BASELINE_TOKEN, upstream: `${SANDBOX}/streamdiver`, trackCpu: true });
   try {
     await fetch(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, { headers: proxyHeaders });
     // A server key made at runtime (docs/server.md), the way a partner's backend calls now;
@@ -226,10 +227,11 @@ async function onWorkerd() {
     });
     if (made.status !== 201) throw new Error(`making the bench's server key: ${made.status} ${await made.text()}`);
     const serverKey = { authorization: `Bearer ${(await made.json()).secret}` };
-    const [proxy, keyed, base] = await interleaved([
+    const [proxy, keyed, base, least] = await interleaved([
       seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, proxyHeaders, () => w.cpuMs(gatehouse.pid)),
       seriesState(`${gatehouse.url}/api/proxy/streamdiver-acme${PATH}`, serverKey, () => w.cpuMs(gatehouse.pid)),
       seriesState(`${baseline.url}/api/proxy/streamdiver-acme${PATH}`, {}, () => w.cpuMs(baseline.pid)),
+      seriesState(`${floor.url}/api/proxy/streamdiver-acme${PATH}`, {}, () => w.cpuMs(floor.pid)),
     ]);
     Object.assign(out, {
       workerd_proxy_p50_ms: proxy.p50, workerd_proxy_p99_ms: proxy.p99, workerd_proxy_rps: proxy.rps,
@@ -242,6 +244,11 @@ async function onWorkerd() {
       workerd_baseline_cpu_ms_per_request: base.cpu_ms,
       workerd_proxy_server_key_p50_ms: keyed.p50, workerd_proxy_server_key_rps: keyed.rps,
       workerd_proxy_server_key_errors: keyed.errors, workerd_proxy_server_key_cpu_ms_per_request: keyed.cpu_ms,
+      // The floor: the baseline's work in Rust (bench/floor), against the same baseline.
+      workerd_floor_p50_ms: least.p50, workerd_floor_rps: least.rps, workerd_floor_errors: least.errors,
+      workerd_floor_cpu_ms_per_request: least.cpu_ms,
+      workerd_floor_added_p50_ms: Math.round((least.p50 - base.p50) * 100) / 100,
+      workerd_floor_throughput_vs_baseline: Math.round((least.rps / base.rps) * 1000) / 1000,
     });
     // What every request costs, before any proxying: Gatehouse's `/api/health` against a
     // JavaScript Worker answering a constant, both behind the same static-assets routing.
@@ -261,6 +268,7 @@ async function onWorkerd() {
   } finally {
     await gatehouse.stop();
     await baseline.stop();
+    await floor.stop();
   }
   Object.assign(out, await coldStarts(w), await manyCredentials(w), await manyConnections(w));
   return out;

@@ -123,6 +123,13 @@ export function baselineOptions({ token, upstream }) {
 /** Starts the JavaScript baseline in its own workerd process. */
 export const startBaseline = (opts) => start(baselineOptions(opts), opts.trackCpu);
 
+/** Starts the floor (bench/floor: the baseline's work in Rust, built as the worker is) in its
+ *  own workerd process, on the baseline's configuration (bindings, routing, compatibility). */
+export function startFloor(opts) {
+  const options = { ...baselineOptions(opts), ...modulesOf(`${ROOT}/bench/floor/build/index.js`) };
+  return start(options, opts.trackCpu);
+}
+
 /** Starts the constant-answer Worker (bench/baseline/answer.js) in its own workerd process. */
 export const startAnswer = (opts = {}) =>
   start(optionsFor(`${ROOT}/bench/baseline/answer.toml`, undefined, {}), opts.trackCpu);

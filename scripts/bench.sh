@@ -7,7 +7,7 @@ cd "$ROOT"
 use_ports test
 only_committed_dev_vars
 setup_run
-"$ROOT/scripts/build.sh" sandbox worker web
+"$ROOT/scripts/build.sh" sandbox worker web floor
 LOGS="$ROOT/tests/.out/bench"; mkdir -p "$LOGS"
 trap stop_groups EXIT
 ensure_port_free "$BASELINE_PORT" BASELINE_PORT

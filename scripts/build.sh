@@ -6,6 +6,8 @@
 #   web      the browser package (wasm-bindgen + wasm-opt, the entry and typings of crates/web/package/)
 #            → crates/web/pkg; its `npm pack` contents → www/pkg (served at /pkg/ with CORS)
 #   assets   the deployments' static assets → target/assets/{staging,production}
+#   floor    `make bench` only: the least a Rust Worker can do to forward a call (bench/floor),
+#            built as the worker is → bench/floor/build
 # The worker and the browser package are rebuilt only when their inputs changed (the sources of
 # crates/core and of their crate, Cargo.toml, Cargo.lock, the tools' versions and this script):
 # a fingerprint of them is kept in target/fingerprints/. FORCE_BUILD=1 rebuilds anyway.
@@ -13,9 +15,9 @@
 # The worker and the browser package are size builds (docs/size.md): std is compiled with them
 # (`-Zbuild-std`) so that a panic is a bare trap (`-Cpanic=immediate-abort`: no formatting
 # machinery, no unwinding strings), no source locations are embedded (`-Zlocation-detail=none`)
-# and derived `Debug` prints a type's name only (`-Zfmt-debug=shallow`; `none` would also blank
-# every other `{:?}`, serde's and worker-rs's error texts included: docs/size.md). These are
-# unstable Cargo/rustc options, enabled for these two builds only with RUSTC_BOOTSTRAP=1 on the
+# and `{:?}` prints nothing (`-Zfmt-debug=none`, serde's and worker-rs's `Debug` texts included;
+# none of Gatehouse's own text uses `{:?}`: docs/size.md). These are
+# unstable Cargo/rustc options, enabled for these builds only with RUSTC_BOOTSTRAP=1 on the
 # pinned stable toolchain, in their own target directory (target/size). Together they took about
 # 22 KB (gzip) off the worker. SIZE_BUILD=stable builds without them: same behaviour, larger files
 # (the size budgets then fail). The worker's unused exports are removed in both.
@@ -126,9 +128,22 @@ build_assets() {
   done
 }
 
+# The bench's floor (bench/floor, bench/README.md): the same build as the worker's, without the
+# trimming of exports (it has none to spare) or the second wasm-opt pass.
+build_floor() {
+  local print stamp=target/fingerprints/floor
+  print=$(fingerprint bench/floor)
+  if current "$stamp" "$print" bench/floor/build/index.js bench/floor/build/index_bg.wasm; then
+    say "the bench's floor is up to date (bench/floor/build)"; return 0
+  fi
+  (cd bench/floor && step "building the bench's floor (worker-build --release; log: ${TARGET#"$ROOT"/}/floor-build.log)" \
+    logged "$TARGET/floor-build.log" size_build worker-build --release)
+  echo "$print" >"$stamp"
+}
+
 for part in "${parts[@]}"; do
   case $part in
-    sandbox|worker|web|assets) "build_$part" ;;
-    *) echo "unknown part '$part' (sandbox, worker, web, assets)" >&2; exit 2 ;;
+    sandbox|worker|web|assets|floor) "build_$part" ;;
+    *) echo "unknown part '$part' (sandbox, worker, web, assets, floor)" >&2; exit 2 ;;
   esac
 done

@@ -59,7 +59,7 @@ tier fmt cargo fmt --all -- --check
 # docs/architecture.svg is what docs/architecture.dot renders to (Graphviz).
 tier diagrams "$ROOT/scripts/diagrams.sh" --check
 tier clippy-native cargo clippy -q -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --all-targets --features gatehouse-core/openapi -- -D warnings
-tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web --all-targets -- -D warnings
+tier clippy-wasm32 cargo clippy -q --target wasm32-unknown-unknown -p gatehouse-core -p gatehouse-worker -p gatehouse-web -p gatehouse-bench-floor --all-targets -- -D warnings
 tier unit-and-contract cargo test -p gatehouse-core -p gatehouse-sandbox -p gatehouse-config-check --features gatehouse-core/ts,gatehouse-core/openapi
 tier fuzz "$ROOT/scripts/fuzz.sh"
 tier deploy-config "$ROOT/scripts/deploy-check.sh"

@@ -18,7 +18,10 @@ const call = (key, path, init = {}) => fetch(`${WORKER}${path}`, {
   headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(init.headers ?? {}) },
 });
 const post = (key, path, body) => call(key, path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
-const proxyWith = (key, path, org) => call(key, `/api/proxy/${path}`, org ? { headers: { "gatehouse-organization": org } } : {});
+const proxyWith = (key, path, org, headers = {}) =>
+  call(key, `/api/proxy/${path}`, { headers: { ...(org ? { "gatehouse-organization": org } : {}), ...headers } });
+/** `n` random bytes in base32 (a server key's alphabet). */
+const base32 = (n) => [...randomBytes(n * 2)].map((b) => "abcdefghijklmnopqrstuvwxyz234567"[b % 32]).join("").slice(0, Math.ceil((n * 8) / 5));
 
 async function makeKey(body, key = ADMIN_API_KEY) {
   const r = await post(key, "/api/admin/keys", body);
@@ -121,6 +124,44 @@ test("a revoked key stops at once, and a key that does not prove itself is unaut
   assert.equal((await proxyWith(live.secret, PLATFORM)).status, 200, "the proven key still opens after the forgeries");
   // The deprecated PROXY_API_KEY keeps working.
   assert.equal((await proxyWith(PROXY_API_KEY, PLATFORM)).status, 200);
+});
+
+test("a flood of made-up keys from one client is stopped with 429 before the registry; others are not", async () => {
+  // Each client its own address (CF-Connecting-IP: the edge sets it; local workerd keeps the one
+  // a client sends), so this test's limit is its own.
+  const address = () => `203.0.113.${1 + (randomBytes(1)[0] % 250)}`;
+  const flooder = address();
+  let other = address();
+  while (other === flooder) other = address();
+  const from = (client, key) => proxyWith(key, PLATFORM, undefined, { "cf-connecting-ip": client });
+  const madeUp = () => `gh_test_${base32(10)}_${base32(32)}`;
+  const statuses = [];
+  for (let i = 0; i < 25; i++) {
+    const r = await from(flooder, madeUp());
+    const body = JSON.parse(await r.text());
+    statuses.push(r.status);
+    if (r.status === 429) {
+      assert.equal(body.code, "rate_limited");
+      assert.equal(r.headers.get("retry-after"), "60");
+    } else {
+      assert.equal(r.status, 401);
+      assert.equal(body.code, "unauthorized");
+    }
+  }
+  const first = statuses.indexOf(429);
+  assert.ok(first > 0 && first <= 20, `401 up to the limit (20 a minute), then 429: ${statuses}`);
+  assert.ok(statuses.slice(first).every((s) => s === 429), `429 once stopped: ${statuses}`);
+  // A real key this isolate has not read yet: the stopped client is refused before the registry
+  // is asked; another client is served.
+  const key = await makeKey({ name: "flood-neighbour", scopes: ["proxy"] });
+  await error(await from(flooder, key.secret), 429, "rate_limited");
+  assert.equal((await from(other, key.secret)).status, 200);
+  // Now held and proven in this isolate, the key passes for the stopped client too (it costs
+  // nothing to check); a made-up one still does not.
+  assert.equal((await from(flooder, key.secret)).status, 200);
+  await error(await from(flooder, madeUp()), 429, "rate_limited");
+  // The deprecated PROXY_API_KEY is not a server key: no registry read, no limit.
+  assert.equal((await from(flooder, PROXY_API_KEY)).status, 200);
 });
 
 test("rotation gives two live keys until the old one's grace ends", async () => {

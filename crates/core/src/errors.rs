@@ -91,8 +91,9 @@ codes! {
     ForbiddenOrg = ("forbidden_org", 403, false, "Only the session's own organization can be used."),
     /// The request named another user than the session's.
     ForbiddenUser = ("forbidden_user", 403, false, "Only the session's own user can be used."),
-    /// Too many requests from this user.
-    RateLimited = ("rate_limited", 429, true, "Too many requests for this user; retry later."),
+    /// Too many requests from this user (SSO), organization (connection verifications) or client
+    /// (server keys that did not prove themselves).
+    RateLimited = ("rate_limited", 429, true, "Too many requests; retry later."),
     /// A path or body id that is not an id.
     InvalidId = ("invalid_id", 400, false, REFUSED),
     /// A partner token name that is empty, too long or has control characters.

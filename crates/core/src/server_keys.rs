@@ -235,6 +235,45 @@ pub fn cache_fresh(fetched_ms: u64, now_ms: u64) -> bool {
     now_ms.saturating_sub(fetched_ms) < CACHE_MS
 }
 
+/// How long an isolate refuses, without asking anyone, a client that the refusals limit stopped
+/// (the limit's period: `KEY_REFUSALS_RATE_LIMIT`, one minute as shipped).
+pub const REFUSED_FOR_MS: u64 = 60_000;
+
+/// The most clients an isolate remembers as refused; past it the oldest is forgotten (it is
+/// counted again by the limit, which stops it again).
+pub const MAX_REFUSED_CLIENTS: usize = 256;
+
+/// The clients (by address) whose presented keys failed too often, as one isolate knows them:
+/// a key-shaped bearer with an unknown id costs a read of the registry, so a flood of them from
+/// one client would queue in front of every other caller's first read. Once the deployment's
+/// limit has stopped a client, the isolate refuses it at once for [`REFUSED_FOR_MS`] wherever
+/// its call would cost a read or a hash, instead of asking the limit (and the registry) again.
+#[derive(Debug, Default)]
+pub struct RefusedClients {
+    /// `(client, refused until, ms)`, oldest first.
+    clients: Vec<(String, u64)>,
+}
+
+impl RefusedClients {
+    /// Whether `client` is refused at `now_ms`.
+    pub fn holds(&self, client: &str, now_ms: u64) -> bool {
+        self.clients
+            .iter()
+            .any(|(c, until)| c == client && now_ms < *until)
+    }
+
+    /// Refuses `client` from `now_ms` for [`REFUSED_FOR_MS`].
+    pub fn refuse(&mut self, client: &str, now_ms: u64) {
+        self.clients
+            .retain(|(c, until)| c != client && now_ms < *until);
+        if self.clients.len() >= MAX_REFUSED_CLIENTS {
+            self.clients.remove(0);
+        }
+        self.clients
+            .push((client.to_owned(), now_ms + REFUSED_FOR_MS));
+    }
+}
+
 /// `POST /api/admin/keys` (read by [`NewKey::read`]).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -48,6 +48,8 @@ struct Cached {
 thread_local! {
     /// Records read from the registry, oldest first.
     static CACHE: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
+    /// Clients the refusals limit stopped, as this isolate knows them.
+    static REFUSED: RefCell<server_keys::RefusedClients> = RefCell::default();
 }
 
 fn now_ms() -> u64 {
@@ -63,6 +65,10 @@ pub fn bearer(req: &Request) -> Option<String> {
 /// The server key presented as `Authorization: Bearer gh_…`: `None` when the bearer is not
 /// shaped as one (the caller may then accept its legacy secret); a key that does not prove
 /// itself, is unknown, revoked or past its rotation grace is `Unauthorized`.
+///
+/// A client whose keys failed too often (`KEY_REFUSALS_RATE_LIMIT`) is refused with `429` for
+/// the limit's period wherever its call would cost a read of the registry or a hash; a key this
+/// isolate already holds, proven, still passes (docs/security.md item 33).
 pub async fn presented(req: &Request, env: &Env) -> Result<Option<Rc<KeyRecord>>, ApiError> {
     let Some(value) = bearer(req) else {
         return Ok(None);
@@ -70,11 +76,29 @@ pub async fn presented(req: &Request, env: &Env) -> Result<Option<Rc<KeyRecord>>
     let Some((id, _)) = server_keys::parse(&value) else {
         return Ok(None);
     };
-    let (record, proven) = record(env, &id).await?.ok_or(ApiError::Unauthorized)?;
-    if !proven.is_some_and(|p| constant_time_eq(p.as_bytes(), value.as_bytes())) {
+    let client = client(req);
+    let stopped = REFUSED.with(|r| r.borrow().holds(&client, now_ms()));
+    let found = if stopped {
+        cached(&id, now_ms())
+    } else {
+        record(env, &id).await?
+    };
+    let proves = |proven: &Option<Rc<str>>| {
+        proven
+            .as_ref()
+            .is_some_and(|p| constant_time_eq(p.as_bytes(), value.as_bytes()))
+    };
+    let Some((record, proven)) = found.filter(|(_, p)| !stopped || proves(p)) else {
+        return Err(if stopped {
+            ApiError::RateLimited(REFUSED_FOR_S)
+        } else {
+            refusal(env, &client).await
+        });
+    };
+    if !proves(&proven) {
         let hash = sha256_hex(&value).await?;
         if !constant_time_eq(hash.as_bytes(), record.hash.as_bytes()) {
-            return Err(ApiError::Unauthorized);
+            return Err(refusal(env, &client).await);
         }
         remember_proven(&record, &value);
     }
@@ -95,16 +119,53 @@ pub fn check(key: Option<&KeyRecord>, need: &Need<'_>) -> Result<(), ApiError> {
     })
 }
 
-/// The record of key `id` and the value proven against it, from this isolate's copy while it
-/// is fresh, else from the registry (writing `last_used_at` back when core says it is due).
-async fn record(env: &Env, id: &str) -> Result<Option<(Rc<KeyRecord>, Option<Rc<str>>)>, ApiError> {
-    let now = now_ms();
-    let hit = CACHE.with(|c| {
+/// The seconds a stopped client is told to wait (`Retry-After`).
+const REFUSED_FOR_S: u32 = (server_keys::REFUSED_FOR_MS / 1000) as u32;
+
+/// The caller's address as Cloudflare saw it (`CF-Connecting-IP`, which the edge sets and a
+/// client cannot), or empty where there is none.
+fn client(req: &Request) -> String {
+    req.headers()
+        .get("cf-connecting-ip")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// The answer to a presented key that did not prove itself (an unknown id, a wrong secret):
+/// `401`, counted against its client by `KEY_REFUSALS_RATE_LIMIT`; past the limit `429`, and
+/// this isolate stops the client without asking again for the limit's period.
+async fn refusal(env: &Env, client: &str) -> ApiError {
+    let Ok(limiter) = env.rate_limiter("KEY_REFUSALS_RATE_LIMIT") else {
+        return ApiError::Misconfigured(
+            "rate limit binding KEY_REFUSALS_RATE_LIMIT is missing".into(),
+        );
+    };
+    match limiter.limit(format!("key:{client}")).await {
+        Ok(outcome) if !outcome.success => {
+            REFUSED.with(|r| r.borrow_mut().refuse(client, now_ms()));
+            ApiError::RateLimited(REFUSED_FOR_S)
+        }
+        // A limiter that cannot answer leaves the refusal as it is.
+        _ => ApiError::Unauthorized,
+    }
+}
+
+/// This isolate's fresh copy of key `id`'s record and the value proven against it, if any.
+fn cached(id: &str, now: u64) -> Option<(Rc<KeyRecord>, Option<Rc<str>>)> {
+    CACHE.with(|c| {
         c.borrow()
             .iter()
             .find(|e| e.record.id == id && server_keys::cache_fresh(e.at, now))
             .map(|e| (e.record.clone(), e.proven.clone()))
-    });
+    })
+}
+
+/// The record of key `id` and the value proven against it, from this isolate's copy while it
+/// is fresh, else from the registry (writing `last_used_at` back when core says it is due).
+async fn record(env: &Env, id: &str) -> Result<Option<(Rc<KeyRecord>, Option<Rc<str>>)>, ApiError> {
+    let now = now_ms();
+    let hit = cached(id, now);
     if hit.is_some() {
         return Ok(hit);
     }

@@ -284,3 +284,36 @@ fn an_isolate_keeps_a_key_for_a_bounded_time() {
     assert!(cache_fresh(1_000, 500));
     const { assert!(CACHE_MS <= 5_000) };
 }
+
+#[test]
+fn a_refused_client_is_refused_for_the_period_and_no_other() {
+    let mut refused = RefusedClients::default();
+    assert!(!refused.holds("203.0.113.7", 0));
+    refused.refuse("203.0.113.7", 1_000);
+    assert!(refused.holds("203.0.113.7", 1_000));
+    assert!(refused.holds("203.0.113.7", 1_000 + REFUSED_FOR_MS - 1));
+    assert!(!refused.holds("203.0.113.7", 1_000 + REFUSED_FOR_MS));
+    assert!(!refused.holds("203.0.113.8", 1_000));
+    // Refused again: the period starts over, and the client is listed once.
+    refused.refuse("203.0.113.7", 30_000);
+    assert!(refused.holds("203.0.113.7", 30_000 + REFUSED_FOR_MS - 1));
+    assert_eq!(refused.clients.len(), 1);
+}
+
+#[test]
+fn refused_clients_are_bounded_and_expired_ones_go_first() {
+    let mut refused = RefusedClients::default();
+    for i in 0..MAX_REFUSED_CLIENTS {
+        refused.refuse(&format!("c{i}"), 0);
+    }
+    assert_eq!(refused.clients.len(), MAX_REFUSED_CLIENTS);
+    // One more while all are current: the oldest is forgotten.
+    refused.refuse("new", 1);
+    assert_eq!(refused.clients.len(), MAX_REFUSED_CLIENTS);
+    assert!(!refused.holds("c0", 1));
+    assert!(refused.holds("c1", 1) && refused.holds("new", 1));
+    // Once their period is over, the expired entries are dropped at the next refusal.
+    refused.refuse("later", REFUSED_FOR_MS + 1);
+    assert_eq!(refused.clients.len(), 1);
+    assert!(refused.holds("later", REFUSED_FOR_MS + 1));
+}

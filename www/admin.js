@@ -50,11 +50,22 @@ async function refreshWebhooks() {
 const admin = (path, init = {}) => fetch(path, {
   ...init, headers: { authorization: `Bearer ${key}`, ...(init.body ? { "content-type": "application/json" } : {}) },
 });
-/** Shows a refused answer in the alert line `id`: its code, and the fields it names or its sentence. */
+/** Shows a refused answer in the alert line `id`: its code, and the fields it names or its
+ *  sentence. Returns the answer's body. */
 const showError = async (id, r) => {
   const body = await r.json().catch(() => ({}));
   const fields = (body.fields ?? []).map((f) => `${f.field}: ${f.message}`).join("; ");
   $(id).textContent = `${body.code ?? r.status}: ${fields || body.message || ""}`;
+  return body;
+};
+/** A button reading `text`, named `label` for assistive technology, doing `onClick`. */
+const button = (text, label, onClick) => {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
 };
 const ptError = (r) => showError("pt-error", r);
 
@@ -66,20 +77,14 @@ async function listPartnerTokens() {
     const tr = document.createElement("tr");
     tr.dataset.token = t._id;
     const actions = document.createElement("td");
-    const rename = document.createElement("button");
-    rename.type = "button";
-    rename.textContent = "Rename";
-    rename.addEventListener("click", async () => {
+    const rename = button("Rename", `Rename ${t.token_name}`, async () => {
       const name = prompt("New name", t.token_name);
       if (!name) return;
       const a = await admin(`/api/admin/partner-tokens/${encodeURIComponent(t._id)}`, { method: "PATCH", body: JSON.stringify({ token_name: name }) });
       if (!a.ok) return ptError(a);
       listPartnerTokens();
     });
-    const del = document.createElement("button");
-    del.type = "button";
-    del.textContent = "Delete";
-    del.addEventListener("click", async () => {
+    const del = button("Delete", `Delete ${t.token_name}`, async () => {
       const a = await admin(`/api/admin/partner-tokens/${encodeURIComponent(t._id)}`, { method: "DELETE" });
       if (!a.ok) return ptError(a);
       listPartnerTokens();
@@ -108,6 +113,25 @@ $("pt-create-form").addEventListener("submit", async (e) => {
 const when = (s) => (s ? new Date(s * 1000).toISOString().replace("T", " ").slice(0, 16) : "—");
 const list = (a) => (a && a.length ? a.join(", ") : "any");
 const keyError = (r) => showError("key-create-error", r);
+/** The key form's inputs for each field core's `fields` name (`invalid_key`). */
+const keyInputs = {
+  name: () => [$("key-name")],
+  scopes: () => [...document.querySelectorAll('#key-create-form input[name="key-scope"]')],
+  organizations: () => [$("key-orgs")],
+  targets: () => [$("key-targets")],
+};
+/** Marks the fields a refusal names (`aria-invalid`, the problem next to the field) and clears
+ *  the others. */
+const markKeyFields = (problems = []) => {
+  for (const [field, inputs] of Object.entries(keyInputs)) {
+    const problem = problems.find((p) => p.field === field);
+    $(`key-${field}-problem`).textContent = problem?.message ?? "";
+    for (const input of inputs()) {
+      if (problem) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  }
+};
 /** Shows a key's value once; it is cleared when another is made, and never stored. */
 const showKey = (secret) => {
   $("key-value").textContent = secret;
@@ -121,25 +145,28 @@ async function listKeys() {
     const tr = document.createElement("tr");
     tr.dataset.key = k.id;
     const actions = document.createElement("td");
-    const rotate = document.createElement("button");
-    rotate.type = "button";
-    rotate.textContent = "Rotate";
-    rotate.setAttribute("aria-label", `Rotate ${k.name} (${k.prefix})`);
-    rotate.addEventListener("click", async () => {
+    const named = `${k.name} (${k.prefix})`;
+    const rotate = button("Rotate", `Rotate ${named}`, async () => {
       const a = await admin(`/api/admin/keys/${encodeURIComponent(k.id)}/rotate`, { method: "POST", body: "{}" });
       if (!a.ok) return keyError(a);
       showKey((await a.json()).secret);
       listKeys();
     });
-    const revoke = document.createElement("button");
-    revoke.type = "button";
-    revoke.textContent = "Revoke";
-    revoke.setAttribute("aria-label", `Revoke ${k.name} (${k.prefix})`);
-    revoke.addEventListener("click", async () => {
-      if (!confirm(`Revoke ${k.name} (${k.prefix})? Calls with it stop within 5 seconds.`)) return;
-      const a = await admin(`/api/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
-      if (!a.ok) return keyError(a);
-      listKeys();
+    // Revoking asks first, in the row (no browser dialog): "Revoke now" or "Keep".
+    const revoke = button("Revoke", `Revoke ${named}`, () => {
+      const ask = document.createElement("span");
+      ask.textContent = "Calls with it stop within 5 seconds. ";
+      const now = button("Revoke now", `Revoke ${named} now`, async () => {
+        const a = await admin(`/api/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
+        if (!a.ok) return keyError(a);
+        listKeys();
+      });
+      const keep = button("Keep", `Keep ${named}`, () => {
+        actions.replaceChildren(rotate, " ", revoke);
+        revoke.focus();
+      });
+      actions.replaceChildren(ask, now, " ", keep);
+      now.focus();
     });
     actions.append(rotate, " ", revoke);
     tr.append(cell(k.name), cell(k.prefix), cell(k.scopes.join(" ")), cell(list(k.organizations)),
@@ -153,12 +180,13 @@ const split = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
 $("key-create-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("key-create-error").textContent = "";
+  markKeyFields();
   $("key-made").hidden = true;
   $("key-value").textContent = "";
   const scopes = [...document.querySelectorAll('#key-create-form input[name="key-scope"]:checked')].map((c) => c.value);
   const body = { name: $("key-name").value, scopes, organizations: split($("key-orgs").value), targets: split($("key-targets").value) };
   const r = await admin("/api/admin/keys", { method: "POST", body: JSON.stringify(body) });
-  if (!r.ok) return keyError(r);
+  if (!r.ok) return markKeyFields((await keyError(r)).fields);
   showKey((await r.json()).secret);
   $("key-name").value = "";
   listKeys();

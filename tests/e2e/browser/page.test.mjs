@@ -269,17 +269,28 @@ test("the operators' page creates a Stream partner token, shows its value once, 
 test("the operators' page makes a scoped server key, shows it once, rotates and revokes it", async () => {
   const context = await newContext(); // axe-core opens its own page in the context
   const page = await context.newPage();
-  page.on("dialog", (d) => d.accept());
+  // The page asks in the row, never with a browser dialog: one would fail this test.
+  page.on("dialog", (d) => { d.dismiss(); assert.fail(`a browser dialog: ${d.message()}`); });
   await page.goto(`${WORKER}/admin`);
   await page.fill("#key", ADMIN_API_KEY);
   await page.click('#key-form button[type="submit"]');
   // A name no other test uses (keys made elsewhere in the run are listed too).
   const name = `Ledger export ${Date.now().toString(36)}`;
   await page.fill("#key-name", name);
+  // No scope: refused, and the scopes are marked with the problem beside them.
+  await page.uncheck('#key-create-form input[value="proxy"]');
+  await page.click('#key-create-form button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById("key-create-error").textContent.startsWith("invalid_key"));
+  assert.equal(await page.textContent("#key-scopes-problem"), "at least one");
+  assert.equal(await page.getAttribute('#key-create-form input[value="proxy"]', "aria-invalid"), "true");
+  assert.equal(await page.getAttribute("#key-orgs", "aria-invalid"), null, "only the field named is marked");
+  await page.check('#key-create-form input[value="proxy"]');
   await page.check('#key-create-form input[value="onboarding:read"]');
   await page.fill("#key-orgs", "org_admin_page");
   await page.click('#key-create-form button[type="submit"]');
   await page.waitForSelector("#key-made:not([hidden])");
+  assert.equal(await page.textContent("#key-scopes-problem"), "", "the problem is cleared once fixed");
+  assert.equal(await page.getAttribute('#key-create-form input[value="proxy"]', "aria-invalid"), null);
   const secret = enteredSecret(await page.textContent("#key-value"));
   assert.match(secret, /^gh_test_[a-z2-7]{16}_[a-z2-7]{52}$/);
   // A real key, with exactly its scopes: the proxy for its organization, not the operators' routes.
@@ -299,9 +310,17 @@ test("the operators' page makes a scoped server key, shows it once, rotates and 
   await page.waitForFunction((n) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes(n)).length === 2, name);
   const rotated = enteredSecret(await page.textContent("#key-value"));
   assert.notEqual(rotated, secret);
-  // Revoke both (each asks for confirmation).
+  // Revoking asks in the row; "Keep" puts the row back as it was, focus on its Revoke.
+  const first = page.locator("#server-keys tbody tr", { hasText: name }).first();
+  await first.getByRole("button", { name: /^Revoke .* \(gh_test_/ }).click();
+  assert.match(await first.textContent(), /stop within 5 seconds/);
+  await first.getByRole("button", { name: /^Keep / }).click();
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), /^Revoke .*\)$/);
+  // Revoke both ("Revoke", then "Revoke now").
   for (let i = 0; i < 2; i++) {
-    await page.locator("#server-keys tbody tr", { hasText: name }).first().locator('button:has-text("Revoke")').click();
+    const row = page.locator("#server-keys tbody tr", { hasText: name }).first();
+    await row.getByRole("button", { name: /^Revoke .*\)$/ }).click();
+    await row.getByRole("button", { name: /^Revoke .* now$/ }).click();
     await page.waitForFunction(([n, left]) => [...document.querySelectorAll("#server-keys tbody tr")].filter((r) => r.textContent.includes(n)).length === left, [name, 1 - i]);
   }
   const gone = await fetch(`${WORKER}/api/proxy/stream/x`, { headers: { authorization: `Bearer ${rotated}` } });
@@ -324,6 +343,10 @@ test("the operators' credential health page lists the credentials after the key 
   // [env.test] configures no webhook target (tests/e2e/webhooks.test.mjs runs a worker that does).
   await page.waitForSelector("#webhooks-empty:not([hidden])");
   assert.equal(await page.locator("#webhooks tbody tr").count(), 0);
+  // The wide table scrolls inside its card instead of overflowing it.
+  const overflow = await page.evaluate(() => [...document.querySelectorAll("section")]
+    .filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.getAttribute("aria-labelledby")));
+  assert.deepEqual(overflow, [], "no card is wider than itself");
   await page.screenshot({ path: `${OUT}/screenshots/admin-credentials.png`, fullPage: true });
   await page.close();
 });

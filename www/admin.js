@@ -77,12 +77,30 @@ async function listPartnerTokens() {
     const tr = document.createElement("tr");
     tr.dataset.token = t._id;
     const actions = document.createElement("td");
-    const rename = button("Rename", `Rename ${t.token_name}`, async () => {
-      const name = prompt("New name", t.token_name);
-      if (!name) return;
-      const a = await admin(`/api/admin/partner-tokens/${encodeURIComponent(t._id)}`, { method: "PATCH", body: JSON.stringify({ token_name: name }) });
-      if (!a.ok) return ptError(a);
-      listPartnerTokens();
+    const nameCell = cell(t.token_name);
+    // Renaming edits the name in its cell (no browser prompt): Enter or "Save", or "Cancel".
+    const rename = button("Rename", `Rename ${t.token_name}`, () => {
+      const form = document.createElement("form");
+      const input = document.createElement("input");
+      input.value = t.token_name;
+      input.required = true;
+      input.maxLength = 100;
+      input.setAttribute("aria-label", `New name for ${t.token_name}`);
+      const save = document.createElement("button");
+      save.textContent = "Save";
+      const cancel = button("Cancel", `Keep the name ${t.token_name}`, () => {
+        nameCell.replaceChildren(t.token_name);
+        rename.focus();
+      });
+      form.append(input, " ", save, " ", cancel);
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const a = await admin(`/api/admin/partner-tokens/${encodeURIComponent(t._id)}`, { method: "PATCH", body: JSON.stringify({ token_name: input.value }) });
+        if (!a.ok) return ptError(a);
+        listPartnerTokens();
+      });
+      nameCell.replaceChildren(form);
+      input.select();
     });
     const del = button("Delete", `Delete ${t.token_name}`, async () => {
       const a = await admin(`/api/admin/partner-tokens/${encodeURIComponent(t._id)}`, { method: "DELETE" });
@@ -90,7 +108,7 @@ async function listPartnerTokens() {
       listPartnerTokens();
     });
     actions.append(rename, " ", del);
-    tr.append(cell(t.token_name), cell(t.scopes.join(" ")), cell(t.created_at ?? "—"), cell(t._id), actions);
+    tr.append(nameCell, cell(t.scopes.join(" ")), cell(t.created_at ?? "—"), cell(t._id), actions);
     return tr;
   });
   $("partner-tokens").tBodies[0].replaceChildren(...rows);

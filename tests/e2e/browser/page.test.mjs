@@ -261,6 +261,16 @@ test("the operators' page creates a Stream partner token, shows its value once, 
   await page.waitForSelector("#partner-tokens tbody tr");
   assert.match(await page.textContent("#partner-tokens tbody"), /Nightly sync.*user legacy_onboarding/);
   await screenshotWithout(page, "#pt-value", "admin-partner-tokens.png");
+  // Renaming edits the name in its cell (a browser prompt would fail: no dialog handler here).
+  page.on("dialog", (d) => { d.dismiss(); assert.fail(`a browser dialog: ${d.message()}`); });
+  await page.getByRole("button", { name: "Rename Nightly sync" }).click();
+  await page.getByRole("button", { name: "Keep the name Nightly sync" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Rename Nightly sync");
+  await page.getByRole("button", { name: "Rename Nightly sync" }).click();
+  await page.getByRole("textbox", { name: "New name for Nightly sync" }).fill("Nightly sync (EU)");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /Nightly sync \(EU\)/.test(document.querySelector("#partner-tokens tbody").textContent)
+    && !document.querySelector("#partner-tokens tbody form"));
   await page.click('#partner-tokens tbody tr button:has-text("Delete")');
   await page.waitForFunction(() => document.querySelectorAll("#partner-tokens tbody tr").length === 0);
   await page.close();

@@ -12,6 +12,38 @@ use worker::{Env, State};
 /// Storage key of the sealed token state.
 pub const STATE_KEY: &str = "tokens";
 
+/// Why a value could not be sealed and stored (each caller says it in its own error type).
+enum PutFault {
+    /// No usable `STORAGE_ENCRYPTION_KEY`.
+    Misconfigured(String),
+    /// The value could not be serialised, or no randomness for the nonce.
+    Internal(String),
+    /// Sealing or the storage failed (retryable).
+    Storage(String),
+}
+
+/// Seals `value` (bound to `id`) with the first storage key and writes it under `key`.
+async fn put_sealed<T: Serialize>(
+    state: &State,
+    env: &Env,
+    id: &str,
+    key: &str,
+    value: &T,
+) -> Result<(), PutFault> {
+    let keys = super::storage_keys(env).map_err(PutFault::Misconfigured)?;
+    let json = serde_json::to_vec(value).map_err(|e| PutFault::Internal(e.to_string()))?;
+    let mut nonce = [0u8; 12];
+    crate::http::random_bytes(&mut nonce).map_err(PutFault::Internal)?;
+    let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+        .await
+        .map_err(|e| PutFault::Storage(format!("sealing: {}", e.code())))?;
+    state
+        .storage()
+        .put(key, blob)
+        .await
+        .map_err(|e| PutFault::Storage(format!("storing {key}: {e}")))
+}
+
 /// Seals and writes `plain`; any failure is a retryable `storage_unavailable` (a missing key is a
 /// misconfiguration).
 pub async fn write(
@@ -20,18 +52,12 @@ pub async fn write(
     id: &str,
     plain: &StoredTokens,
 ) -> Result<(), TokenFailure> {
-    let keys = super::storage_keys(env).map_err(TokenFailure::misconfigured)?;
-    let json = serde_json::to_vec(plain).map_err(|e| TokenFailure::storage(e.to_string()))?;
-    let mut nonce = [0u8; 12];
-    crate::http::random_bytes(&mut nonce).map_err(TokenFailure::storage)?;
-    let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+    put_sealed(state, env, id, STATE_KEY, plain)
         .await
-        .map_err(|e| TokenFailure::storage(format!("sealing: {}", e.code())))?;
-    state
-        .storage()
-        .put(STATE_KEY, blob)
-        .await
-        .map_err(|e| TokenFailure::storage(format!("storing the token state: {e}")))
+        .map_err(|f| match f {
+            PutFault::Misconfigured(e) => TokenFailure::misconfigured(e),
+            PutFault::Internal(e) | PutFault::Storage(e) => TokenFailure::storage(e),
+        })
 }
 
 /// Reads and opens the stored state; what cannot be read or opened is logged and treated as none
@@ -59,18 +85,13 @@ pub async fn write_sealed<T: Serialize>(
     key: &str,
     value: &T,
 ) -> Result<(), ApiError> {
-    let keys = super::storage_keys(env).map_err(ApiError::Misconfigured)?;
-    let json = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut nonce = [0u8; 12];
-    crate::http::random_bytes(&mut nonce).map_err(ApiError::Internal)?;
-    let blob = crate::seal::seal(&keys[0], nonce, id, &json)
+    put_sealed(state, env, id, key, value)
         .await
-        .map_err(|e| ApiError::StorageUnavailable(format!("sealing: {}", e.code())))?;
-    state
-        .storage()
-        .put(key, blob)
-        .await
-        .map_err(|e| ApiError::StorageUnavailable(format!("storing {key}: {e}")))
+        .map_err(|f| match f {
+            PutFault::Misconfigured(e) => ApiError::Misconfigured(e),
+            PutFault::Internal(e) => ApiError::Internal(e),
+            PutFault::Storage(e) => ApiError::StorageUnavailable(e),
+        })
 }
 
 /// Reads and opens what [`write_sealed`] wrote; `None` when nothing is there. A blob that does

@@ -20,7 +20,7 @@ const call = (key, path, init = {}) => fetch(`${WORKER}${path}`, {
 const post = (key, path, body) => call(key, path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
 const proxyWith = (key, path, org, headers = {}) =>
   call(key, `/api/proxy/${path}`, { headers: { ...(org ? { "gatehouse-organization": org } : {}), ...headers } });
-/** `n` random bytes in base32 (a server key's alphabet). */
+/** A random base32 string as long as `n` bytes encode to (a server key's alphabet and lengths). */
 const base32 = (n) => [...randomBytes(n * 2)].map((b) => "abcdefghijklmnopqrstuvwxyz234567"[b % 32]).join("").slice(0, Math.ceil((n * 8) / 5));
 
 async function makeKey(body, key = ADMIN_API_KEY) {

@@ -194,9 +194,9 @@ async fn read(resp: web_sys::Response, signal: web_sys::AbortSignal) -> Result<A
     })
 }
 
-/// Sends the core's request over the `base` headers (the proxy's pass-through headers, picked
-/// by name from the caller's request: no parsing into `http` types), copied: the request's own
-/// headers are set on the copy, replacing any of the same name.
+/// Sends the core's request over the `base` headers (the proxy's pass-through headers: core's
+/// allowlist applied to the caller's request, no parsing into `http` types), copied: the
+/// request's own headers are set on the copy, replacing any of the same name.
 async fn call(
     req: Outbound,
     base: Option<&Headers>,
